@@ -1,0 +1,16 @@
+// The core's identity: version and how it was built (shown in the app's status bar and in CLI output).
+#pragma once
+
+namespace grassflow {
+
+/// The library version, "MAJOR.MINOR.PATCH", from the CMake project.
+const char* version();
+
+/// "web" when compiled by Emscripten, "native" otherwise.
+const char* build_target();
+
+/// True when the WebAssembly build uses 128-bit SIMD (-msimd128). Native builds always vectorise for the
+/// host's baseline ISA and report true.
+bool simd_enabled();
+
+}  // namespace grassflow

@@ -1,0 +1,14 @@
+// The `grassflow` command-line tool: one file per subcommand, each adding itself to the CLI11 app.
+// Conventions for every subcommand: results on stdout (JSON with --json, a readable table otherwise);
+// errors as one line "grassflow: error: ..." on stderr naming the flag or input, exit status 2 for usage
+// errors (bad flags, bad values, InputError/LimitError from the core).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace grassflow::cli {
+
+/// `grassflow version`: the core version and build.
+void add_version_command(CLI::App& app);
+
+}  // namespace grassflow::cli

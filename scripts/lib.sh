@@ -1,0 +1,28 @@
+# Shared helpers for the scripts (sourced, not run).
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export NODE_PATH=/usr/share/nodejs  # emcc's JS optimizer needs Debian's acorn (TOOLCHAIN.md)
+jobs=$(nproc)
+
+# configure PRESET: configure a preset once (web presets through emcmake).
+configure() {
+  local preset=$1 dir="$root/build/$1"
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    case $preset in
+      web*) (cd "$root" && emcmake cmake --preset "$preset" >/dev/null) ;;
+      *) (cd "$root" && cmake --preset "$preset" >/dev/null) ;;
+    esac
+  fi
+}
+
+# build PRESET [TARGET...]: configure if needed, then build quietly (the log is shown on failure).
+build() {
+  local preset=$1; shift
+  configure "$preset"
+  local log="$root/build/$preset/build.log" args=()
+  for t in "$@"; do args+=(--target "$t"); done
+  if ! cmake --build "$root/build/$preset" -j "$jobs" "${args[@]}" >"$log" 2>&1; then
+    grep -E "error|Error" "$log" | head -40 >&2
+    echo "build of preset $preset failed; full log: $log" >&2
+    return 1
+  fi
+}
