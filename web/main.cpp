@@ -21,14 +21,14 @@ std::unique_ptr<grassflow::app::App> app;
 EM_JS(void, js_mark_ready, (), {
   window.grassflow = window.grassflow || {};
   window.grassflow.ready = true;
-  const loading = document.getElementById('loading');
+  const loading = document.getElementById("loading");
   if (loading) loading.remove();
 });
 EM_JS(double, js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
-EM_JS(int, js_container_width, (), { return document.getElementById('canvas').parentElement.clientWidth; });
-EM_JS(int, js_container_height, (), { return document.getElementById('canvas').parentElement.clientHeight; });
+EM_JS(int, js_container_width, (), { return document.getElementById("canvas").parentElement.clientWidth; });
+EM_JS(int, js_container_height, (), { return document.getElementById("canvas").parentElement.clientHeight; });
 EM_JS(char*, js_location_hash, (), {
-  return allocateUTF8(location.hash.replace(/^#/, ''));
+  return allocateUTF8(location.hash.replace(/^#/, ""));
 });
 // clang-format on
 
