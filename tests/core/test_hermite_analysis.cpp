@@ -2,30 +2,21 @@
 // fixtures (tests/fixtures/make_hermite_fixtures.py), the leaps of THEORY.md §6, limits and bad input.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "grassflow/errors.h"
 #include "grassflow/hermite.h"
 #include "grassflow/hermite_analysis.h"
 #include "grassflow/multiindex.h"
+#include "json_fixture.h"
 
 using namespace grassflow;
 
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-
-nlohmann::json read_fixture(const std::string& name) {
-  std::ifstream in(std::string(GRASSFLOW_TEST_DATA) + "/" + name);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << name << ": run tests/fixtures/make_hermite_fixtures.py");
-  std::stringstream text;
-  text << in.rdbuf();
-  return nlohmann::json::parse(text.str());
-}
 
 HermiteExpansion expand(const std::string& spec, int r = 0, int K = 8, QuadratureReport* report = nullptr) {
   return hermite_expansion(resolve_link(spec, r).link, K, report);
@@ -90,7 +81,7 @@ TEST_CASE("relu, sign and |z| are exact to 1e-14 up to degree 20 (split rule)") 
 }
 
 TEST_CASE("coefficients agree with numpy/scipy fixtures to the accuracy each link is documented to reach") {
-  const nlohmann::json fixtures = read_fixture("hermite_coefficients.json");
+  const nlohmann::json fixtures = read_json_fixture("hermite_coefficients.json");
   REQUIRE(fixtures.size() >= 19);
   for (const auto& f : fixtures) {
     const std::string spec = f["spec"];
