@@ -12,6 +12,9 @@ configure() {
       web*) (cd "$root" && emcmake cmake --preset "$preset" >"$root/build/configure-$preset.log" 2>&1) ;;
       *) (cd "$root" && cmake --preset "$preset" >"$root/build/configure-$preset.log" 2>&1) ;;
     esac || { cat "$root/build/configure-$preset.log" >&2; return 1; }
+  else
+    # Re-run the (cached, quick) configure step so new targets and files are known before --target.
+    cmake "$dir" >"$root/build/configure-$preset.log" 2>&1 || { cat "$root/build/configure-$preset.log" >&2; return 1; }
   fi
 }
 
