@@ -66,8 +66,9 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
     if (value != "joint" && value != "planted") return bad("joint or planted");
     s.objective = value;
   } else if (key == "init") {
-    if (value != "random" && value != "equator" && value != "isotropic" && value != "M0")
-      return bad("random, equator, isotropic or M0");
+    // An explicit start is given by the M0 key itself, which sets init = M0.
+    if (value != "random" && value != "equator" && value != "isotropic")
+      return bad("random, equator or isotropic (or give M0=...)");
     s.init = value;
   } else if (key == "seed") {
     if (!parse_number(value, v) || v != std::floor(v) || v < 0 || v > 9007199254740992.0)

@@ -95,3 +95,11 @@ TEST_CASE("tiled layout covers the canvas without overlap") {
       CHECK_FALSE(overlap);
     }
 }
+
+TEST_CASE("regression (fuzzing): init=M0 without a matrix is refused, the canonical hash reads back") {
+  const ParsedState p = parse_state("", "init=M0");
+  CHECK(p.state.init == "random");
+  REQUIRE(p.problems.size() == 1);
+  CHECK(p.problems[0].find("give M0=") != std::string::npos);
+  CHECK(parse_state("", to_hash(p.state)).problems.empty());
+}
