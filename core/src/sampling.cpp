@@ -69,13 +69,6 @@ double GaussianStream::next() {
   return u * factor;
 }
 
-Eigen::MatrixXd coordinate_frame(int d, int r) {
-  if (r < 1 || r > d)
-    throw InputError("planted frame: r = " + std::to_string(r) + " with d = " + std::to_string(d) +
-                     "; need 1 <= r <= d");
-  return Eigen::MatrixXd::Identity(d, r);
-}
-
 SampleStream::SampleStream(PlantedModel model, std::uint64_t seed, std::uint32_t stream)
     : model_(std::move(model)),
       inputs_(seed, stream & ~kNoiseStreamBit),

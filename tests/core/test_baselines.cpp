@@ -9,6 +9,7 @@
 
 #include "grassflow/baselines.h"
 #include "grassflow/errors.h"
+#include "grassflow/manifold.h"
 
 using grassflow::Dataset;
 using grassflow::Precision;
@@ -42,7 +43,7 @@ double sin_theta_max(const Eigen::MatrixXd& B, const Eigen::MatrixXd& W) {
 
 Dataset planted(std::function<double(const double*)> link, int d, int r, std::size_t n, double noise,
                 std::uint64_t seed) {
-  grassflow::SampleStream stream({grassflow::coordinate_frame(d, r), std::move(link), noise}, seed, 0);
+  grassflow::SampleStream stream({grassflow::leading_axes(d, r), std::move(link), noise}, seed, 0);
   return stream.draw(n, Precision::float64);
 }
 
@@ -76,7 +77,7 @@ TEST_CASE("z1·z2 (even): SIR fails, SAVE and pHd recover span W*") {
   // E[z | y] = 0 by the symmetry z → −z, so SIR's slice means are noise; the conditional variances are not.
   const int d = 20;
   const Dataset data = planted([](const double* z) { return z[0] * z[1]; }, d, 2, 20000, 0.1, 3);
-  const Eigen::MatrixXd W = grassflow::coordinate_frame(d, 2);
+  const Eigen::MatrixXd W = grassflow::leading_axes(d, 2);
   CHECK(sin_theta_max(grassflow::sliced_inverse_regression(data, 2).basis, W) > 0.9);
   CHECK(sin_theta_max(grassflow::sliced_average_variance(data, 2).basis, W) < 0.15);
   CHECK(sin_theta_max(grassflow::principal_hessian_directions(data, 2).basis, W) < 0.15);
@@ -86,7 +87,7 @@ TEST_CASE("z1 + z2³ (odd, monotone): SIR recovers span W*, pHd does not") {
   // E[y z zᵀ] = 0 for this link (no degree-2 Hermite part), so pHd's kernel is noise.
   const int d = 20;
   const Dataset data = planted([](const double* z) { return z[0] + z[1] * z[1] * z[1]; }, d, 2, 20000, 0.1, 4);
-  const Eigen::MatrixXd W = grassflow::coordinate_frame(d, 2);
+  const Eigen::MatrixXd W = grassflow::leading_axes(d, 2);
   CHECK(sin_theta_max(grassflow::sliced_inverse_regression(data, 2).basis, W) < 0.15);
   CHECK(sin_theta_max(grassflow::principal_hessian_directions(data, 2).basis, W) > 0.9);
 }

@@ -180,8 +180,6 @@ TEST_CASE("sample streams reject bad models") {
   model = fixture_model();
   model.link = nullptr;
   CHECK_THROWS_AS(SampleStream(model, 1, 0), grassflow::InputError);
-  CHECK_THROWS_AS(grassflow::coordinate_frame(3, 4), grassflow::InputError);
-  CHECK(grassflow::coordinate_frame(4, 2)(1, 1) == 1.0);
   SampleStream stream(fixture_model(), 1, 0);
   Dataset wrong{grassflow::SampleMatrix(10, 4, Precision::float64), {}};
   CHECK_THROWS_AS(stream.draw(wrong, 0, 5), grassflow::InputError);

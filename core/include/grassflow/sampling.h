@@ -36,7 +36,9 @@ class GaussianStream {
   double spare_ = 0.0;
 };
 
-/// The planted model of THEORY.md §1: y = f*(W*ᵀx) + σε with x ~ N(0, I_d), ε ~ N(0, 1) independent.
+/// The planted model of THEORY.md §1: y = f*(W*ᵀx) + σε with x ~ N(0, I_d), ε ~ N(0, 1) independent. The
+/// project's W* is leading_axes(d, r) (manifold.h): nothing is lost against a random W*, since the inputs are
+/// isotropic and the learner starts from a Haar-random W.
 struct PlantedModel {
   Eigen::MatrixXd w_star;                       ///< W* (d×r) with orthonormal columns: the index space
   std::function<double(const double* z)> link;  ///< f*: R^r → R, called with z* = W*ᵀx (r doubles)
@@ -45,11 +47,6 @@ struct PlantedModel {
   int d() const { return static_cast<int>(w_star.rows()); }
   int r() const { return static_cast<int>(w_star.cols()); }
 };
-
-/// W* = the first r coordinate axes of R^d (d×r), THEORY.md §5's convention. Nothing is lost against a random
-/// W*: the inputs are isotropic and the learner starts from a Haar-random W. Throws InputError unless
-/// 1 ≤ r ≤ d.
-Eigen::MatrixXd coordinate_frame(int d, int r);
 
 /// Samples (x_i, y_i), i < n: the inputs as a SampleMatrix (row i = x_i), the responses y.
 struct Dataset {
