@@ -339,6 +339,20 @@ std::size_t element_size(Precision precision) {
   return precision == Precision::float32 ? 4 : 8;
 }
 
+// "192 bytes", "12.5 KiB", "381.5 MiB", "74.51 GiB".
+std::string format_bytes(double bytes) {
+  char text[64];
+  if (bytes < 1024.0)
+    std::snprintf(text, sizeof text, "%.0f bytes", bytes);
+  else if (bytes < 1024.0 * 1024.0)
+    std::snprintf(text, sizeof text, "%.1f KiB", bytes / 1024.0);
+  else if (bytes < 1024.0 * 1024.0 * 1024.0)
+    std::snprintf(text, sizeof text, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  else
+    std::snprintf(text, sizeof text, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  return text;
+}
+
 // Runs work(worker, b, e) over [begin, end) split into `threads` contiguous runs of whole row blocks; worker
 // 0 runs on the calling thread. WebAssembly builds have no threads: one run.
 template <class Work>
@@ -435,10 +449,10 @@ SampleMatrix::SampleMatrix(std::size_t n, std::size_t d, Precision precision, st
   if (need > static_cast<double>(memory_cap)) {
     char message[320];
     std::snprintf(message, sizeof message,
-                  "samples: %zu x %zu %s samples need %.0f MiB, above the cap of %.0f MiB; use fewer samples, "
-                  "float32 storage, or the online variant (no stored data)",
-                  n, d, precision == Precision::float32 ? "float32" : "float64", need / (1 << 20),
-                  static_cast<double>(memory_cap) / (1 << 20));
+                  "samples: %zu x %zu %s samples need %s, above the cap of %s; use fewer samples, float32 "
+                  "storage, or the online variant (no stored data)",
+                  n, d, precision == Precision::float32 ? "float32" : "float64", format_bytes(need).c_str(),
+                  format_bytes(static_cast<double>(memory_cap)).c_str());
     throw LimitError(message);
   }
   stride_ = round_up(d, kRowAlignment / element_size(precision));

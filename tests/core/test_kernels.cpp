@@ -187,12 +187,12 @@ TEST_CASE("sample storage: padding, caps and bad shapes") {
   CHECK(X.stride() % 16 == 0);
   CHECK(X.stride() >= 37);
   CHECK(X.bytes() == 10 * X.stride() * 4);
-  // d = 10⁶ float64 rows: 10⁴ rows need 76294 MiB; a 1 MiB cap refuses and states the size.
+  // d = 10⁶ float64 rows: 10⁴ rows need 74.51 GiB; a 1 MiB cap refuses and states the size.
   try {
     SampleMatrix big(10000, 1000000, Precision::float64, std::size_t{1} << 20);
     FAIL("no LimitError");
   } catch (const grassflow::LimitError& e) {
-    CHECK(std::string(e.what()).find("76294 MiB") != std::string::npos);
+    CHECK(std::string(e.what()).find("74.51 GiB") != std::string::npos);
   }
   CHECK_THROWS_AS(SampleMatrix(std::numeric_limits<std::size_t>::max() / 4, 1000, Precision::float64),
                   grassflow::LimitError);
