@@ -532,6 +532,10 @@ LeapSequence leap_sequence(const HermiteExpansion& e, double tolerance) {
       }
       perp_slots.push_back(std::move(slots));
     }
+    // The joint loss on the plateau at V: ½ Σ α_β² over the terms with positive V⊥-degree (THEORY.md §6).
+    double plateau = 0.0;
+    for (int l = 1; l <= K; ++l) plateau += 0.5 * perp_energy[static_cast<std::size_t>(l)];
+    result.plateaus.push_back(plateau);
     int leap = 0;
     for (int l = 1; l <= K && !leap; ++l)
       if (perp_energy[static_cast<std::size_t>(l)] > threshold && perp_energy[static_cast<std::size_t>(l)] > 0.0)
@@ -575,6 +579,7 @@ LeapSequence leap_sequence(const HermiteExpansion& e, double tolerance) {
     result.leap_exponent = std::max(result.leap_exponent, leap);
   }
   result.learnable_dimension = static_cast<int>(learned.cols());
+  if (result.plateaus.size() == result.leaps.size()) result.plateaus.push_back(0.0);  // V = R^r ended the loop
   return result;
 }
 

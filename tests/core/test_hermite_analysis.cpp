@@ -262,3 +262,19 @@ TEST_CASE("supported sizes are enforced with the cost; bad links are rejected") 
   CHECK_THROWS_AS(expand("1/z1"), InputError);
   CHECK_THROWS_AS(expand("sqrt(z1)"), InputError);
 }
+
+TEST_CASE("plateau losses along the leaps (THEORY.md §10: #6, #7, #13, #5, #9; degenerate)") {
+  auto plateaus = [](const std::string& spec) { return leap_sequence(expand(spec)).plateaus; };
+  auto check = [](const std::vector<double>& got, const std::vector<double>& want) {
+    REQUIRE(got.size() == want.size());
+    for (std::size_t j = 0; j < want.size(); ++j) CHECK(got[j] == doctest::Approx(want[j]).epsilon(1e-12));
+  };
+  check(plateaus("preset:staircase2"), {1.0, 0.5, 0.0});   // z1 + z1 z2: 1 → 0.5 → 0
+  check(plateaus("z1 + z1*z2*z3"), {1.0, 0.5, 0.0});       // 1 → 0.5 → 0
+  check(plateaus("preset:z1he3"), {1.0, 0.5, 0.0});        // 1 → 0.5 (long) → 0
+  check(plateaus("preset:parity2"), {0.5, 0.0});           // one leap of 2 for both directions
+  check(plateaus("preset:he2sum2"), {1.0, 0.0});
+  check(plateaus("preset:staircase3"), {1.5, 1.0, 0.5, 0.0});
+  // Degenerate: one direction is never learned, and the loss still reaches 0 on the index space.
+  check(plateaus("preset:degenerate"), {0.5, 0.0});
+}

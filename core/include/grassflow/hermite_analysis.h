@@ -86,6 +86,10 @@ struct LeapSequence {
   int leap_exponent = 0;              ///< s* = max ℓ_j, 0 when there is no leap (constant link)
   std::vector<int> stage_dimensions;  ///< dim U per leap (parity2: {2}; z1 + z1 z2 z3: {1, 2})
   int learnable_dimension = 0;        ///< dim V at the end; < r when directions are never learned (degenerate)
+  /// The joint loss on each plateau: entry j is ½Σ α_β² over the terms with positive degree in V_j⊥ (adapted
+  /// basis; THEORY.md §6), from the equator V_0 = {0} (½Σ_{k≥1}‖f*_k‖²) to the final subspace (0 up to the
+  /// tolerance: the directions never learned carry no energy). One more entry than `leaps`. Degrees ≤ K only.
+  std::vector<double> plateaus;
 };
 LeapSequence leap_sequence(const HermiteExpansion& e, double tolerance = kHermiteZeroTolerance);
 

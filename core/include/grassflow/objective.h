@@ -1,0 +1,115 @@
+// The two population objectives of THEORY.md §4 as functions of the overlap M = WᵀW* (r×r), behind one small
+// interface: a flow asks for the loss, the Euclidean gradient ∂L/∂M and the geometry (Stiefel or Grassmann)
+// and never learns which objective it integrates. Values and gradients come from the tensor forms, polynomial
+// in M: no SVD or eigen-decomposition in any gradient (THEORY.md §8). Degree 0 (α_0) never enters a loss; the
+// truncation residual of the expansion is never mixed into a loss.
+#pragma once
+
+#include <Eigen/Dense>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grassflow/expansion.h"
+#include "grassflow/manifold.h"
+
+namespace grassflow {
+
+/// A population loss L(M) of the overlap M = WᵀW* (r×r, singular values ≤ 1) for a learner W ∈ St(d, r).
+class Objective {
+ public:
+  virtual ~Objective() = default;
+
+  /// "joint" or "planted".
+  virtual const char* name() const = 0;
+  /// The manifold and metric of the gradient flow: grassmann (joint, depends on span W only) or stiefel
+  /// (planted, depends on the frame).
+  virtual Geometry geometry() const = 0;
+  /// True when the landscape may have spurious critical points where a flow stalls (planted); false when the
+  /// flow provably converges from every non-degenerate start (joint, THEORY.md §4).
+  virtual bool may_stall() const = 0;
+
+  /// L(M). M must be r×r (InputError otherwise).
+  virtual double loss(const Eigen::MatrixXd& M) const = 0;
+  /// The Euclidean gradient ∂L/∂M (r×r): −MG(C) for joint, −H(M) for planted (THEORY.md §5).
+  virtual Eigen::MatrixXd gradient(const Eigen::MatrixXd& M) const = 0;
+  /// Loss and Euclidean gradient in one pass (they share the tensor contractions).
+  virtual void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const = 0;
+  /// inf_M L(M), attained at M = I (the pole; W = W*): 0, or ½Σ_k(1 − w_k)‖f*_k‖² for ridge-weighted joint.
+  virtual double minimum_loss() const = 0;
+  /// Distance from the current point to the optimum W = W*, computed from M: joint, the Grassmann geodesic
+  /// distance ‖θ‖₂ (radians, θ = principal angles); planted, the frame distance ‖W − W*‖_F = √(2r − 2 tr M).
+  virtual double distance_to_optimum(const Eigen::MatrixXd& M) const = 0;
+
+  /// dM/dt of the Riemannian gradient flow dW/dt = −grad L: overlap_velocity(geometry(), M, gradient(M)).
+  Eigen::MatrixXd velocity(const Eigen::MatrixXd& M) const;
+
+  int r() const { return link_.r; }
+  /// The link's expansion (T_0..T_K) this objective was built from.
+  const HermiteExpansion& expansion() const { return link_; }
+
+ protected:
+  explicit Objective(HermiteExpansion link);
+  void check_shape(const Eigen::MatrixXd& M) const;
+
+  HermiteExpansion link_;
+  std::vector<int> active_degrees_;  // k ≥ 1 with T_k ≠ 0: the only degrees worth contracting
+  std::vector<double> energy_;       // ‖f*_k‖² = k!‖T_k‖², index k
+  std::vector<double> k_factorial_;  // k!, index k
+};
+
+/// The joint (two-timescale) objective, the paper's main object (THEORY.md §4): the link is refitted
+/// infinitely fast, leaving L_J(M) = ½Σ_{k≥1}(‖f*_k‖² − w_kΦ_k(C)), C = MᵀM, Φ_k(C) = k!⟨T_k, C^{⊗k}T_k⟩.
+/// With all w_k = 1 this is the plain joint loss; w_k = c_k/(c_k + λ) gives the population limit of ridge
+/// regression in a Hermite RKHS (THEORY.md §7). Gradient ∂L_J/∂M = −MG(C), G = Σ_k w_k·k·k!·B_k(C),
+/// B_k(C)[a,b] = ⟨T_k[a,·], C^{⊗(k−1)}T_k[b,·]⟩. Grassmann geometry; never stalls.
+class JointObjective final : public Objective {
+ public:
+  /// `degree_weights`: empty (all 1) or K + 1 finite values w_k ≥ 0, index k (w_0 unused). Throws InputError
+  /// otherwise.
+  explicit JointObjective(HermiteExpansion link, std::vector<double> degree_weights = {});
+
+  const char* name() const override { return "joint"; }
+  Geometry geometry() const override { return Geometry::grassmann; }
+  bool may_stall() const override { return false; }
+  double loss(const Eigen::MatrixXd& M) const override;
+  Eigen::MatrixXd gradient(const Eigen::MatrixXd& M) const override;
+  void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const override;
+  double minimum_loss() const override;
+  double distance_to_optimum(const Eigen::MatrixXd& M) const override;
+
+  /// Φ_k(C) for k = 0..K (index k; entry 0 is 0), unweighted. C symmetric r×r.
+  std::vector<double> phi_by_degree(const Eigen::MatrixXd& C) const;
+  /// G(C) = ∇_C Σ_k w_kΦ_k (r×r symmetric PSD for PSD C).
+  Eigen::MatrixXd phi_gradient(const Eigen::MatrixXd& C) const;
+  /// w_k, index k.
+  const std::vector<double>& degree_weights() const { return weights_; }
+
+ private:
+  std::vector<double> weights_;
+};
+
+/// The planted objective (THEORY.md §4): the link is known and fixed, L_P(M) = Σ_{k≥1}(‖f*_k‖² −
+/// k!⟨T_k, M^{⊗k}T_k⟩), depending on signed overlaps. Gradient ∂L_P/∂M = −H(M),
+/// H[a,b] = Σ_k k·k!⟨T_k[a,·], M^{⊗(k−1)}T_k[b,·]⟩ (first slot fixed; THEORY.md §5). Stiefel geometry; its
+/// landscape has spurious critical points (traps), so flows on it may stall.
+class PlantedObjective final : public Objective {
+ public:
+  explicit PlantedObjective(HermiteExpansion link);
+
+  const char* name() const override { return "planted"; }
+  Geometry geometry() const override { return Geometry::stiefel; }
+  bool may_stall() const override { return true; }
+  double loss(const Eigen::MatrixXd& M) const override;
+  Eigen::MatrixXd gradient(const Eigen::MatrixXd& M) const override;
+  void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const override;
+  double minimum_loss() const override { return 0.0; }
+  double distance_to_optimum(const Eigen::MatrixXd& M) const override;
+};
+
+/// The objective named `name` ("joint" or "planted") for a link's expansion. `degree_weights` applies to
+/// joint only (must be empty for planted). Throws InputError for an unknown name, naming the choices.
+std::shared_ptr<const Objective> make_objective(const std::string& name, HermiteExpansion link,
+                                                std::vector<double> degree_weights = {});
+
+}  // namespace grassflow

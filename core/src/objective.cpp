@@ -1,0 +1,157 @@
+#include "grassflow/objective.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "grassflow/errors.h"
+
+namespace grassflow {
+
+namespace {
+
+// Σ_ab A_ab B_ab.
+double frobenius(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B) {
+  return A.cwiseProduct(B).sum();
+}
+
+}  // namespace
+
+Objective::Objective(HermiteExpansion link) : link_(std::move(link)) {
+  if (link_.tensors.empty()) throw InputError("objective: the link's expansion has no tensors");
+  energy_ = link_.degree_energy();
+  double factorial = 1.0;
+  for (std::size_t k = 0; k < link_.tensors.size(); ++k) {
+    if (k > 0) factorial *= static_cast<double>(k);
+    k_factorial_.push_back(factorial);
+    if (k >= 1 && !link_.tensors[k].is_zero()) active_degrees_.push_back(static_cast<int>(k));
+  }
+}
+
+void Objective::check_shape(const Eigen::MatrixXd& M) const {
+  if (M.rows() != r() || M.cols() != r())
+    throw InputError(std::string(name()) + " objective: M must be r×r with r = " + std::to_string(r()) + " (got " +
+                     std::to_string(M.rows()) + "x" + std::to_string(M.cols()) + ")");
+}
+
+Eigen::MatrixXd Objective::velocity(const Eigen::MatrixXd& M) const {
+  return overlap_velocity(geometry(), M, gradient(M));
+}
+
+JointObjective::JointObjective(HermiteExpansion link, std::vector<double> degree_weights)
+    : Objective(std::move(link)), weights_(std::move(degree_weights)) {
+  if (weights_.empty()) weights_.assign(link_.tensors.size(), 1.0);
+  if (weights_.size() != link_.tensors.size())
+    throw InputError("joint objective: degree weights need K + 1 = " + std::to_string(link_.tensors.size()) +
+                     " entries (index k = 0..K), got " + std::to_string(weights_.size()));
+  for (double w : weights_)
+    if (!(w >= 0.0) || !std::isfinite(w))
+      throw InputError("joint objective: degree weights must be finite and >= 0 (ridge gives c_k/(c_k + lambda))");
+}
+
+std::vector<double> JointObjective::phi_by_degree(const Eigen::MatrixXd& C) const {
+  check_shape(C);
+  std::vector<double> phi(link_.tensors.size(), 0.0);
+  for (int k : active_degrees_) {
+    const auto K = static_cast<std::size_t>(k);
+    phi[K] = k_factorial_[K] * frobenius(C, first_slot_contraction(link_.tensors[K], C));
+  }
+  return phi;
+}
+
+Eigen::MatrixXd JointObjective::phi_gradient(const Eigen::MatrixXd& C) const {
+  check_shape(C);
+  Eigen::MatrixXd G = Eigen::MatrixXd::Zero(r(), r());
+  for (int k : active_degrees_) {
+    const auto K = static_cast<std::size_t>(k);
+    G += (weights_[K] * k * k_factorial_[K]) * first_slot_contraction(link_.tensors[K], C);
+  }
+  return G;
+}
+
+void JointObjective::evaluate(const Eigen::MatrixXd& M, double& loss_value, Eigen::MatrixXd& grad) const {
+  check_shape(M);
+  const Eigen::MatrixXd C = M.transpose() * M;
+  Eigen::MatrixXd G = Eigen::MatrixXd::Zero(r(), r());
+  double half_gap = 0.0;
+  for (std::size_t k = 1; k < energy_.size(); ++k) half_gap += energy_[k];
+  for (int k : active_degrees_) {
+    const auto K = static_cast<std::size_t>(k);
+    const Eigen::MatrixXd B = first_slot_contraction(link_.tensors[K], C);
+    half_gap -= weights_[K] * k_factorial_[K] * frobenius(C, B);
+    G += (weights_[K] * k * k_factorial_[K]) * B;
+  }
+  loss_value = 0.5 * half_gap;
+  grad = -M * G;
+}
+
+double JointObjective::loss(const Eigen::MatrixXd& M) const {
+  double value;
+  Eigen::MatrixXd grad;
+  evaluate(M, value, grad);
+  return value;
+}
+
+Eigen::MatrixXd JointObjective::gradient(const Eigen::MatrixXd& M) const {
+  check_shape(M);
+  return -M * phi_gradient(M.transpose() * M);
+}
+
+double JointObjective::minimum_loss() const {
+  double m = 0.0;
+  for (std::size_t k = 1; k < energy_.size(); ++k) m += (1.0 - weights_[k]) * energy_[k];
+  return 0.5 * m;
+}
+
+double JointObjective::distance_to_optimum(const Eigen::MatrixXd& M) const {
+  check_shape(M);
+  return principal_angles_from_overlap(M).norm();
+}
+
+PlantedObjective::PlantedObjective(HermiteExpansion link) : Objective(std::move(link)) {}
+
+void PlantedObjective::evaluate(const Eigen::MatrixXd& M, double& loss_value, Eigen::MatrixXd& grad) const {
+  check_shape(M);
+  grad = Eigen::MatrixXd::Zero(r(), r());
+  double gap = 0.0;
+  for (std::size_t k = 1; k < energy_.size(); ++k) gap += energy_[k];
+  for (int k : active_degrees_) {
+    const auto K = static_cast<std::size_t>(k);
+    const Eigen::MatrixXd B = first_slot_contraction(link_.tensors[K], M);
+    gap -= k_factorial_[K] * frobenius(M, B);
+    grad -= (k * k_factorial_[K]) * B;
+  }
+  loss_value = gap;
+}
+
+double PlantedObjective::loss(const Eigen::MatrixXd& M) const {
+  double value;
+  Eigen::MatrixXd grad;
+  evaluate(M, value, grad);
+  return value;
+}
+
+Eigen::MatrixXd PlantedObjective::gradient(const Eigen::MatrixXd& M) const {
+  double value;
+  Eigen::MatrixXd grad;
+  evaluate(M, value, grad);
+  return grad;
+}
+
+double PlantedObjective::distance_to_optimum(const Eigen::MatrixXd& M) const {
+  check_shape(M);
+  return std::sqrt(std::max(0.0, 2.0 * (r() - M.trace())));
+}
+
+std::shared_ptr<const Objective> make_objective(const std::string& name, HermiteExpansion link,
+                                                std::vector<double> degree_weights) {
+  if (name == "joint") return std::make_shared<JointObjective>(std::move(link), std::move(degree_weights));
+  if (name == "planted") {
+    if (!degree_weights.empty())
+      throw InputError("planted objective: degree weights (ridge) apply to the joint objective only");
+    return std::make_shared<PlantedObjective>(std::move(link));
+  }
+  throw InputError("--objective: unknown objective '" + name + "'; choose joint or planted");
+}
+
+}  // namespace grassflow
