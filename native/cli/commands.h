@@ -11,4 +11,7 @@ namespace grassflow::cli {
 /// `grassflow version`: the core version and build.
 void add_version_command(CLI::App& app);
 
+/// `grassflow train`: finite-sample two-timescale training (exact, lagged or online) with SIR/SAVE/pHd baselines.
+void add_train_command(CLI::App& app);
+
 }  // namespace grassflow::cli
