@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "grassflow/errors.h"
+#include "grassflow/manifold.h"
 
 namespace grassflow {
 
@@ -122,9 +123,7 @@ SubspaceEstimate finish(const Eigen::MatrixXd& M, const Whitening& w, int r, boo
   Eigen::MatrixXd eta(d, r);
   for (Eigen::Index k = 0; k < d; ++k) estimate.eigenvalues(k) = lambda(order[static_cast<std::size_t>(k)]);
   for (Eigen::Index c = 0; c < r; ++c) eta.col(c) = eig.eigenvectors().col(order[static_cast<std::size_t>(c)]);
-  // Only the span matters here: any orthonormal basis of Σ̂^{−1/2}η will do.
-  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(w.inv_sqrt * eta);
-  estimate.basis = qr.householderQ() * Eigen::MatrixXd::Identity(d, r);
+  estimate.basis = orthonormal_factor(w.inv_sqrt * eta);
   return estimate;
 }
 

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   grassflow::cli::add_version_command(app);
   grassflow::cli::add_hermite_command(app);
+  grassflow::cli::add_train_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
