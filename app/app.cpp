@@ -2,10 +2,12 @@
 
 #include <imgui.h>
 
-#include <sstream>
+#include <algorithm>
+#include <chrono>
 
-#include "grassflow/version.h"
+#include "gl.h"
 #include "layout.h"
+#include "views.h"
 
 namespace grassflow::app {
 
@@ -13,54 +15,75 @@ namespace grassflow::app {
 // [SECTION] State and construction
 //-----------------------------------------------------------------------------
 
-App::App(Platform platform, const std::string& state) : platform_(std::move(platform)) {
-  panels_ = all_panel_ids();
-  std::stringstream pairs(state);
-  std::string pair;
-  while (std::getline(pairs, pair, '&')) {
-    const auto eq = pair.find('=');
-    const std::string key = pair.substr(0, eq);
-    const std::string value = eq == std::string::npos ? "" : pair.substr(eq + 1);
-    if (key == "panels") {
-      panels_.clear();
-      std::stringstream ids(value);
-      std::string id;
-      while (std::getline(ids, id, ',')) panels_.push_back(id);
-    } else if (!key.empty()) {
-      messages_.push_back("unknown URL key '" + key + "' ignored");
-    }
-  }
-}
+App::App(Platform platform, const std::string& query, const std::string& hash)
+    : platform_(std::move(platform)),
+      query_(query),
+      views_(std::make_unique<Views>(platform_, parse_state(query, hash))) {}
+
+App::~App() = default;
 
 //-----------------------------------------------------------------------------
-// [SECTION] Frame: layout, panels, status bar
+// [SECTION] Frame: time stepping, layout, panels, status bar
 //-----------------------------------------------------------------------------
 
-void App::frame(float width, float height, float ui_scale) {
-  const float status_height = ImGui::GetFrameHeight() + 6.0f * ui_scale;
-  const std::vector<Rect> rects = tile_panels(panels_, width, height, status_height, ui_scale);
-  for (std::size_t i = 0; i < panels_.size(); ++i) {
+void App::frame(float width, float height, float ui_scale, double wall_seconds) {
+  const auto start = std::chrono::steady_clock::now();
+  views_->handle_shortcuts();
+  views_->advance(wall_seconds);
+  const AppState& s = views_->state;
+  const bool chrome = !s.embed;
+  const float status_height = chrome ? ImGui::GetFrameHeight() + 6.0f * ui_scale : 0.0f;
+  std::vector<std::string> panels = s.panels;
+  if (panels.empty()) panels = {"controls", "cosines", "loss", "landscape", "sphere", "link"};
+  if (s.embed) panels.erase(std::remove(panels.begin(), panels.end(), "controls"), panels.end());
+  const std::vector<Rect> rects = tile_panels(panels, width, height, status_height, ui_scale);
+  for (std::size_t i = 0; i < panels.size(); ++i) {
     if (rects[i].w <= 0.0f) continue;
     ImGui::SetNextWindowPos(ImVec2(rects[i].x, rects[i].y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(rects[i].w, rects[i].h), ImGuiCond_Always);
-    const std::string title = panels_[i] + "##panel";
-    ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove);
-    ImGui::TextDisabled("%s", panels_[i].c_str());
-    ImGui::End();
+    views_->draw_panel(panels[i], ui_scale);
   }
-
-  ImGui::SetNextWindowPos(ImVec2(0, height - status_height), ImGuiCond_Always);
-  ImGui::SetNextWindowSize(ImVec2(width, status_height), ImGuiCond_Always);
-  ImGui::Begin("##status", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-  ImGui::Text("grassflow %s | %s build | SIMD %s | %s", version(), platform_.name.c_str(),
-              simd_enabled() ? "on" : "off", platform_.gl_version.c_str());
-  for (const std::string& m : messages_) {
-    ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "| %s", m.c_str());
+  if (chrome) {
+    ImGui::SetNextWindowPos(ImVec2(0, height - status_height), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(width, status_height), ImGuiCond_Always);
+    views_->draw_status_bar();
   }
-  ImGui::End();
   ++frames_;
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::vector<double>& ring = views_->frame_ms;
+  if (ring.size() >= 600) ring.erase(ring.begin());
+  ring.push_back(ms);
+}
+
+void App::after_render(int framebuffer_width, int framebuffer_height) {
+  if (pending_screenshot_.empty()) return;
+  const std::vector<unsigned char> png = gl::capture_png(framebuffer_width, framebuffer_height);
+  if (platform_.save) platform_.save(pending_screenshot_, "image/png", png);
+  pending_screenshot_.clear();
+}
+
+void App::request_screenshot(const std::string& file_name) {
+  pending_screenshot_ = file_name;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Scripting: state in and out, snapshots, events
+//-----------------------------------------------------------------------------
+
+void App::set_state(const std::string& hash) {
+  views_->apply(parse_state(to_hash(views_->state), hash));
+}
+
+void App::replace_state(const std::string& hash) {
+  views_->apply(parse_state(query_, hash));
+}
+
+std::string App::state_hash() const {
+  return to_hash(views_->state);
+}
+
+std::string App::snapshot_json() const {
+  return views_->snapshot_json();
 }
 
 }  // namespace grassflow::app

@@ -1,40 +1,74 @@
 // The grassflow explorer: one Dear ImGui front end driven by the core. The native entry (native/app_main.cpp)
-// and the web entry (web/main.cpp) own the window and GL context and call `frame()` once per frame; the
-// app holds the views' state and never touches the platform.
+// and the web entry (web/main.cpp) own the window and the GL context and call `frame()` then, after ImGui
+// has rendered, `after_render()`; the app holds the views' state and never touches the platform, except
+// through the small `Platform` hooks the entry points fill in.
 //
 // Index (grep "[SECTION]" in app.cpp):
 //   [SECTION] State and construction
-//   [SECTION] Frame: layout, panels, status bar
+//   [SECTION] Frame: time stepping, layout, panels, status bar
+//   [SECTION] Scripting: state in and out, snapshots, events
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "state.h"
+
 namespace grassflow::app {
 
-/// What the entry point tells the app about the platform; shown in the status bar.
+class Views;
+
+/// What the entry point provides: identity for the status bar, and the few platform actions.
 struct Platform {
   std::string name;        ///< "native" or "web"
   std::string gl_version;  ///< GL_VERSION string
+  /// Saves bytes under a suggested file name (native: writes the file; web: a browser download).
+  std::function<void(const std::string& name, const std::string& mime, const std::vector<unsigned char>& bytes)> save;
+  /// Copies text to the clipboard (web: navigator.clipboard; native: GLFW's clipboard).
+  std::function<void(const std::string& text)> copy;
+  /// Publishes the canonical URL state (web: location.hash without a new history entry).
+  std::function<void(const std::string& hash)> publish_state;
+  /// Emits an event (JSON) to listeners (web: grassflow.on(...) and the embedding page).
+  std::function<void(const std::string& json)> emit;
 };
 
 class App {
  public:
-  /// `state` is a URL-hash style string ("panels=cosines,loss&..."); bad keys are reported in the app.
-  App(Platform platform, const std::string& state);
+  /// `query` and `hash` are URL-style state strings (state.h); problems are shown in the app, never fatal.
+  App(Platform platform, const std::string& query, const std::string& hash);
+  ~App();
 
-  /// Builds and lays out every visible panel for a framebuffer of width×height pixels at `ui_scale`
-  /// (device pixel ratio × user zoom). Call between ImGui::NewFrame() and ImGui::Render().
-  void frame(float width, float height, float ui_scale);
+  /// Advances the simulation by one frame (`wall_seconds` since the previous frame, used unless the state
+  /// fixes `dt`) and builds every visible panel for a framebuffer of width×height pixels at `ui_scale`
+  /// (device pixel ratio). Call between ImGui::NewFrame() and ImGui::Render().
+  void frame(float width, float height, float ui_scale, double wall_seconds);
+  /// Call after ImGui's draw data is rendered into the default framebuffer (PNG export reads it here).
+  void after_render(int framebuffer_width, int framebuffer_height);
 
-  /// Number of frames drawn so far.
+  /// Merges a URL-style string into the current state (keys not given keep their values; the scripting
+  /// API's set). Bad keys or values are reported and the last good values kept. Restarts the run when the
+  /// experiment changed.
+  void set_state(const std::string& hash);
+  /// Replaces the state by the page's query plus `hash` (the user edited the URL: hashchange).
+  void replace_state(const std::string& hash);
+  /// The canonical URL state.
+  std::string state_hash() const;
+  /// JSON: {"state", "t", "loss", "cosines", "escape_times", "status", "frames", "frame_ms": {median, p95},
+  /// "problems"}; with compare=1 also "planted"/"joint" blocks.
+  std::string snapshot_json() const;
+  /// Saves the next rendered frame as PNG through Platform::save.
+  void request_screenshot(const std::string& file_name);
+
   long frames() const { return frames_; }
 
  private:
   Platform platform_;
-  std::vector<std::string> panels_;
-  std::vector<std::string> messages_;
+  std::string query_;
+  std::unique_ptr<Views> views_;
   long frames_ = 0;
+  std::string pending_screenshot_;
 };
 
 }  // namespace grassflow::app

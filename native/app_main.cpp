@@ -1,19 +1,19 @@
 // Desktop entry point: a GLFW window with an OpenGL 3.3 core context running the grassflow app.
-//   grassflow-app [--state URLHASH] [--screenshot FILE.png --frames N] [--size WxH]
-// With --screenshot the app renders N frames, writes the last one as PNG and exits (for tests and slides).
+//   grassflow-app [--state URLHASH] [--screenshot FILE.png] [--state-dump FILE.json] [--frames N] [--size WxH]
+// With --screenshot and/or --state-dump the app renders N frames (default 10), writes the last one as PNG
+// and/or the app's snapshot (state, t, loss, cosines, escapes) as JSON, and exits: for tests and slides.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
-
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb_image_write.h>
 
 #include "app.h"
 
@@ -22,6 +22,7 @@ namespace {
 struct Options {
   std::string state;
   std::string screenshot;
+  std::string state_dump;
   int frames = 10;
   int width = 1280, height = 800;
 };
@@ -35,6 +36,8 @@ bool parse(int argc, char** argv, Options& o) {
       if (!o.state.empty() && o.state[0] == '#') o.state.erase(0, 1);
     } else if (a == "--screenshot" && has_value) {
       o.screenshot = argv[++i];
+    } else if (a == "--state-dump" && has_value) {
+      o.state_dump = argv[++i];
     } else if (a == "--frames" && has_value) {
       o.frames = std::atoi(argv[++i]);
       if (o.frames < 1) {
@@ -49,7 +52,8 @@ bool parse(int argc, char** argv, Options& o) {
     } else {
       std::fprintf(stderr,
                    "grassflow-app: error: unknown or incomplete argument '%s'\n"
-                   "usage: grassflow-app [--state URLHASH] [--screenshot FILE.png --frames N] [--size WxH]\n",
+                   "usage: grassflow-app [--state URLHASH] [--screenshot FILE.png] [--state-dump FILE.json] [--frames "
+                   "N] [--size WxH]\n",
                    a.c_str());
       return false;
     }
@@ -57,12 +61,10 @@ bool parse(int argc, char** argv, Options& o) {
   return true;
 }
 
-bool write_png(const std::string& path, int width, int height) {
-  std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-  stbi_flip_vertically_on_write(1);
-  return stbi_write_png(path.c_str(), width, height, 4, pixels.data(), width * 4) != 0;
+bool write_file(const std::string& path, const std::vector<unsigned char>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out);
 }
 
 }  // namespace
@@ -85,7 +87,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   glfwMakeContextCurrent(window);
-  glfwSwapInterval(options.screenshot.empty() ? 1 : 0);
+  glfwSwapInterval(options.screenshot.empty() && options.state_dump.empty() ? 1 : 0);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -95,7 +97,20 @@ int main(int argc, char** argv) {
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
   const char* gl_version = reinterpret_cast<const char*>(glGetString(GL_VERSION));
-  grassflow::app::App app({"native", gl_version ? gl_version : "?"}, options.state);
+  grassflow::app::Platform platform;
+  platform.name = "native";
+  platform.gl_version = gl_version ? gl_version : "?";
+  platform.save = [](const std::string& name, const std::string&, const std::vector<unsigned char>& bytes) {
+    if (write_file(name, bytes))
+      std::printf("grassflow-app: wrote %s\n", name.c_str());
+    else
+      std::fprintf(stderr, "grassflow-app: error: cannot write %s\n", name.c_str());
+  };
+  platform.copy = [window](const std::string& text) { glfwSetClipboardString(window, text.c_str()); };
+  platform.emit = [](const std::string& json) { std::printf("grassflow-app: event %s\n", json.c_str()); };
+  grassflow::app::App app(platform, "", options.state);
+  const bool headless = !options.screenshot.empty() || !options.state_dump.empty();
+  auto last = std::chrono::steady_clock::now();
 
   int exit_code = 0;
   while (!glfwWindowShouldClose(window)) {
@@ -106,20 +121,22 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
+    const auto now = std::chrono::steady_clock::now();
+    const double wall = std::chrono::duration<double>(now - last).count();
+    last = now;
+    if (app.frames() + 1 == options.frames && !options.screenshot.empty()) app.request_screenshot(options.screenshot);
     app.frame(static_cast<float>(win_w), static_cast<float>(win_h),
-              win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f);
+              win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f, wall);
     ImGui::Render();
     glViewport(0, 0, fb_w, fb_h);
     glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    if (!options.screenshot.empty() && app.frames() >= options.frames) {
-      if (!write_png(options.screenshot, fb_w, fb_h)) {
-        std::fprintf(stderr, "grassflow-app: error: cannot write %s\n", options.screenshot.c_str());
-        exit_code = 1;
-      } else {
-        std::printf("grassflow-app: wrote %s (%dx%d, %ld frames)\n", options.screenshot.c_str(), fb_w, fb_h,
-                    app.frames());
+    app.after_render(fb_w, fb_h);
+    if (headless && app.frames() >= options.frames) {
+      if (!options.state_dump.empty()) {
+        const std::string json = app.snapshot_json();
+        if (!write_file(options.state_dump, std::vector<unsigned char>(json.begin(), json.end()))) exit_code = 1;
       }
       break;
     }

@@ -7,10 +7,14 @@ jobs=$(nproc)
 configure() {
   local preset=$1 dir="$root/build/$1"
   if [ ! -f "$dir/CMakeCache.txt" ]; then
+    mkdir -p "$root/build"
     case $preset in
-      web*) (cd "$root" && emcmake cmake --preset "$preset" >/dev/null) ;;
-      *) (cd "$root" && cmake --preset "$preset" >/dev/null) ;;
-    esac
+      web*) (cd "$root" && emcmake cmake --preset "$preset" >"$root/build/configure-$preset.log" 2>&1) ;;
+      *) (cd "$root" && cmake --preset "$preset" >"$root/build/configure-$preset.log" 2>&1) ;;
+    esac || { cat "$root/build/configure-$preset.log" >&2; return 1; }
+  else
+    # Re-run the (cached, quick) configure step so new targets and files are known before --target.
+    cmake "$dir" >"$root/build/configure-$preset.log" 2>&1 || { cat "$root/build/configure-$preset.log" >&2; return 1; }
   fi
 }
 

@@ -1,5 +1,6 @@
 // Browser entry point: GLFW (Emscripten's built-in port) on a WebGL2 canvas running the grassflow app.
-// Page integration (ready flag, device pixel ratio, context loss) goes through small EM_JS functions.
+// Page integration goes through small EM_JS functions: ready flag, device pixel ratio and container size,
+// URL state (query, hash, hashchange), downloads, clipboard, events to the scripting API (web/index.html).
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
@@ -7,8 +8,10 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app.h"
 
@@ -16,6 +19,8 @@ namespace {
 
 GLFWwindow* window = nullptr;
 std::unique_ptr<grassflow::app::App> app;
+std::string snapshot_buffer;
+bool hash_changed = false;
 
 // clang-format off
 EM_JS(void, js_mark_ready, (), {
@@ -27,12 +32,47 @@ EM_JS(void, js_mark_ready, (), {
 EM_JS(double, js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 EM_JS(int, js_container_width, (), { return document.getElementById("canvas").parentElement.clientWidth; });
 EM_JS(int, js_container_height, (), { return document.getElementById("canvas").parentElement.clientHeight; });
-EM_JS(char*, js_location_hash, (), {
-  return allocateUTF8(location.hash.replace(/^#/, ""));
+EM_JS(char*, js_location_hash, (), { return allocateUTF8(location.hash.substring(1)); });
+EM_JS(char*, js_location_query, (), { return allocateUTF8(location.search.substring(1)); });
+EM_JS(void, js_watch_hash, (), {
+  window.addEventListener("hashchange", () => { if (location.hash.substring(1) !== window.grassflowPublished) Module._grassflow_hash_changed(); });
+});
+EM_JS(void, js_publish_hash, (const char* hash), {
+  const h = UTF8ToString(hash);
+  window.grassflowPublished = h;
+  if (location.hash.substring(1) !== h) history.replaceState(null, "", location.pathname + location.search + (h ? "#" + h : ""));
+});
+EM_JS(void, js_save, (const char* name, const char* mime, const unsigned char* bytes, int size), {
+  const blob = new Blob([HEAPU8.slice(bytes, bytes + size)], {type: UTF8ToString(mime)});
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+});
+EM_JS(void, js_copy, (const char* text), {
+  const t = UTF8ToString(text);
+  if (navigator.clipboard) navigator.clipboard.writeText(t).catch((e) => console.warn("clipboard: " + e));
+});
+EM_JS(void, js_emit, (const char* json), {
+  if (window.grassflow && window.grassflow._emit) window.grassflow._emit(JSON.parse(UTF8ToString(json)));
 });
 // clang-format on
 
+std::string take_js_string(char* s) {
+  std::string out = s ? s : "";
+  free(s);
+  return out;
+}
+
+double last_time = 0;
+
 void frame() {
+  if (hash_changed) {
+    hash_changed = false;
+    app->replace_state(take_js_string(js_location_hash()));
+  }
   // Follow the container's size in CSS pixels; render at device resolution for sharp text.
   const double dpr = js_device_pixel_ratio();
   const int css_w = js_container_width(), css_h = js_container_height();
@@ -44,19 +84,34 @@ void frame() {
     emscripten_set_element_css_size("#canvas", css_w, css_h);
   }
   ImGui::GetIO().FontGlobalScale = static_cast<float>(dpr);
+  const double now = emscripten_get_now() / 1000.0;
+  const double wall = last_time > 0 ? now - last_time : 0.0;
+  last_time = now;
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
-  app->frame(static_cast<float>(fb_w), static_cast<float>(fb_h), static_cast<float>(dpr));
+  app->frame(static_cast<float>(fb_w), static_cast<float>(fb_h), static_cast<float>(dpr), wall);
   ImGui::Render();
   glViewport(0, 0, fb_w, fb_h);
   glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  app->after_render(fb_w, fb_h);
   if (app->frames() == 1) js_mark_ready();
 }
 
 }  // namespace
+
+extern "C" {
+/// Scripting API (web/index.html): merge a URL-style state into the current one.
+EMSCRIPTEN_KEEPALIVE void grassflow_set_state(const char* hash) { app->set_state(hash ? hash : ""); }
+/// Scripting API: the current snapshot as JSON (valid until the next call).
+EMSCRIPTEN_KEEPALIVE const char* grassflow_snapshot() {
+  snapshot_buffer = app->snapshot_json();
+  return snapshot_buffer.c_str();
+}
+EMSCRIPTEN_KEEPALIVE void grassflow_hash_changed() { hash_changed = true; }
+}
 
 int main() {
   if (!glfwInit()) return 1;
@@ -71,11 +126,18 @@ int main() {
   ImGui::StyleColorsDark();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");
-  char* hash = js_location_hash();
-  const std::string state = hash;
-  free(hash);
-  app = std::make_unique<grassflow::app::App>(
-      grassflow::app::Platform{"web", reinterpret_cast<const char*>(glGetString(GL_VERSION))}, state);
+  grassflow::app::Platform platform;
+  platform.name = "web";
+  platform.gl_version = reinterpret_cast<const char*>(glGetString(GL_VERSION));
+  platform.save = [](const std::string& name, const std::string& mime, const std::vector<unsigned char>& bytes) {
+    js_save(name.c_str(), mime.c_str(), bytes.data(), static_cast<int>(bytes.size()));
+  };
+  platform.copy = [](const std::string& text) { js_copy(text.c_str()); };
+  platform.publish_state = [](const std::string& hash) { js_publish_hash(hash.c_str()); };
+  platform.emit = [](const std::string& json) { js_emit(json.c_str()); };
+  app = std::make_unique<grassflow::app::App>(platform, take_js_string(js_location_query()),
+                                              take_js_string(js_location_hash()));
+  js_watch_hash();
   emscripten_set_main_loop(frame, 0, false);
   return 0;
 }

@@ -1,0 +1,16 @@
+# Embeds shaders/*.vert|*.frag|*.glsl as C++ raw strings in <build>/generated/grassflow_shaders.h
+# (kShader_<file name with '.' -> '_'>). The front ends prepend their GLSL version line at run time.
+function(grassflow_embed_shaders target shader_dir)
+  file(GLOB shader_files ${shader_dir}/*.vert ${shader_dir}/*.frag ${shader_dir}/*.glsl)
+  set(out_dir ${CMAKE_BINARY_DIR}/generated)
+  set(content "// Generated from shaders/ by cmake/EmbedShaders.cmake: edit the .glsl/.vert/.frag files.\n#pragma once\n")
+  foreach(file ${shader_files})
+    get_filename_component(name ${file} NAME)
+    string(REPLACE "." "_" symbol ${name})
+    file(READ ${file} source)
+    string(APPEND content "inline constexpr const char* kShader_${symbol} = R\"glsl(${source})glsl\";\n")
+    set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
+  endforeach()
+  file(CONFIGURE OUTPUT ${out_dir}/grassflow_shaders.h CONTENT "${content}" @ONLY)
+  target_include_directories(${target} PRIVATE ${out_dir})
+endfunction()

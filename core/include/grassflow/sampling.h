@@ -1,0 +1,97 @@
+// Finite samples of the planted multi-index model (THEORY.md §1, §7): x ~ N(0, I_d), y = f*(W*ᵀx) + σε.
+// Seeded streams that give bitwise the same samples natively and in WebAssembly, and a CSV loader for user data.
+// Rng::normal() uses libm's log and cos, which may differ in the last ulp between glibc and Emscripten's
+// musl; the data streams here use Marsaglia's polar method with a logarithm of our own made of +, −, ×, ÷
+// and sqrt only (correctly rounded IEEE operations), so the same seed gives the same bits on every platform.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "grassflow/kernels.h"
+#include "grassflow/random.h"
+
+namespace grassflow {
+
+/// ln x for x > 0 (finite), from a frexp reduction to [√½, √2) and the series 2·atanh((m − 1)/(m + 1)) to
+/// 12 terms: within 2 ulp of the true logarithm, and bitwise reproducible wherever double arithmetic is IEEE
+/// (no FMA contraction: neither x86-64's baseline nor WebAssembly has FMA). Returns NaN for x ≤ 0 or NaN.
+double portable_log(double x);
+
+/// Standard normal N(0, 1) draws, bitwise identical on every platform: Marsaglia's polar method (Marsaglia &
+/// Bray 1964) on Rng::uniform() (two uniforms per attempt, acceptance π/4, both outputs used in order) with
+/// portable_log. Independent streams for different (seed, stream) pairs, as Rng.
+class GaussianStream {
+ public:
+  GaussianStream(std::uint64_t seed, std::uint32_t stream);
+  double next();
+
+ private:
+  Rng rng_;
+  bool has_spare_ = false;
+  double spare_ = 0.0;
+};
+
+/// The planted model of THEORY.md §1: y = f*(W*ᵀx) + σε with x ~ N(0, I_d), ε ~ N(0, 1) independent. The
+/// project's W* is leading_axes(d, r) (manifold.h): nothing is lost against a random W*, since the inputs are
+/// isotropic and the learner starts from a Haar-random W.
+struct PlantedModel {
+  Eigen::MatrixXd w_star;                       ///< W* (d×r) with orthonormal columns: the index space
+  std::function<double(const double* z)> link;  ///< f*: R^r → R, called with z* = W*ᵀx (r doubles)
+  double noise = 0.0;                           ///< σ ≥ 0, the label noise's standard deviation
+
+  int d() const { return static_cast<int>(w_star.rows()); }
+  int r() const { return static_cast<int>(w_star.cols()); }
+};
+
+/// Samples (x_i, y_i), i < n: the inputs as a SampleMatrix (row i = x_i), the responses y.
+struct Dataset {
+  SampleMatrix x;
+  std::vector<double> y;
+
+  std::size_t size() const { return x.rows(); }
+  std::size_t dim() const { return x.cols(); }
+};
+
+/// An unbounded, seeded stream of samples of a planted model. x_i's d coordinates come in order from the
+/// Gaussian stream (seed, stream) and ε_i from (seed, stream | 0x80000000), so the samples do not depend on
+/// the batch sizes they are drawn in, nor on σ (σ = 0 still consumes ε). y_i is computed from x_i as stored
+/// (float32 storage rounds x first), with z*_c = Σ_j x_ij W*_jc summed in order j = 0..d−1.
+class SampleStream {
+ public:
+  /// Throws InputError when W* is empty, the link is missing, or σ < 0 or not finite.
+  SampleStream(PlantedModel model, std::uint64_t seed, std::uint32_t stream);
+
+  /// Overwrites rows [first, first + count) of `data` (x and y) with the next `count` samples. Throws
+  /// InputError when the rows do not exist or data's d differs from W*'s.
+  void draw(Dataset& data, std::size_t first, std::size_t count);
+  /// A dataset of the next n samples (LimitError beyond `memory_cap` bytes of inputs, stating the size).
+  Dataset draw(std::size_t n, Precision precision, std::size_t memory_cap = kSampleMemoryCap);
+
+  const PlantedModel& model() const { return model_; }
+
+ private:
+  PlantedModel model_;
+  GaussianStream inputs_, noise_;
+  std::vector<double> row_, z_;
+};
+
+/// Reads samples from CSV text: each data row holds x_1..x_d then y, separated by commas (spaces around
+/// fields are ignored). Blank lines and lines starting with '#' are skipped; the first non-skipped line is a
+/// header when its first field is not a number. d = 0 takes d from the first data row (its columns − 1);
+/// otherwise every row must have d + 1 columns. `name` (a file name) starts every error message. The stream
+/// must be seekable: a first pass counts the rows, so that a request beyond `memory_cap` is refused before
+/// any storage is taken. Throws InputError (with the 1-based line number and column) on a wrong column count,
+/// an empty field, a field that is not a number, a NaN or infinite value, or no data rows; LimitError when the
+/// inputs would need more than `memory_cap` bytes (the message states how many).
+Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Precision precision,
+                 std::size_t memory_cap = kSampleMemoryCap);
+/// load_csv on the file at `path` (InputError when it cannot be opened).
+Dataset load_csv_file(const std::string& path, std::size_t d, Precision precision,
+                      std::size_t memory_cap = kSampleMemoryCap);
+
+}  // namespace grassflow

@@ -1,0 +1,235 @@
+#include "grassflow/sampling.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+
+#include "grassflow/errors.h"
+
+namespace grassflow {
+
+namespace {
+
+// ln 2 split so that e·kLn2Hi is exact for |e| < 2¹¹ (fdlibm's constants).
+constexpr double kLn2Hi = 6.93147180369123816490e-01;
+constexpr double kLn2Lo = 1.90821492927058770002e-10;
+constexpr double kSqrtHalf = 0.70710678118654752440;
+
+constexpr std::uint32_t kNoiseStreamBit = 0x80000000u;
+
+}  // namespace
+
+double portable_log(double x) {
+  if (!(x > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  if (x == std::numeric_limits<double>::infinity()) return x;
+  int e = 0;
+  double m = std::frexp(x, &e);  // x = m·2^e, m ∈ [½, 1): exact
+  if (m < kSqrtHalf) {
+    m *= 2.0;  // exact
+    --e;
+  }
+  // ln m = 2·atanh(f) = 2f + 2f·(s/3 + s²/5 + ...), f = (m − 1)/(m + 1), |f| ≤ 0.1716, s = f² ≤ 0.0295:
+  // the 12th term is below 2⁻⁵³ relative.
+  const double f = (m - 1.0) / (m + 1.0);
+  const double s = f * f;
+  double series = 2.0 / 25.0;
+  series = series * s + 2.0 / 23.0;
+  series = series * s + 2.0 / 21.0;
+  series = series * s + 2.0 / 19.0;
+  series = series * s + 2.0 / 17.0;
+  series = series * s + 2.0 / 15.0;
+  series = series * s + 2.0 / 13.0;
+  series = series * s + 2.0 / 11.0;
+  series = series * s + 2.0 / 9.0;
+  series = series * s + 2.0 / 7.0;
+  series = series * s + 2.0 / 5.0;
+  series = series * s + 2.0 / 3.0;
+  const double log_m = 2.0 * f + f * (s * series);
+  const double k = static_cast<double>(e);
+  return k * kLn2Hi + (k * kLn2Lo + log_m);
+}
+
+GaussianStream::GaussianStream(std::uint64_t seed, std::uint32_t stream) : rng_(seed, stream) {}
+
+double GaussianStream::next() {
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_;
+  }
+  double u, v, s;
+  do {
+    u = 2.0 * rng_.uniform() - 1.0;
+    v = 2.0 * rng_.uniform() - 1.0;
+    s = u * u + v * v;
+  } while (s >= 1.0 || s == 0.0);
+  const double factor = std::sqrt(-2.0 * portable_log(s) / s);
+  spare_ = v * factor;
+  has_spare_ = true;
+  return u * factor;
+}
+
+SampleStream::SampleStream(PlantedModel model, std::uint64_t seed, std::uint32_t stream)
+    : model_(std::move(model)),
+      inputs_(seed, stream & ~kNoiseStreamBit),
+      noise_(seed, stream | kNoiseStreamBit),
+      row_(static_cast<std::size_t>(model_.w_star.rows())),
+      z_(static_cast<std::size_t>(model_.w_star.cols())) {
+  if (model_.w_star.size() == 0) throw InputError("planted model: W* is empty; give a d×r frame with r >= 1");
+  if (!model_.link) throw InputError("planted model: no link f*; give one (--link)");
+  if (!(model_.noise >= 0.0) || !std::isfinite(model_.noise))
+    throw InputError("--noise: sigma = " + std::to_string(model_.noise) + "; the noise level must be finite and >= 0");
+}
+
+void SampleStream::draw(Dataset& data, std::size_t first, std::size_t count) {
+  const std::size_t d = row_.size(), r = z_.size();
+  if (data.x.cols() != d)
+    throw InputError("samples: the dataset has d = " + std::to_string(data.x.cols()) +
+                     " but W* has d = " + std::to_string(d));
+  if (first > data.x.rows() || count > data.x.rows() - first)
+    throw InputError("samples: rows [" + std::to_string(first) + ", " + std::to_string(first + count) +
+                     ") do not exist in a dataset of " + std::to_string(data.x.rows()));
+  data.y.resize(data.x.rows());
+  for (std::size_t i = first; i < first + count; ++i) {
+    for (auto& x : row_) x = inputs_.next();
+    data.x.set_row(i, row_.data());
+    data.x.copy_row(i, row_.data());  // as stored: y must be the model's response to the stored x
+    for (std::size_t c = 0; c < r; ++c) {
+      double z = 0.0;
+      for (std::size_t j = 0; j < d; ++j)
+        z += row_[j] * model_.w_star(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(c));
+      z_[c] = z;
+    }
+    data.y[i] = model_.link(z_.data()) + model_.noise * noise_.next();
+  }
+}
+
+Dataset SampleStream::draw(std::size_t n, Precision precision, std::size_t memory_cap) {
+  Dataset data{SampleMatrix(n, row_.size(), precision, memory_cap), std::vector<double>(n)};
+  draw(data, 0, n);
+  return data;
+}
+
+namespace {
+
+// One CSV line split into fields (no quoting: numeric data only).
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', start);
+    std::string field = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::size_t b = field.find_first_not_of(" \t");
+    const std::size_t e = field.find_last_not_of(" \t");
+    fields.push_back(b == std::string::npos ? std::string() : field.substr(b, e - b + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return fields;
+}
+
+// Whole-field parse with strtod (correctly rounded in glibc and musl); false when it is not a number.
+bool parse_number(const std::string& field, double& value) {
+  if (field.empty()) return false;
+  char* end = nullptr;
+  value = std::strtod(field.c_str(), &end);
+  return end == field.c_str() + field.size();
+}
+
+bool skipped(const std::string& line) {
+  const std::size_t b = line.find_first_not_of(" \t");
+  return b == std::string::npos || line[b] == '#';
+}
+
+bool next_line(std::istream& in, std::string& line) {
+  if (!std::getline(in, line)) return false;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return true;
+}
+
+std::string where(const std::string& name, std::size_t line, std::size_t column) {
+  return name + " line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+}  // namespace
+
+Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Precision precision,
+                 std::size_t memory_cap) {
+  // Pass 1: find the header and the first data row's width, count the data rows.
+  const std::istream::pos_type start = in.tellg();
+  if (start == std::istream::pos_type(-1)) throw InputError(name + ": cannot read the data (not a seekable file)");
+  std::string line;
+  std::size_t line_number = 0, header_line = 0, rows = 0, columns = 0;
+  bool seen_first = false;
+  while (next_line(in, line)) {
+    ++line_number;
+    if (skipped(line)) continue;
+    if (!seen_first) {
+      seen_first = true;
+      double value;
+      const std::vector<std::string> fields = split_fields(line);
+      if (!parse_number(fields[0], value)) {
+        header_line = line_number;
+        continue;
+      }
+    }
+    if (rows == 0) columns = split_fields(line).size();
+    ++rows;
+  }
+  if (rows == 0) throw InputError(name + ": no data rows; expected rows of x_1..x_d then y, separated by commas");
+  if (d == 0) {
+    if (columns < 2)
+      throw InputError(name + ": the first data row has " + std::to_string(columns) +
+                       " column; need at least 2 (x_1..x_d, then y)");
+    d = columns - 1;
+  }
+  Dataset data;
+  try {
+    data.x = SampleMatrix(rows, d, precision, memory_cap);
+  } catch (const LimitError& e) {
+    throw LimitError(name + ": " + e.what());
+  }
+  data.y.resize(rows);
+
+  // Pass 2: parse and check every row.
+  in.clear();
+  in.seekg(start);
+  std::vector<double> x(d);
+  std::size_t i = 0;
+  line_number = 0;
+  while (next_line(in, line)) {
+    ++line_number;
+    if (skipped(line) || line_number == header_line) continue;
+    const std::vector<std::string> fields = split_fields(line);
+    if (fields.size() != d + 1)
+      throw InputError(name + " line " + std::to_string(line_number) + ": " + std::to_string(fields.size()) +
+                       " columns, expected " + std::to_string(d + 1) + " (d = " + std::to_string(d) +
+                       " inputs, then y)");
+    for (std::size_t c = 0; c <= d; ++c) {
+      double value = 0.0;
+      if (fields[c].empty()) throw InputError(where(name, line_number, c + 1) + ": empty field");
+      if (!parse_number(fields[c], value))
+        throw InputError(where(name, line_number, c + 1) + ": '" + fields[c] + "' is not a number");
+      if (!std::isfinite(value))
+        throw InputError(where(name, line_number, c + 1) + ": " + (std::isnan(value) ? "NaN" : "infinite value") +
+                         "; every value must be finite (drop or impute that row)");
+      if (c < d && precision == Precision::float32 && std::isinf(static_cast<float>(value)))
+        throw InputError(where(name, line_number, c + 1) + ": " + fields[c] +
+                         " overflows float32 storage; rescale the data or store it as float64");
+      if (c < d)
+        x[c] = value;
+      else
+        data.y[i] = value;
+    }
+    data.x.set_row(i++, x.data());
+  }
+  return data;
+}
+
+Dataset load_csv_file(const std::string& path, std::size_t d, Precision precision, std::size_t memory_cap) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("--data: cannot open '" + path + "'; give the path of a CSV file");
+  return load_csv(in, path, d, precision, memory_cap);
+}
+
+}  // namespace grassflow

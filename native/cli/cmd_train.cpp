@@ -1,0 +1,246 @@
+// `grassflow train`: finite-sample two-timescale training on planted data or a CSV file, with the statistician's
+// baselines (THEORY.md §7).
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "commands.h"
+#include "grassflow/baselines.h"
+#include "grassflow/errors.h"
+#include "grassflow/link.h"
+#include "grassflow/manifold.h"
+#include "grassflow/sampling.h"
+#include "grassflow/train.h"
+
+namespace grassflow::cli {
+
+namespace {
+
+// Fresh-sample stream ids of the seed: training samples, held-out samples.
+constexpr std::uint32_t kTrainStream = 1, kTestStream = 2;
+// With --data, this share of the rows (seeded) is held out for the test loss.
+constexpr double kHeldOutFraction = 0.2;
+
+struct TrainCommand {
+  std::string link, data, features = "hermite", schedule = "constant";
+  int r = 0, degree = 2, threads = 1;
+  long d = 0, n = 0, steps = -1, every = 1, test_size = 2000;
+  long batch = 0;
+  double noise = 0.0, lr = 0.1, ridge = 1e-4, ratio = 10.0;
+  std::uint64_t seed = 0;
+  bool online = false, lagged = false, float32 = false, baselines = false, json = false;
+};
+
+nlohmann::json number_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json record_json(const TrainRecord& rec) {
+  nlohmann::json j;
+  j["step"] = rec.step;
+  j["t"] = rec.t;
+  j["train_loss"] = number_or_null(rec.train_loss);
+  j["test_loss"] = number_or_null(rec.test_loss);
+  if (rec.cosines.size() > 0)
+    j["cosines"] = std::vector<double>(rec.cosines.data(), rec.cosines.data() + rec.cosines.size());
+  else
+    j["cosines"] = nullptr;
+  j["subspace_error"] = number_or_null(rec.subspace_error);
+  return j;
+}
+
+double sin_theta_max(const Eigen::MatrixXd& basis, const Eigen::MatrixXd& w_star) {
+  const Eigen::VectorXd angles = principal_angles(basis, w_star);
+  return std::sin(angles(angles.size() - 1));
+}
+
+// SIR, SAVE and pHd on the training samples; a method that cannot run reports its error instead.
+nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eigen::MatrixXd>& w_star) {
+  nlohmann::json out;
+  const auto score = [&](const char* name, auto&& fit) {
+    nlohmann::json entry;
+    try {
+      const SubspaceEstimate estimate = fit();
+      entry["subspace_error"] =
+          w_star ? nlohmann::json(sin_theta_max(estimate.basis, *w_star)) : nlohmann::json(nullptr);
+    } catch (const std::exception& e) {
+      entry["subspace_error"] = nullptr;
+      entry["error"] = e.what();
+    }
+    out[name] = entry;
+  };
+  score("sir", [&] { return sliced_inverse_regression(data, r); });
+  score("save", [&] { return sliced_average_variance(data, r); });
+  score("phd", [&] { return principal_hessian_directions(data, r); });
+  return out;
+}
+
+ResolvedLink resolve(const TrainCommand& c) {
+  try {
+    return resolve_link(c.link, c.r);
+  } catch (const InputError& e) {
+    throw InputError(std::string("--link: ") + e.what());
+  }
+}
+
+void run(const TrainCommand& c) {
+  TrainOptions options;
+  options.degree = c.degree;
+  options.ridge = c.ridge;
+  options.lr = c.lr;
+  options.schedule = c.schedule;
+  options.ratio = c.ratio;
+  options.seed = c.seed;
+  options.threads = c.threads;
+  options.features = c.features;
+  if (c.batch < 0) throw InputError("--batch: B = " + std::to_string(c.batch) + "; need B >= 0 (0 = all samples)");
+  options.batch = static_cast<std::size_t>(c.batch);
+  options.variant = c.online ? TrainVariant::online : c.lagged ? TrainVariant::lagged : TrainVariant::exact;
+  if (c.online && c.lagged) throw InputError("--lagged: the online variant has no stored data to stream once");
+  if (c.every < 1) throw InputError("--every: need at least 1");
+  const Precision precision = c.float32 ? Precision::float32 : Precision::float64;
+
+  std::vector<std::string> warnings;
+  std::optional<Trainer> trainer;
+  std::optional<Eigen::MatrixXd> w_star;
+  std::optional<Dataset> baseline_data;
+  std::string source;
+  if (!c.data.empty()) {
+    if (c.online) throw InputError("--online: it draws fresh samples of --link; it cannot train on --data");
+    if (!c.link.empty()) warnings.push_back("--link is ignored with --data (the responses come from the file)");
+    if (c.r < 1) throw InputError("--r: give the rank r >= 1 of the index space to learn from --data");
+    if (c.d < 0) throw InputError("--d: d = " + std::to_string(c.d) + "; need d >= 1");
+    Dataset data = load_csv_file(c.data, static_cast<std::size_t>(c.d), precision);
+    options.r = c.r;
+    options.steps = c.steps < 0 ? 1000 : c.steps;
+    auto [train, test] = split_dataset(data, kHeldOutFraction, c.seed);
+    if (c.baselines) baseline_data.emplace(Dataset{train.x, train.y});
+    trainer.emplace(std::move(train), std::move(test), std::nullopt, options);
+    source = c.data;
+  } else {
+    if (c.link.empty()) throw InputError("--link: give the target link (an expression or preset:NAME), or --data FILE");
+    if (c.d < 1) throw InputError("--d: d = " + std::to_string(c.d) + "; give the input dimension d >= 1");
+    if (c.n < 1) throw InputError("--n: n = " + std::to_string(c.n) + "; give the number of samples n >= 1");
+    if (c.test_size < 0) throw InputError("--test-size: need >= 0");
+    const ResolvedLink resolved = resolve(c);
+    warnings.insert(warnings.end(), resolved.warnings.begin(), resolved.warnings.end());
+    const int r = resolved.link.r();
+    if (r > c.d)
+      throw InputError("--r: r = " + std::to_string(r) + " exceeds d = " + std::to_string(c.d) + "; choose r <= d");
+    const Link link = resolved.link;
+    PlantedModel model{leading_axes(static_cast<int>(c.d), r), [link](const double* z) { return link(z); }, c.noise};
+    options.r = r;
+    w_star = model.w_star;
+    Dataset test = SampleStream(model, c.seed, kTestStream).draw(static_cast<std::size_t>(c.test_size), precision);
+    const auto n = static_cast<std::size_t>(c.n);
+    if (c.online) {
+      const std::size_t batch = options.batch == 0 ? 256 : options.batch;
+      options.steps = c.steps < 0 ? static_cast<long>(std::max<std::size_t>(1, n / batch)) : c.steps;
+      // The baselines see the very samples SGD consumes first (the same stream).
+      if (c.baselines) baseline_data.emplace(SampleStream(model, c.seed, kTrainStream).draw(n, precision));
+      trainer.emplace(SampleStream(model, c.seed, kTrainStream), std::move(test), options);
+    } else {
+      options.steps = c.steps < 0 ? 1000 : c.steps;
+      Dataset train = SampleStream(model, c.seed, kTrainStream).draw(n, precision);
+      if (c.baselines) baseline_data.emplace(Dataset{train.x, train.y});
+      trainer.emplace(std::move(train), std::move(test), w_star, options);
+    }
+    source = link.spec();
+  }
+  warnings.insert(warnings.end(), trainer->warnings().begin(), trainer->warnings().end());
+  trainer->run(trainer->options().steps);
+
+  const std::vector<TrainRecord>& records = trainer->records();
+  const TrainRecord& last = records.back();
+  nlohmann::json summary;
+  summary["steps"] = last.step;
+  summary["t"] = last.t;
+  summary["subspace_error"] = number_or_null(last.subspace_error);
+  summary["test_loss"] = number_or_null(last.test_loss);
+  summary["train_loss"] = number_or_null(last.train_loss);
+  nlohmann::json escapes = nlohmann::json::array();
+  for (const auto& e : trainer->escape_times()) escapes.push_back(e ? nlohmann::json(*e) : nlohmann::json(nullptr));
+  summary["escape_times"] = escapes;
+  if (baseline_data) summary["baselines"] = fit_baselines(*baseline_data, trainer->options().r, w_star);
+
+  if (c.json) {
+    nlohmann::json out;
+    out["source"] = source;
+    out["variant"] = c.online ? "online" : c.lagged ? "lagged" : "exact";
+    out["r"] = trainer->options().r;
+    out["features"] = trainer->feature_count();
+    nlohmann::json list = nlohmann::json::array();
+    for (const TrainRecord& rec : records)
+      if (rec.step % c.every == 0 || &rec == &last) list.push_back(record_json(rec));
+    out["records"] = list;
+    out["summary"] = summary;
+    out["warnings"] = warnings;
+    std::printf("%s\n", out.dump().c_str());
+    return;
+  }
+  for (const std::string& w : warnings) std::fprintf(stderr, "grassflow: warning: %s\n", w.c_str());
+  std::printf("training on %s (%s, r = %d, %d link features)\n", source.c_str(),
+              c.online   ? "online SGD"
+              : c.lagged ? "lagged one-pass steps"
+                         : "exact two-pass steps",
+              trainer->options().r, trainer->feature_count());
+  std::printf("%8s %10s %12s %12s %14s\n", "step", "t", "train_loss", "test_loss", "sin theta_max");
+  const long stride = std::max<long>(c.every, std::max<long>(1, last.step / 20));
+  for (const TrainRecord& rec : records)
+    if (rec.step % stride == 0 || &rec == &last)
+      std::printf("%8ld %10.4g %12.6g %12.6g %14.6g\n", rec.step, rec.t, rec.train_loss, rec.test_loss,
+                  rec.subspace_error);
+  std::printf("escape times:");
+  for (const auto& e : trainer->escape_times()) e ? std::printf(" %.6g", *e) : std::printf(" -");
+  std::printf("\n");
+  if (baseline_data)
+    for (const char* name : {"sir", "save", "phd"}) {
+      const nlohmann::json& b = summary["baselines"][name];
+      if (b.contains("error"))
+        std::printf("%-5s could not run: %s\n", name, b["error"].get<std::string>().c_str());
+      else if (b["subspace_error"].is_null())
+        std::printf("%-5s fitted (W* unknown: no subspace error)\n", name);
+      else
+        std::printf("%-5s sin theta_max = %.6g\n", name, b["subspace_error"].get<double>());
+    }
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto c = std::make_shared<TrainCommand>();
+  CLI::App* cmd = app.add_subcommand(
+      "train",
+      "Two-timescale training on samples y = f*(W*'x) + noise or a CSV file, with SIR/SAVE/pHd baselines "
+      "(THEORY.md §7)");
+  cmd->add_option("--link", c->link, "the target link f*: an expression in z1..zr or preset:NAME (see `hermite`)");
+  cmd->add_option("--r", c->r, "rank r of the index space (default: the link's own; required with --data)");
+  cmd->add_option("--d", c->d, "input dimension d (with --data: checked against the file's columns)");
+  cmd->add_option("--n", c->n, "number of training samples (online: the sample budget, steps = n / batch)");
+  cmd->add_flag("--online", c->online,
+                "online SGD on fresh samples each step; the link learned at --ratio times the rate");
+  cmd->add_option("--noise", c->noise, "label noise sigma (default 0)");
+  cmd->add_option("--steps", c->steps, "number of steps T (default 1000; online: n / batch)");
+  cmd->add_option("--lr", c->lr, "step size eta of the subspace (default 0.1); gradient-flow time t = eta x steps");
+  cmd->add_option("--ridge", c->ridge, "ridge lambda of the link fit (default 1e-4)");
+  cmd->add_option("--degree", c->degree, "largest total degree K of the Hermite features (default 2)");
+  cmd->add_option("--batch", c->batch, "samples per step (default: all; online 256)");
+  cmd->add_option("--ratio", c->ratio, "online: the link's learning rate over the subspace's, rho (default 10)");
+  cmd->add_option("--seed", c->seed, "seed of the data, the held-out split, W(0) and random features (default 0)");
+  cmd->add_option("--data", c->data, "train on a CSV file: x_1..x_d then y per row (20% held out for test_loss)");
+  cmd->add_flag("--baselines", c->baselines, "also fit SIR, SAVE and pHd on the training samples");
+  cmd->add_flag("--json", c->json, "print JSON: records (one per step) and summary");
+  cmd->add_option("--schedule", c->schedule, "step sizes: constant (default), inverse:tau, cosine");
+  cmd->add_option("--features", c->features, "link features: hermite (default), hermite-kernel:q, relu:M");
+  cmd->add_flag("--lagged", c->lagged, "one pass over the data per step, using the previous step's link");
+  cmd->add_flag("--float32", c->float32, "store the samples in float32 (half the memory traffic)");
+  cmd->add_option("--threads", c->threads, "native threads for the data passes (default 1)");
+  cmd->add_option("--test-size", c->test_size, "held-out samples for test_loss (default 2000; synthetic data)");
+  cmd->add_option("--every", c->every, "keep every k-th record in the output (default 1: every step)");
+  cmd->callback([c] { run(*c); });
+}
+
+}  // namespace grassflow::cli

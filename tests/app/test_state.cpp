@@ -1,0 +1,105 @@
+// URL state of the explorer: decoding as decodeURIComponent, validation, defaults, round trip.
+#include <doctest/doctest.h>
+
+#include "layout.h"
+#include "state.h"
+
+using namespace grassflow::app;
+
+TEST_CASE("percent coding matches encodeURIComponent/decodeURIComponent") {
+  CHECK(percent_encode("z1+z1*z2") == "z1%2Bz1*z2");
+  CHECK(percent_encode("preset:staircase2") == "preset%3Astaircase2");
+  CHECK(percent_encode("0.1,0;0,0.1") == "0.1%2C0%3B0%2C0.1");
+  CHECK(percent_decode("z1%2Bz1*z2") == "z1+z1*z2");
+  CHECK(percent_decode("z1+z2") == "z1+z2");  // '+' is not a space: no form decoding
+  bool ok = true;
+  CHECK(percent_decode("50%", &ok) == "50%");
+  CHECK_FALSE(ok);
+}
+
+TEST_CASE("the issue's example URL parses to the CLI flags") {
+  const ParsedState p = parse_state("", "#link=preset:staircase2&r=2&d=1000&objective=planted&init=equator&seed=3");
+  CHECK(p.problems.empty());
+  CHECK(p.state.link == "preset:staircase2");
+  CHECK(p.state.r == 2);
+  CHECK(p.state.d == 1000);
+  CHECK(p.state.objective == "planted");
+  CHECK(p.state.init == "equator");
+  CHECK(p.state.seed == 3);
+  CHECK(to_command_line(p.state) ==
+        "grassflow flow --link 'preset:staircase2' --r 2 --objective planted --d 1000 --init equator --seed 3");
+}
+
+TEST_CASE("bad values and unknown keys are reported and replaced by defaults") {
+  const ParsedState p = parse_state("", "d=-5&objective=banana&r=2.5&bogus=1&panels=cosines,nope&dt=abc&seed=7");
+  CHECK(p.state.d == AppState().d);
+  CHECK(p.state.objective == "joint");
+  CHECK(p.state.r == 0);
+  CHECK(p.state.dt == 0);
+  CHECK(p.state.seed == 7);
+  CHECK(p.state.panels == std::vector<std::string>{"cosines"});
+  REQUIRE(p.problems.size() == 6);
+  CHECK(p.problems[0].find("d=-5") != std::string::npos);
+  CHECK(p.problems[1].find("joint or planted") != std::string::npos);
+  CHECK(p.problems[3].find("'bogus'") != std::string::npos);
+  CHECK(p.problems[4].find("'nope'") != std::string::npos);
+}
+
+TEST_CASE("the hash wins over the query; embed may come from either") {
+  const ParsedState p = parse_state("?embed=1&panels=cosines,landscape&d=50", "#d=200");
+  CHECK(p.state.embed);
+  CHECK(p.state.d == 200);
+  CHECK(p.state.panels == std::vector<std::string>{"cosines", "landscape"});
+}
+
+TEST_CASE("to_hash round-trips every field, expressions included") {
+  AppState s;
+  s.link = "z1+z1*z2 - 0.5*He(3,z2)";
+  s.r = 2;
+  s.d = 1e12;
+  s.objective = "planted";
+  s.init = "M0";
+  s.M0 = "0.1,0;0,-0.2";
+  s.seed = 12345678901ull;
+  s.t_max = 1e300;
+  s.degree = 6;
+  s.speed = 0.125;
+  s.dt = 0.01;
+  s.panels = {"cosines", "matrix"};
+  s.embed = true;
+  s.compare = true;
+  s.log_time = false;
+  const std::string hash = to_hash(s);
+  CHECK(hash.find("z1%2Bz1*z2") != std::string::npos);
+  const ParsedState back = parse_state("", hash);
+  CHECK(back.problems.empty());
+  CHECK(to_hash(back.state) == hash);
+  CHECK(back.state.link == s.link);
+  CHECK(back.state.M0 == s.M0);
+  CHECK(back.state.seed == s.seed);
+  CHECK(back.state.d == s.d);
+  CHECK(to_hash(AppState()) == "");
+}
+
+TEST_CASE("tiled layout covers the canvas without overlap") {
+  const std::vector<std::string> ids = {"controls", "cosines", "loss", "landscape", "link"};
+  const std::vector<Rect> rects = tile_panels(ids, 1280, 800, 30, 1.0f);
+  float area = 0;
+  for (const Rect& r : rects) area += r.w * r.h;
+  CHECK(area == doctest::Approx(1280.0 * 770.0).epsilon(1e-4));
+  for (std::size_t i = 0; i < rects.size(); ++i)
+    for (std::size_t j = i + 1; j < rects.size(); ++j) {
+      const Rect &a = rects[i], &b = rects[j];
+      const bool overlap =
+          a.x < b.x + b.w - 0.5f && b.x < a.x + a.w - 0.5f && a.y < b.y + b.h - 0.5f && b.y < a.y + a.h - 0.5f;
+      CHECK_FALSE(overlap);
+    }
+}
+
+TEST_CASE("regression (fuzzing): init=M0 without a matrix is refused, the canonical hash reads back") {
+  const ParsedState p = parse_state("", "init=M0");
+  CHECK(p.state.init == "random");
+  REQUIRE(p.problems.size() == 1);
+  CHECK(p.problems[0].find("give M0=") != std::string::npos);
+  CHECK(parse_state("", to_hash(p.state)).problems.empty());
+}
