@@ -53,7 +53,7 @@ class Objective {
   void check_shape(const Eigen::MatrixXd& M) const;
 
   HermiteExpansion link_;
-  std::vector<int> active_degrees_;  // k ≥ 1 with T_k ≠ 0: the only degrees worth contracting
+  std::vector<int> active_degrees_;  // k ≥ 1 with ‖f*_k‖² > 1e-28‖f*‖²: the only degrees worth contracting
   std::vector<double> energy_;       // ‖f*_k‖² = k!‖T_k‖², index k
   std::vector<double> k_factorial_;  // k!, index k
 };
