@@ -16,5 +16,13 @@ void add_version_command(CLI::App& app);
 void add_hermite_command(CLI::App& app);
 /// `grassflow train`: finite-sample two-timescale training (exact, lagged or online) with SIR/SAVE/pHd baselines.
 void add_train_command(CLI::App& app);
+/// `grassflow loss`: joint or planted population loss at an overlap M and its gradient dL/dM.
+void add_loss_command(CLI::App& app);
+/// `grassflow flow`: one population flow in M with escape times, status and trajectory.
+void add_flow_command(CLI::App& app);
+/// `grassflow sweep`: flows over d and seeds with per-stage time-scale fits.
+void add_sweep_command(CLI::App& app);
+/// `grassflow reproduce`: the paper's claims as experiments, written as CSV, JSON and a markdown summary.
+void add_reproduce_command(CLI::App& app);
 
 }  // namespace grassflow::cli

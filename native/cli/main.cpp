@@ -11,6 +11,10 @@ int main(int argc, char** argv) {
   grassflow::cli::add_version_command(app);
   grassflow::cli::add_hermite_command(app);
   grassflow::cli::add_train_command(app);
+  grassflow::cli::add_loss_command(app);
+  grassflow::cli::add_flow_command(app);
+  grassflow::cli::add_sweep_command(app);
+  grassflow::cli::add_reproduce_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

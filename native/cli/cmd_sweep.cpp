@@ -1,0 +1,118 @@
+// `grassflow sweep`: flows over several dimensions and seeds, with per-stage fits of the escape-time scaling
+// against the leaps' predictions (THEORY.md §6).
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "commands.h"
+#include "dynamics_cli.h"
+#include "grassflow/errors.h"
+#include "grassflow/sweep.h"
+
+namespace grassflow::cli {
+
+namespace {
+
+struct SweepOptions {
+  std::string link, objective, d, init = "random";
+  int r = 0;
+  int degree = 8;
+  int seeds = 5;
+  double t_max = 1e30;
+  bool json = false;
+};
+
+nlohmann::json fit_json(const StageFit& f) {
+  nlohmann::json points = nlohmann::json::array();
+  for (std::size_t i = 0; i < f.d.size(); ++i) points.push_back({{"d", f.d[i]}, {"median_time", f.median_time[i]}});
+  auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  return {{"stage", f.stage + 1},
+          {"leap", f.leap},
+          {"direction", f.direction + 1},
+          {"model", f.prediction.model},
+          {"exponent", f.fit ? nlohmann::json(f.fit->slope) : nlohmann::json(nullptr)},
+          {"intercept", f.fit ? nlohmann::json(f.fit->intercept) : nlohmann::json(nullptr)},
+          {"r2", f.fit ? nlohmann::json(f.fit->r2) : nlohmann::json(nullptr)},
+          {"predicted_exponent", optional(f.prediction.exponent)},
+          {"prediction", f.prediction.label},
+          {"points", points}};
+}
+
+void run(const SweepOptions& options) {
+  SweepSpec spec;
+  spec.dimensions = parse_dimensions(options.d);
+  if (options.init != "random" && options.init != "isotropic")
+    throw InputError("--init: a sweep starts from random (Haar) or isotropic, got '" + options.init + "'");
+  spec.start = parse_start(options.init);
+  spec.seeds = options.seeds;
+  if (!(options.t_max > 0.0)) throw InputError("--t-max: must be > 0 (default 1e30)");
+  spec.flow.t_max = options.t_max;
+  const PreparedLink link = prepare_link(options.link, options.r, options.degree);
+  const auto objective = objective_from_flag(options.objective, link.expansion);
+  std::size_t reported = 0;
+  const auto runs = run_sweep(objective, spec, [&](std::size_t done, std::size_t total) {
+    if (total >= 20 && (10 * done) / total > reported) {
+      reported = (10 * done) / total;
+      std::fprintf(stderr, "grassflow: sweep %zu/%zu flows\n", done, total);
+    }
+  });
+  const auto fits = fit_stages(runs, link.leaps, objective->name());
+  for (const SweepRun& run : runs)
+    if (run.status == FlowStatus::diverged)
+      std::fprintf(stderr, "grassflow: warning: the flow at d = %g, seed %llu diverged\n", run.d,
+                   static_cast<unsigned long long>(run.seed));
+  if (options.json) {
+    nlohmann::json rows = nlohmann::json::array(), fit = nlohmann::json::array();
+    for (const SweepRun& run : runs)
+      rows.push_back({{"d", run.d},
+                      {"seed", run.seed},
+                      {"escape_times", optional_list_json(run.escape_times)},
+                      {"final_loss", run.final_loss},
+                      {"status", to_string(run.status)}});
+    for (const StageFit& f : fits) fit.push_back(fit_json(f));
+    std::printf("%s\n", nlohmann::json{{"rows", rows}, {"fit", fit}}.dump().c_str());
+    return;
+  }
+  std::printf("link %s (r = %d), objective %s, start %s, %d seed(s) per d\n\n", link.resolved.link.spec().c_str(),
+              link.expansion.r, objective->name(), options.init.c_str(), spec.start == Start::random ? spec.seeds : 1);
+  std::printf("%14s %6s  %-10s %14s  escape times\n", "d", "seed", "status", "final loss");
+  for (const SweepRun& run : runs) {
+    std::printf("%14.8g %6llu  %-10s %14.6g ", run.d, static_cast<unsigned long long>(run.seed), to_string(run.status),
+                run.final_loss);
+    for (const auto& e : run.escape_times) e ? std::printf(" %.8g", *e) : std::printf(" never");
+    std::printf("\n");
+  }
+  std::printf("\nstage  leap  model  measured  (r^2)      predicted\n");
+  for (const StageFit& f : fits) {
+    std::printf("%5d %5d  %-5s ", f.stage + 1, f.leap, f.prediction.model.c_str());
+    if (f.fit)
+      std::printf(" %8.4f  (%.5f)  ", f.fit->slope, f.fit->r2);
+    else
+      std::printf(" %8s  %9s  ", "-", "");
+    std::printf("%s%s\n", f.prediction.label.c_str(),
+                f.prediction.model == "log" ? "  [log model: slope b of T = a + b ln d]" : "");
+  }
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app) {
+  auto options = std::make_shared<SweepOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "sweep", "Flows over several d and seeds; per-stage fits of escape times against the leaps (THEORY.md §6)");
+  cmd->add_option("--link", options->link, "the link: an expression in z1..zr or preset:NAME (see grassflow hermite)")
+      ->required();
+  cmd->add_option("--r", options->r, "number of directions; default: the link's natural r")
+      ->check(CLI::Range(1, kMaxLinkRank));
+  cmd->add_option("--objective", options->objective, "joint or planted")->required();
+  cmd->add_option("--d", options->d, "comma-separated dimensions, e.g. 100,1000,1e4")->required();
+  cmd->add_option("--init", options->init, "random (Haar at each d, seeds 0..N-1; default) or isotropic (I/sqrt(d))");
+  cmd->add_option("--seeds", options->seeds, "seeds per d for random starts (default 5); medians are fitted")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--t-max", options->t_max, "stop each flow at this time (default 1e30)");
+  cmd->add_option("--degree", options->degree, "Hermite truncation degree K (default 8)")->check(CLI::Range(0, 1000));
+  cmd->add_flag("--json", options->json, "print {\"rows\", \"fit\"} as JSON");
+  cmd->callback([options] { run(*options); });
+}
+
+}  // namespace grassflow::cli
