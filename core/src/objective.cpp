@@ -40,6 +40,20 @@ void Objective::check_shape(const Eigen::MatrixXd& M) const {
                      std::to_string(M.rows()) + "x" + std::to_string(M.cols()) + ")");
 }
 
+double Objective::loss(const Eigen::MatrixXd& M) const {
+  double value;
+  Eigen::MatrixXd grad;
+  evaluate(M, value, grad);
+  return value;
+}
+
+Eigen::MatrixXd Objective::gradient(const Eigen::MatrixXd& M) const {
+  double value;
+  Eigen::MatrixXd grad;
+  evaluate(M, value, grad);
+  return grad;
+}
+
 Eigen::MatrixXd Objective::velocity(const Eigen::MatrixXd& M) const {
   return overlap_velocity(geometry(), M, gradient(M));
 }
@@ -91,18 +105,6 @@ void JointObjective::evaluate(const Eigen::MatrixXd& M, double& loss_value, Eige
   grad = -M * G;
 }
 
-double JointObjective::loss(const Eigen::MatrixXd& M) const {
-  double value;
-  Eigen::MatrixXd grad;
-  evaluate(M, value, grad);
-  return value;
-}
-
-Eigen::MatrixXd JointObjective::gradient(const Eigen::MatrixXd& M) const {
-  check_shape(M);
-  return -M * phi_gradient(M.transpose() * M);
-}
-
 double JointObjective::minimum_loss() const {
   double m = 0.0;
   for (std::size_t k = 1; k < energy_.size(); ++k) m += (1.0 - weights_[k]) * energy_[k];
@@ -128,20 +130,6 @@ void PlantedObjective::evaluate(const Eigen::MatrixXd& M, double& loss_value, Ei
     grad -= (k * k_factorial_[K]) * B;
   }
   loss_value = gap;
-}
-
-double PlantedObjective::loss(const Eigen::MatrixXd& M) const {
-  double value;
-  Eigen::MatrixXd grad;
-  evaluate(M, value, grad);
-  return value;
-}
-
-Eigen::MatrixXd PlantedObjective::gradient(const Eigen::MatrixXd& M) const {
-  double value;
-  Eigen::MatrixXd grad;
-  evaluate(M, value, grad);
-  return grad;
 }
 
 double PlantedObjective::distance_to_optimum(const Eigen::MatrixXd& M) const {

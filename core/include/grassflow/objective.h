@@ -29,12 +29,13 @@ class Objective {
   /// flow provably converges from every non-degenerate start (joint, THEORY.md §4).
   virtual bool may_stall() const = 0;
 
-  /// L(M). M must be r×r (InputError otherwise).
-  virtual double loss(const Eigen::MatrixXd& M) const = 0;
-  /// The Euclidean gradient ∂L/∂M (r×r): −MG(C) for joint, −H(M) for planted (THEORY.md §5).
-  virtual Eigen::MatrixXd gradient(const Eigen::MatrixXd& M) const = 0;
-  /// Loss and Euclidean gradient in one pass (they share the tensor contractions).
+  /// Loss and Euclidean gradient in one pass (they share the tensor contractions). M must be r×r
+  /// (InputError otherwise).
   virtual void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const = 0;
+  /// L(M) (by evaluate unless overridden).
+  virtual double loss(const Eigen::MatrixXd& M) const;
+  /// The Euclidean gradient ∂L/∂M (r×r): −MG(C) for joint, −H(M) for planted (THEORY.md §5).
+  virtual Eigen::MatrixXd gradient(const Eigen::MatrixXd& M) const;
   /// inf_M L(M), attained at M = I (the pole; W = W*): 0, or ½Σ_k(1 − w_k)‖f*_k‖² for ridge-weighted joint.
   virtual double minimum_loss() const = 0;
   /// Distance from the current point to the optimum W = W*, computed from M: joint, the Grassmann geodesic
@@ -72,8 +73,6 @@ class JointObjective final : public Objective {
   const char* name() const override { return "joint"; }
   Geometry geometry() const override { return Geometry::grassmann; }
   bool may_stall() const override { return false; }
-  double loss(const Eigen::MatrixXd& M) const override;
-  Eigen::MatrixXd gradient(const Eigen::MatrixXd& M) const override;
   void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const override;
   double minimum_loss() const override;
   double distance_to_optimum(const Eigen::MatrixXd& M) const override;
@@ -100,8 +99,6 @@ class PlantedObjective final : public Objective {
   const char* name() const override { return "planted"; }
   Geometry geometry() const override { return Geometry::stiefel; }
   bool may_stall() const override { return true; }
-  double loss(const Eigen::MatrixXd& M) const override;
-  Eigen::MatrixXd gradient(const Eigen::MatrixXd& M) const override;
   void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const override;
   double minimum_loss() const override { return 0.0; }
   double distance_to_optimum(const Eigen::MatrixXd& M) const override;
