@@ -89,8 +89,10 @@ ReducedFlow::ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen
   state_ = M0;
   const std::shared_ptr<const Objective> L = objective_;
   const int r = r_;
-  auto rhs = [L, r](double, const Eigen::VectorXd& y, Eigen::VectorXd& dydt) {
-    const Eigen::MatrixXd V = L->velocity(ConstMap(y.data(), r, r));
+  auto rhs = [L, r, M = Eigen::MatrixXd(r, r), V = Eigen::MatrixXd(r, r)](double, const Eigen::VectorXd& y,
+                                                                          Eigen::VectorXd& dydt) mutable {
+    M = ConstMap(y.data(), r, r);
+    L->velocity(M, V);
     dydt = Eigen::Map<const Eigen::VectorXd>(V.data(), V.size());
   };
   // Each entry against its own size, floored by a thousandth of the smaller of its row and column norms, so

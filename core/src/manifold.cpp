@@ -191,12 +191,29 @@ Eigen::MatrixXd leading_axes(int d, int r) {
 }
 
 Eigen::MatrixXd overlap_velocity(Geometry geometry, const Eigen::MatrixXd& M, const Eigen::MatrixXd& E) {
+  Eigen::MatrixXd V;
+  overlap_velocity(geometry, M, E, V);
+  return V;
+}
+
+void overlap_velocity(Geometry geometry, const Eigen::MatrixXd& M, const Eigen::MatrixXd& E, Eigen::MatrixXd& V) {
   require_same_shape(M, E, "overlap_velocity");
+  thread_local Eigen::MatrixXd S;
+  V.resize(M.rows(), M.cols());
   if (geometry == Geometry::grassmann) {
-    const Eigen::Index r = M.rows();
-    return -E * (Eigen::MatrixXd::Identity(r, r) - M.transpose() * M);
+    // I − MᵀM first: near a converged direction its small entries keep their relative accuracy, which
+    // (EMᵀ)M − E would lose to cancellation in the columns of creeping directions.
+    S.resize(M.cols(), M.cols());
+    S.noalias() = -M.transpose() * M;
+    S.diagonal().array() += 1.0;
+    V.noalias() = -E * S;
+    return;
   }
-  return -(E - sym(M * E.transpose()) * M);
+  S.resize(M.rows(), M.rows());
+  S.noalias() = M * E.transpose();
+  S = 0.5 * (S + S.transpose()).eval();
+  V.noalias() = S * M;  // −(E − sym(MEᵀ)M)
+  V -= E;
 }
 
 }  // namespace grassflow

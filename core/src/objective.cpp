@@ -55,7 +55,16 @@ Eigen::MatrixXd Objective::gradient(const Eigen::MatrixXd& M) const {
 }
 
 Eigen::MatrixXd Objective::velocity(const Eigen::MatrixXd& M) const {
-  return overlap_velocity(geometry(), M, gradient(M));
+  Eigen::MatrixXd V;
+  velocity(M, V);
+  return V;
+}
+
+void Objective::velocity(const Eigen::MatrixXd& M, Eigen::MatrixXd& V) const {
+  thread_local Eigen::MatrixXd E;
+  double value;
+  evaluate(M, value, E);
+  overlap_velocity(geometry(), M, E, V);
 }
 
 JointObjective::JointObjective(HermiteExpansion link, std::vector<double> degree_weights)
@@ -91,18 +100,22 @@ Eigen::MatrixXd JointObjective::phi_gradient(const Eigen::MatrixXd& C) const {
 
 void JointObjective::evaluate(const Eigen::MatrixXd& M, double& loss_value, Eigen::MatrixXd& grad) const {
   check_shape(M);
-  const Eigen::MatrixXd C = M.transpose() * M;
-  Eigen::MatrixXd G = Eigen::MatrixXd::Zero(r(), r());
+  // Work matrices reused across calls: the flows evaluate this millions of times at r ≤ 4.
+  thread_local Eigen::MatrixXd C, G, B;
+  C.resize(r(), r());
+  C.noalias() = M.transpose() * M;
+  G.setZero(r(), r());
   double half_gap = 0.0;
   for (std::size_t k = 1; k < energy_.size(); ++k) half_gap += energy_[k];
   for (int k : active_degrees_) {
     const auto K = static_cast<std::size_t>(k);
-    const Eigen::MatrixXd B = first_slot_contraction(link_.tensors[K], C);
+    first_slot_contraction(link_.tensors[K], C, B);
     half_gap -= weights_[K] * k_factorial_[K] * frobenius(C, B);
     G += (weights_[K] * k * k_factorial_[K]) * B;
   }
   loss_value = 0.5 * half_gap;
-  grad = -M * G;
+  grad.resize(r(), r());
+  grad.noalias() = -M * G;
 }
 
 double JointObjective::minimum_loss() const {
@@ -120,12 +133,13 @@ PlantedObjective::PlantedObjective(HermiteExpansion link) : Objective(std::move(
 
 void PlantedObjective::evaluate(const Eigen::MatrixXd& M, double& loss_value, Eigen::MatrixXd& grad) const {
   check_shape(M);
-  grad = Eigen::MatrixXd::Zero(r(), r());
+  thread_local Eigen::MatrixXd B;
+  grad.setZero(r(), r());
   double gap = 0.0;
   for (std::size_t k = 1; k < energy_.size(); ++k) gap += energy_[k];
   for (int k : active_degrees_) {
     const auto K = static_cast<std::size_t>(k);
-    const Eigen::MatrixXd B = first_slot_contraction(link_.tensors[K], M);
+    first_slot_contraction(link_.tensors[K], M, B);
     gap -= k_factorial_[K] * frobenius(M, B);
     grad -= (k * k_factorial_[K]) * B;
   }

@@ -74,7 +74,16 @@ SymTensor apply_on_every_mode(const Eigen::MatrixXd& A, const SymTensor& T) {
 }
 
 Eigen::MatrixXd first_slot_contraction(const SymTensor& T, const Eigen::MatrixXd& A) {
-  if (T.k == 0) return Eigen::MatrixXd(0, 0);
+  Eigen::MatrixXd B;
+  first_slot_contraction(T, A, B);
+  return B;
+}
+
+void first_slot_contraction(const SymTensor& T, const Eigen::MatrixXd& A, Eigen::MatrixXd& B) {
+  if (T.k == 0) {
+    B.resize(0, 0);
+    return;
+  }
   if (A.rows() != T.r || A.cols() != T.r) throw std::invalid_argument("first_slot_contraction: A must be r×r");
   using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   const int r = T.r;
@@ -84,7 +93,10 @@ Eigen::MatrixXd first_slot_contraction(const SymTensor& T, const Eigen::MatrixXd
   // to the last mode of every slice T[a, ·] and rotates that mode to the front, one small GEMM per slice:
   // after k − 1 passes every mode has seen A once and the order is restored. (The scalar mode products of
   // apply_on_every_mode cost 10× more for k ≈ 8, where the flows spend their time.)
-  std::vector<double> current = T.data, next(T.size());
+  // The flows call this a million times with small tensors: reuse the work buffers (per thread).
+  thread_local std::vector<double> current, next;
+  current.assign(T.data.begin(), T.data.end());
+  next.resize(T.size());
   for (int pass = 1; pass < T.k; ++pass) {
     for (int a = 0; a < r; ++a) {
       const Eigen::Map<const RowMajor> in(current.data() + a * slice, rows, r);
@@ -94,7 +106,8 @@ Eigen::MatrixXd first_slot_contraction(const SymTensor& T, const Eigen::MatrixXd
     current.swap(next);
   }
   const Eigen::Map<const RowMajor> Tm(T.data.data(), r, slice), ATm(current.data(), r, slice);
-  return Tm * ATm.transpose();
+  B.resize(r, r);
+  B.noalias() = Tm * ATm.transpose();
 }
 
 double tensor_entry_factor(const std::vector<int>& beta) {

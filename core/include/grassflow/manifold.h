@@ -94,5 +94,7 @@ Eigen::MatrixXd leading_axes(int d, int r);
 /// Grassmann: dM/dt = −E(I − MᵀM); Stiefel (embedded metric): dM/dt = −(E − sym(MEᵀ)M). THEORY.md §5 (joint:
 /// E = −MG gives MG(I − C); planted: E = −H gives H − sym(MHᵀ)M). Returns r×r.
 Eigen::MatrixXd overlap_velocity(Geometry geometry, const Eigen::MatrixXd& M, const Eigen::MatrixXd& E);
+/// The same into V (resized only if needed).
+void overlap_velocity(Geometry geometry, const Eigen::MatrixXd& M, const Eigen::MatrixXd& E, Eigen::MatrixXd& V);
 
 }  // namespace grassflow

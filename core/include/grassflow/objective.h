@@ -44,6 +44,8 @@ class Objective {
 
   /// dM/dt of the Riemannian gradient flow dW/dt = −grad L: overlap_velocity(geometry(), M, gradient(M)).
   Eigen::MatrixXd velocity(const Eigen::MatrixXd& M) const;
+  /// The same into V (no allocation in steady state: the flows' right-hand side).
+  void velocity(const Eigen::MatrixXd& M, Eigen::MatrixXd& V) const;
 
   int r() const { return link_.r; }
   /// The link's expansion (T_0..T_K) this objective was built from.

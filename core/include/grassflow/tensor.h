@@ -44,6 +44,8 @@ SymTensor apply_on_every_mode(const Eigen::MatrixXd& A, const SymTensor& T);
 /// the planted gradient's term (THEORY.md §5: the first slot fixed, not the transpose). For k = 1 it is
 /// T Tᵀ; for k = 0 it is undefined (returns the 0×0 matrix). Returns r×r.
 Eigen::MatrixXd first_slot_contraction(const SymTensor& T, const Eigen::MatrixXd& A);
+/// The same into B (resized to r×r only if needed): no allocation in steady state, for the flows' inner loop.
+void first_slot_contraction(const SymTensor& T, const Eigen::MatrixXd& A, Eigen::MatrixXd& B);
 
 /// The symmetric tensor T_k from Hermite coefficients: T_k[i] = α_{β(i)} √(β(i)!) / k! (THEORY.md §2).
 /// `alpha(beta)` returns α_β for a multi-index β ∈ N^r with |β| = k.
