@@ -27,11 +27,16 @@ constexpr std::size_t kRowBlock = 64;
 // the read bandwidth (measured on AVX-512 with 4 KiB rows); 8 rows ahead recovered it.
 constexpr std::size_t kPrefetchRows = 8;
 
-// Rows handled together for R columns: the RB·R accumulators and their operands fit in 16 vector registers
-// (SSE4, AVX2 and WASM have 16), and every loaded W (or x) vector is used RB (or R) times.
+// Rows handled together for R columns: the RB·R accumulators (or broadcast weights) and their operands fit in
+// the vector registers (16 on SSE4, AVX2 and WASM; 32 on AVX-512), and every loaded W (or x) vector is used
+// RB (or R) times.
 template <int R>
 constexpr int RowsPerGroup() {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  return 4;
+#else
   return R <= 2 ? 4 : 2;
+#endif
 }
 
 // z[i·r + c] = Σ_j x[i·stride + j] wt[c·stride + j] for RB rows and R ≤ 4 columns. Rows and Wᵀ start on
@@ -309,8 +314,11 @@ HWY_AFTER_NAMESPACE();
 
 #include <cmath>
 #include <cstdio>
+#include <new>
 #include <string>
 #ifndef __EMSCRIPTEN__
+#include <sys/mman.h>
+
 #include <thread>
 #endif
 
@@ -441,6 +449,31 @@ Eigen::MatrixXd reduce(const SampleMatrix& X, std::size_t r, const std::vector<P
 }
 
 }  // namespace
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+constexpr std::size_t kHugeThreshold = std::size_t{4} << 20;
+
+std::size_t alignment_for(std::size_t bytes) {
+#ifdef __EMSCRIPTEN__
+  (void)bytes;
+  return kRowAlignment;
+#else
+  return bytes >= kHugeThreshold ? kHugePage : kRowAlignment;
+#endif
+}
+}  // namespace
+
+void* allocate_rows(std::size_t bytes) {
+  void* p = ::operator new(bytes, std::align_val_t{alignment_for(bytes)});
+#ifndef __EMSCRIPTEN__
+  // Advice only: where transparent huge pages are off this does nothing, and a failure changes nothing.
+  if (bytes >= kHugeThreshold) madvise(p, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
+void free_rows(void* p, std::size_t bytes) { ::operator delete(p, std::align_val_t{alignment_for(bytes)}); }
 
 SampleMatrix::SampleMatrix(std::size_t n, std::size_t d, Precision precision, std::size_t memory_cap)
     : n_(n), d_(d), precision_(precision) {
