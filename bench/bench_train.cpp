@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   const char* simd = simd_target();
 
   volatile double sink = 0.0;
-  const double read = median_seconds(reps, [&] { sink = sink + sum_entries(X); });
+  const double read = median_seconds(reps, [&] { sink = sink + sum_entries(X, threads); });
   Rng rng(7);
   const Eigen::MatrixXd W = haar_stiefel(static_cast<int>(d), r, rng);
   RowMatrix Z;

@@ -216,7 +216,7 @@ class Schedule {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// Normal equations of the ridge fit, accumulated over samples: A = Σφφᵀ, b = Σφy, yy = Σy², count.
+// Normal equations of the ridge fit, accumulated over samples: A = Σφφᵀ (full, symmetric), b = Σφy, yy = Σy².
 struct NormalEquations {
   Eigen::MatrixXd A;
   Eigen::VectorXd b;
@@ -226,7 +226,7 @@ struct NormalEquations {
   // The samples whose features are the rows of Phi, with responses y.
   void add(const Eigen::MatrixXd& Phi, const double* y) {
     const Eigen::Map<const Eigen::VectorXd> response(y, Phi.rows());
-    A.selfadjointView<Eigen::Lower>().rankUpdate(Phi.transpose());
+    A.noalias() += Phi.transpose() * Phi;
     b += Phi.transpose() * response;
     yy += response.squaredNorm();
     count += static_cast<double>(Phi.rows());
@@ -240,7 +240,7 @@ struct NormalEquations {
   // a = (A/m + λI)^{−1} b/m. Throws InputError when singular with λ = 0.
   Eigen::VectorXd solve(double lambda) const {
     const Eigen::Index p = b.size();
-    Eigen::MatrixXd S = A.selfadjointView<Eigen::Lower>();
+    Eigen::MatrixXd S = A;
     S /= count;
     S.diagonal().array() += lambda;
     const Eigen::LLT<Eigen::MatrixXd> llt(S);
@@ -252,8 +252,7 @@ struct NormalEquations {
   }
   // ½ mean (a·φ − y)² from the sufficient statistics (exact up to cancellation ~1e-13·mean y²).
   double loss(const Eigen::VectorXd& a) const {
-    const Eigen::MatrixXd S = A.selfadjointView<Eigen::Lower>();
-    return std::max(0.0, 0.5 * (a.dot(S * a) - 2.0 * a.dot(b) + yy) / count);
+    return std::max(0.0, 0.5 * (a.dot(A * a) - 2.0 * a.dot(b) + yy) / count);
   }
 };
 

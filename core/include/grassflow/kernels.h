@@ -124,8 +124,9 @@ Eigen::MatrixXd project_accumulate(const SampleMatrix& X, std::size_t begin, std
                                    const BlockVisitor& visit, int threads = 1);
 
 /// Σ of every stored entry (padding included, which is zero), streamed once with independent vector
-/// accumulators: the STREAM-style read that sets the memory-bandwidth roofline of the kernels above.
-double sum_entries(const SampleMatrix& X);
+/// accumulators: the STREAM-style read that sets the memory-bandwidth roofline of the kernels above (with the
+/// same `threads`, split the same way).
+double sum_entries(const SampleMatrix& X, int threads = 1);
 
 /// Name of the SIMD target the kernels run on in this process (e.g. "AVX3", "AVX2", "WASM", "EMU128").
 const char* simd_target();
