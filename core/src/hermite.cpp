@@ -13,10 +13,27 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
+// √k for k = 0..kMaxHermiteDegree + 1: the recurrence would otherwise spend two square roots per step.
+const std::vector<double>& square_roots() {
+  static const std::vector<double> table = [] {
+    std::vector<double> t(kMaxHermiteDegree + 2);
+    for (std::size_t k = 0; k < t.size(); ++k) t[k] = std::sqrt(static_cast<double>(k));
+    return t;
+  }();
+  return table;
+}
+
 void check_degree(int k, int max_k, const char* who) {
   if (k < 0 || k > max_k)
     throw std::invalid_argument(std::string(who) + ": degree k = " + std::to_string(k) + " outside 0.." +
                                 std::to_string(max_k));
+}
+
+void check_node_count(int q, int max_q, const char* who, const char* limit) {
+  if (q < 1) throw std::invalid_argument(std::string(who) + ": need q >= 1 nodes");
+  if (q > max_q)
+    throw LimitError(std::string(who) + ": q = " + std::to_string(q) + " nodes requested; " + limit +
+                     std::to_string(max_q) + " nodes are supported");
 }
 
 // Recurrence coefficients of the orthonormal polynomials of a probability measure:
@@ -88,9 +105,10 @@ void hermite_h_all(int K, double x, double* out) {
 
 double hermite_h(int k, double x) {
   check_degree(k, kMaxHermiteDegree, "hermite_h");
+  const double* root = square_roots().data();
   double prev = 0.0, h = 1.0;
   for (int j = 0; j < k; ++j) {
-    const double next = (x * h - std::sqrt(static_cast<double>(j)) * prev) / std::sqrt(static_cast<double>(j + 1));
+    const double next = (x * h - root[j] * prev) / root[j + 1];
     prev = h;
     h = next;
   }
@@ -99,7 +117,7 @@ double hermite_h(int k, double x) {
 
 double hermite_h_derivative(int k, double x) {
   check_degree(k, kMaxHermiteDegree, "hermite_h_derivative");
-  return k == 0 ? 0.0 : std::sqrt(static_cast<double>(k)) * hermite_h(k - 1, x);
+  return k == 0 ? 0.0 : square_roots()[static_cast<std::size_t>(k)] * hermite_h(k - 1, x);
 }
 
 double hermite_He(int k, double x) {
@@ -114,10 +132,7 @@ double hermite_He(int k, double x) {
 }
 
 QuadratureRule gauss_hermite(int q) {
-  if (q < 1) throw std::invalid_argument("gauss_hermite: need q >= 1 nodes");
-  if (q > kMaxGaussHermiteNodes)
-    throw LimitError("gauss_hermite: q = " + std::to_string(q) + " nodes requested; Golub–Welsch is reliable to " +
-                     std::to_string(kMaxGaussHermiteNodes) + " nodes");
+  check_node_count(q, kMaxGaussHermiteNodes, "gauss_hermite", "with Golub–Welsch (reliable to ~200), at most ");
   Recurrence rec;
   rec.a.assign(static_cast<std::size_t>(q), 0.0);
   rec.b.resize(static_cast<std::size_t>(q) + 1);
@@ -137,10 +152,7 @@ QuadratureRule gauss_hermite(int q) {
 }
 
 QuadratureRule half_range_gauss_hermite(int q) {
-  if (q < 1) throw std::invalid_argument("half_range_gauss_hermite: need q >= 1 nodes");
-  if (q > kMaxHalfRangeNodes)
-    throw LimitError("half_range_gauss_hermite: q = " + std::to_string(q) + " nodes requested; at most " +
-                     std::to_string(kMaxHalfRangeNodes) + " are supported");
+  check_node_count(q, kMaxHalfRangeNodes, "half_range_gauss_hermite", "at most ");
   // Discretise the half-normal measure finely enough that polynomials of degree 2q are integrated to
   // rounding: panels of width 1/4 (about one oscillation of p_q) with 20 Gauss–Legendre nodes each, up to
   // where the weight times p_q² is far below rounding (the largest zero of p_q is about 2√(2q)).

@@ -159,7 +159,7 @@ class ExpressionImpl final : public Link::Impl {
 
   double value(const double* z) const override {
     Lease slot(*this);
-    for (int k = 0; k < r; ++k) slot->columns[static_cast<std::size_t>(k) * kChunk] = z[k];
+    std::copy(z, z + r, slot->variables.begin());
     try {
       return slot->parser.Eval();
     } catch (const mu::Parser::exception_type& e) {
@@ -167,23 +167,23 @@ class ExpressionImpl final : public Link::Impl {
     }
   }
 
+  // One parser for the whole batch, one bytecode run per point: muparser's bulk mode re-parses the
+  // expression on every call and runs a slower interpreter (measured in bench_hermite).
   void evaluate(const double* Z, std::size_t n, double* out) const override {
     Lease slot(*this);
     const std::size_t rr = static_cast<std::size_t>(r);
-    for (std::size_t start = 0; start < n; start += kChunk) {
-      const std::size_t m = std::min<std::size_t>(kChunk, n - start);
-      for (std::size_t i = 0; i < m; ++i)
-        for (std::size_t k = 0; k < rr; ++k) slot->columns[k * kChunk + i] = Z[(start + i) * rr + k];
-      try {
-        slot->parser.Eval(out + start, static_cast<int>(m));
-      } catch (const mu::Parser::exception_type& e) {
-        throw expression_error(spec, muparser_message(e), -1, "");
+    try {
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t k = 0; k < rr; ++k) slot->variables[k] = Z[i * rr + k];
+        out[i] = slot->parser.Eval();
       }
+    } catch (const mu::Parser::exception_type& e) {
+      throw expression_error(spec, muparser_message(e), -1, "");
     }
   }
 
   void gradient(const double* z, double* g) const override {
-    // Fourth-order central differences, all 4r points in one bulk evaluation.
+    // Fourth-order central differences, all 4r points in one batch.
     const std::size_t rr = static_cast<std::size_t>(r);
     static constexpr double offsets[4] = {2.0, 1.0, -1.0, -2.0};
     std::vector<double> points(4 * rr * rr), values(4 * rr), steps(rr);
@@ -206,11 +206,9 @@ class ExpressionImpl final : public Link::Impl {
   bool exact_gradient() const override { return false; }
 
  private:
-  static constexpr std::size_t kChunk = 256;  // points per muparser bulk call
-
   struct Slot {
     mu::Parser parser;
-    std::vector<double> columns;  // z_k of point i at columns[(k−1)·kChunk + i]
+    std::vector<double> variables;  // z1..zr, bound to the parser
   };
 
   // Borrows a parser from the pool (or compiles a new one) and returns it on destruction.
@@ -241,10 +239,10 @@ class ExpressionImpl final : public Link::Impl {
 
   std::unique_ptr<Slot> compile() const {
     auto slot = std::make_unique<Slot>();
-    slot->columns.assign(static_cast<std::size_t>(r) * kChunk, 0.0);
+    slot->variables.assign(static_cast<std::size_t>(r), 0.0);
     add_grassflow_definitions(slot->parser);
     for (int k = 0; k < r; ++k)
-      slot->parser.DefineVar("z" + std::to_string(k + 1), &slot->columns[static_cast<std::size_t>(k) * kChunk]);
+      slot->parser.DefineVar("z" + std::to_string(k + 1), &slot->variables[static_cast<std::size_t>(k)]);
     slot->parser.SetExpr(spec);
     return slot;
   }

@@ -11,6 +11,9 @@ namespace grassflow::cli {
 /// `grassflow version`: the core version and build.
 void add_version_command(CLI::App& app);
 
+/// `grassflow hermite --link EXPR|preset:NAME [--r R] [--degree K] [--json]`: a link's Hermite coefficients,
+/// degree energies, information exponent and leaps.
+void add_hermite_command(CLI::App& app);
 /// `grassflow train`: finite-sample two-timescale training (exact, lagged or online) with SIR/SAVE/pHd baselines.
 void add_train_command(CLI::App& app);
 

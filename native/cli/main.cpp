@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{"grassflow: gradient flow on Gaussian multi-index models (Bietti, Bruna, Pillaud-Vivien 2023)"};
   app.require_subcommand(1);
   grassflow::cli::add_version_command(app);
+  grassflow::cli::add_hermite_command(app);
   grassflow::cli::add_train_command(app);
   try {
     app.parse(argc, argv);

@@ -3,26 +3,16 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "grassflow/errors.h"
 #include "grassflow/hermite.h"
+#include "json_fixture.h"
 
 using namespace grassflow;
 
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-
-nlohmann::json read_fixture(const std::string& name) {
-  std::ifstream in(std::string(GRASSFLOW_TEST_DATA) + "/" + name);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << name << ": run tests/fixtures/make_hermite_fixtures.py");
-  std::stringstream text;
-  text << in.rdbuf();
-  return nlohmann::json::parse(text.str());
-}
 
 double double_factorial(int n) {
   double p = 1.0;
@@ -79,7 +69,7 @@ TEST_CASE("h_k is stable to k = 1000 at |x| <= 40: finite, within Cramér's boun
 }
 
 TEST_CASE("h_k agrees with exact rational values (fixture) to 1e-12 relative, k up to 1000") {
-  const nlohmann::json values = read_fixture("hermite_values.json");
+  const nlohmann::json values = read_json_fixture("hermite_values.json");
   REQUIRE(values.size() > 50);
   for (const auto& v : values) {
     const int k = v["k"];
@@ -107,7 +97,7 @@ TEST_CASE("Gauss–Hermite: positive symmetric weights summing to 1, matching nu
     CHECK(symmetric);
     CHECK(ascending);
   }
-  for (const auto& fixture : read_fixture("gauss_hermite.json")) {
+  for (const auto& fixture : read_json_fixture("gauss_hermite.json")) {
     const int q = fixture["q"];
     const QuadratureRule rule = gauss_hermite(q);
     for (int i = 0; i < q; ++i) {

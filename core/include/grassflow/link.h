@@ -42,7 +42,7 @@ class Link {
   /// f*(z), z has r entries.
   double operator()(const double* z) const;
   /// f*(z_i) for n points: Z is row-major n×r (point i at Z[i*r .. i*r + r)), out has n entries. For
-  /// expressions this is muparser's bulk mode (bytecode over chunks of points): use it in loops.
+  /// expressions one compiled parser serves the whole batch (no pool lock per point): use it in loops.
   void evaluate(const double* Z, std::size_t n, double* out) const;
   /// ∇f*(z) into g[0..r). Presets: exact (where a preset has a kink or jump, as relu or sign, the derivative
   /// away from it: 0 or 1 for relu, 0 for sign). Expressions: fourth-order central differences with step

@@ -1,0 +1,105 @@
+// The explorer's model of an experiment: the link's Hermite analysis (shared by both objectives), and one or
+// two population flows (joint, planted, or both from the same start) paced between wall-clock time and
+// simulated time. Everything numeric comes from the core (link, hermite_analysis, objective, flow); this file
+// only decides what to advance and what to remember for the views.
+#pragma once
+
+#include <Eigen/Dense>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grassflow/expansion.h"
+#include "grassflow/flow.h"
+#include "grassflow/hermite_analysis.h"
+#include "grassflow/link.h"
+#include "state.h"
+
+namespace grassflow::app {
+
+/// What the link panel shows and the runs share. Built once per (link, r, degree).
+struct LinkAnalysis {
+  ResolvedLink link;
+  HermiteExpansion expansion;
+  int information_exponent = 0;
+  LeapSequence leaps;
+  /// Predicted time scale of each stage of the joint flow at dimension d (THEORY.md §6): ln d for a leap of
+  /// 1, d^{ℓ−1} for a leap ℓ ≥ 2 (orders of magnitude: constants depend on the link).
+  std::vector<double> joint_time_scales(double d) const;
+  /// The planted flow's first stage (THEORY.md §6): Θ(1), Θ(ln d), Θ(d^{s/2−1}) for s = 1, 2, ≥ 3; later
+  /// planted stages have no formula (empty beyond the first).
+  std::vector<double> planted_time_scales(double d) const;
+  /// Loss plateaus of the joint flow after each stage: ½Σ_{β ⊥ V_j ≠ 0} α_β² (approximated by the residual
+  /// degree energy, see the link panel), first entry the equator value ½Σ_{k≥1}‖f*_k‖².
+  std::vector<double> plateaus;
+};
+
+/// One observation kept for the plots.
+struct Sample {
+  double t = 0, loss = 0;
+  std::vector<double> cosines;  ///< descending
+};
+
+/// One population flow with its history, advanced to the view's simulated time frame by frame.
+class Run {
+ public:
+  Run(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& M0, double t_max);
+
+  /// Advances the flow towards simulated time `t` within a budget of steps; the shown time is min(t, reached).
+  /// Records a sample; returns the indices (0-based) of directions that escaped during this call.
+  std::vector<int> advance(double t, int max_steps);
+
+  const ReducedFlow& flow() const { return *flow_; }
+  const Objective& objective() const { return flow_->objective(); }
+  std::shared_ptr<const Objective> objective_ptr() const { return objective_; }
+  double shown_time() const { return shown_t_; }
+  const FlowPoint& current() const { return current_; }
+  const std::vector<Sample>& history() const { return history_; }
+  /// Escape times reached by the shown time (entry k for the (k+1)-th direction).
+  std::vector<std::optional<double>> shown_escapes() const;
+  /// Status as the user sees it: "running" until the shown time reaches the flow's end.
+  std::string status() const;
+
+ private:
+  std::shared_ptr<const Objective> objective_;
+  std::unique_ptr<ReducedFlow> flow_;
+  double shown_t_ = 0;
+  FlowPoint current_;
+  std::vector<Sample> history_;
+  std::vector<bool> announced_;
+};
+
+/// The experiment a state describes: analysis, starting overlap and runs; the simulated clock.
+class Experiment {
+ public:
+  /// Throws InputError/LimitError (bad link, r > d, unrealisable M0, ...): the caller keeps its previous
+  /// experiment and shows the message.
+  explicit Experiment(const AppState& state);
+
+  /// Moves the simulated clock by one frame (dt if fixed, else speed·wall, else 0.5 decades of t per second)
+  /// and advances the runs. Returns escape events as JSON strings.
+  std::vector<std::string> tick(double wall_seconds, bool playing, bool single_step);
+
+  const LinkAnalysis& analysis() const { return *analysis_; }
+  const std::vector<std::unique_ptr<Run>>& runs() const { return runs_; }
+  /// The run whose objective is the state's `objective` (the landscape and sphere views show it).
+  const Run& active() const { return *runs_[active_]; }
+  const Eigen::MatrixXd& start() const { return M0_; }
+  double clock() const { return clock_; }
+  bool finished() const;
+  const AppState& state() const { return state_; }
+
+ private:
+  AppState state_;
+  std::shared_ptr<const LinkAnalysis> analysis_;
+  Eigen::MatrixXd M0_;
+  std::vector<std::unique_ptr<Run>> runs_;
+  std::size_t active_ = 0;
+  double clock_ = 0;
+};
+
+/// Whether two states describe the same experiment (the runs need no restart when only the view changed).
+bool same_experiment(const AppState& a, const AppState& b);
+
+}  // namespace grassflow::app

@@ -1,0 +1,19 @@
+// Matrices as users type them: "a,b;c,d" (rows separated by ';', entries by ','; spaces allowed), the format
+// of the CLI's --M/--M0 flags and the explorer's M0 URL key.
+#pragma once
+
+#include <Eigen/Dense>
+#include <string>
+
+namespace grassflow {
+
+/// Parses `text` into a matrix. With rows = cols = 0 any rectangular shape is accepted; otherwise the result
+/// must be rows×cols. `what` names the input in messages (e.g. "--M0"). Throws InputError naming the input,
+/// the offending row/entry and the expected form for: an empty text, an entry that is not a finite number,
+/// ragged rows, a wrong shape.
+Eigen::MatrixXd parse_matrix(const std::string& text, const std::string& what, int rows = 0, int cols = 0);
+
+/// The inverse of parse_matrix: entries with 17 significant digits (reads back exactly).
+std::string format_matrix(const Eigen::MatrixXd& M);
+
+}  // namespace grassflow
