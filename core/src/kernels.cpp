@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 HWY_BEFORE_NAMESPACE();
 namespace grassflow {
@@ -135,6 +136,22 @@ double SumAll(const double* p, std::size_t count) {
 #endif
 
 // Rows [begin, end) of X: all r ≤ 4 columns at once in groups of RowsPerGroup rows, the rest one by one.
+// Calls f(std::integral_constant<int, R>{}) with R = width (1 ≤ width ≤ 4): the kernels' column count as a
+// compile-time constant.
+template <class F>
+void WithColumns(std::size_t width, F&& f) {
+  switch (width) {
+    case 1:
+      return f(std::integral_constant<int, 1>{});
+    case 2:
+      return f(std::integral_constant<int, 2>{});
+    case 3:
+      return f(std::integral_constant<int, 3>{});
+    default:
+      return f(std::integral_constant<int, 4>{});
+  }
+}
+
 // The first row to prefetch for a group of `rows` rows starting at i, all below `limit` (i + rows ≤ limit).
 template <class T>
 const T* Ahead(const T* X, std::size_t stride, std::size_t i, std::size_t rows, std::size_t limit) {
@@ -157,40 +174,14 @@ void ProjectColumns(const T* X, std::size_t stride, std::size_t begin, std::size
 template <class T>
 void ProjectRows(const T* X, std::size_t stride, std::size_t begin, std::size_t end, std::size_t limit, const T* wt,
                  std::size_t r, double* z) {
-  switch (r) {
-    case 1:
-      return ProjectColumns<1>(X, stride, begin, end, limit, wt, r, z);
-    case 2:
-      return ProjectColumns<2>(X, stride, begin, end, limit, wt, r, z);
-    case 3:
-      return ProjectColumns<3>(X, stride, begin, end, limit, wt, r, z);
-    case 4:
-      return ProjectColumns<4>(X, stride, begin, end, limit, wt, r, z);
-    default:
-      break;
-  }
-  for (std::size_t i = begin; i < end; ++i) {
-    for (std::size_t c0 = 0; c0 < r; c0 += 4) {
-      const T* x = X + i * stride;
-      const T* ahead = Ahead(X, stride, i, 1, limit);
-      const T* w = wt + c0 * stride;
-      double* zi = z + (i - begin) * r + c0;
-      switch (std::min<std::size_t>(4, r - c0)) {
-        case 1:
-          DotRows<1, 1>(x, ahead, stride, w, zi, r);
-          break;
-        case 2:
-          DotRows<1, 2>(x, ahead, stride, w, zi, r);
-          break;
-        case 3:
-          DotRows<1, 3>(x, ahead, stride, w, zi, r);
-          break;
-        default:
-          DotRows<1, 4>(x, ahead, stride, w, zi, r);
-          break;
-      }
-    }
-  }
+  if (r <= 4)
+    return WithColumns(r, [&](auto R) { ProjectColumns<decltype(R)::value>(X, stride, begin, end, limit, wt, r, z); });
+  for (std::size_t i = begin; i < end; ++i)
+    for (std::size_t c0 = 0; c0 < r; c0 += 4)
+      WithColumns(std::min<std::size_t>(4, r - c0), [&](auto R) {
+        DotRows<1, decltype(R)::value>(X + i * stride, Ahead(X, stride, i, 1, limit), stride, wt + c0 * stride,
+                                       z + (i - begin) * r + c0, r);
+      });
 }
 
 template <int R, class T>
@@ -213,43 +204,15 @@ void AccumulateRows(const T* X, std::size_t stride, std::size_t begin, std::size
     const std::size_t b1 = std::min(end, b0 + kRowBlock);
     const double* vb = v + (b0 - begin) * r;
     std::fill(partial, partial + r * stride, T(0));
-    switch (r) {
-      case 1:
-        AccumulateColumns<1>(X, stride, b0, b1, limit, vb, r, partial);
-        break;
-      case 2:
-        AccumulateColumns<2>(X, stride, b0, b1, limit, vb, r, partial);
-        break;
-      case 3:
-        AccumulateColumns<3>(X, stride, b0, b1, limit, vb, r, partial);
-        break;
-      case 4:
-        AccumulateColumns<4>(X, stride, b0, b1, limit, vb, r, partial);
-        break;
-      default:
-        for (std::size_t i = b0; i < b1; ++i) {
-          for (std::size_t c0 = 0; c0 < r; c0 += 4) {
-            const T* x = X + i * stride;
-            const T* ahead = Ahead(X, stride, i, 1, limit);
-            const double* vi = vb + (i - b0) * r + c0;
-            T* p = partial + c0 * stride;
-            switch (std::min<std::size_t>(4, r - c0)) {
-              case 1:
-                AccumulateGroup<1, 1>(x, ahead, stride, vi, r, p);
-                break;
-              case 2:
-                AccumulateGroup<1, 2>(x, ahead, stride, vi, r, p);
-                break;
-              case 3:
-                AccumulateGroup<1, 3>(x, ahead, stride, vi, r, p);
-                break;
-              default:
-                AccumulateGroup<1, 4>(x, ahead, stride, vi, r, p);
-                break;
-            }
-          }
-        }
-    }
+    if (r <= 4)
+      WithColumns(r, [&](auto R) { AccumulateColumns<decltype(R)::value>(X, stride, b0, b1, limit, vb, r, partial); });
+    else
+      for (std::size_t i = b0; i < b1; ++i)
+        for (std::size_t c0 = 0; c0 < r; c0 += 4)
+          WithColumns(std::min<std::size_t>(4, r - c0), [&](auto R) {
+            AccumulateGroup<1, decltype(R)::value>(X + i * stride, Ahead(X, stride, i, 1, limit), stride,
+                                                   vb + (i - b0) * r + c0, r, partial + c0 * stride);
+          });
     for (std::size_t k = 0; k < r * stride; ++k) G[k] += static_cast<double>(partial[k]);
   }
 }
