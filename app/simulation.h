@@ -30,15 +30,13 @@ struct LinkAnalysis {
   /// The planted flow's first stage (THEORY.md §6): Θ(1), Θ(ln d), Θ(d^{s/2−1}) for s = 1, 2, ≥ 3; later
   /// planted stages have no formula (empty beyond the first).
   std::vector<double> planted_time_scales(double d) const;
-  /// Loss plateaus of the joint flow after each stage: ½Σ_{β ⊥ V_j ≠ 0} α_β² (approximated by the residual
-  /// degree energy, see the link panel), first entry the equator value ½Σ_{k≥1}‖f*_k‖².
-  std::vector<double> plateaus;
 };
 
 /// One observation kept for the plots.
 struct Sample {
   double t = 0, loss = 0;
   std::vector<double> cosines;  ///< descending
+  Eigen::MatrixXd M;            ///< the overlap M(t), r×r
 };
 
 /// One population flow with its history, advanced to the view's simulated time frame by frame.
@@ -68,6 +66,7 @@ class Run {
   FlowPoint current_;
   std::vector<Sample> history_;
   std::vector<bool> announced_;
+  void record();
 };
 
 /// The experiment a state describes: analysis, starting overlap and runs; the simulated clock.
@@ -76,6 +75,10 @@ class Experiment {
   /// Throws InputError/LimitError (bad link, r > d, unrealisable M0, ...): the caller keeps its previous
   /// experiment and shows the message.
   explicit Experiment(const AppState& state);
+
+  /// Takes the view part of a state describing the same experiment (same_experiment): pacing, and which
+  /// run is active in compare mode.
+  void set_view(const AppState& state);
 
   /// Moves the simulated clock by one frame (dt if fixed, else speed·wall, else 0.5 decades of t per second)
   /// and advances the runs. Returns escape events as JSON strings.
