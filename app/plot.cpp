@@ -38,7 +38,7 @@ std::string tick_label(double v) {
     const int e = static_cast<int>(std::floor(std::log10(av) + 1e-9));
     const double mantissa = v / std::pow(10.0, e);
     if (std::fabs(mantissa - std::round(mantissa)) < 1e-6 && std::fabs(std::round(mantissa)) == 1.0)
-      std::snprintf(buffer, sizeof buffer, "%se%d", mantissa < 0 ? "-" : "", e);
+      std::snprintf(buffer, sizeof buffer, "%s1e%d", mantissa < 0 ? "-" : "", e);
     else
       std::snprintf(buffer, sizeof buffer, "%.3ge%d", mantissa, e);
   } else {

@@ -1,12 +1,16 @@
 #include "simulation.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "grassflow/errors.h"
 #include "grassflow/manifold.h"
 #include "grassflow/matrix_text.h"
 #include "grassflow/objective.h"
+#include "grassflow/sampling.h"
 
 namespace grassflow::app {
 
@@ -15,6 +19,9 @@ namespace {
 constexpr double kAutoDecadesPerSecond = 0.5;  // automatic pacing: log10 t advances this much per second
 constexpr double kAutoFirstTime = 1e-2;        // ... starting from this simulated time
 constexpr int kMaxStepsPerFrame = 400;         // keeps a frame short; the clock waits for the flow
+constexpr double kMaxSampleCoordinates = 2e7;  // n·d stored in float32: 80 MB, fine in a browser tab
+constexpr double kSampleBudgetMs = 6.0;        // training time per frame
+constexpr std::uint32_t kTrainStream = 1, kTestStream = 2;
 
 }  // namespace
 
@@ -75,10 +82,65 @@ std::string Run::status() const {
   return to_string(flow_->status());
 }
 
+SampleRun::SampleRun(const LinkAnalysis& analysis, const AppState& state, const Eigen::MatrixXd& M0) {
+  const int r = analysis.link.link.r();
+  if (state.d > 1e5 || state.d != std::floor(state.d))
+    throw InputError("n: finite samples need a whole d <= 1e5 (d = " + std::to_string(state.d) +
+                     "); lower d, or set n = 0 for the population flow");
+  if (state.n * state.d > kMaxSampleCoordinates)
+    throw InputError("n: n·d = " + std::to_string(static_cast<long long>(state.n * state.d)) +
+                     " stored coordinates exceed the explorer's 2e7; lower n or d, or run `grassflow train`");
+  const int d = static_cast<int>(state.d);
+  // Features up to the highest degree that carries energy, at least 2 and at most 4 (THEORY.md §7: K = 2).
+  const std::vector<double> energy = analysis.expansion.degree_energy();
+  int top = 0;
+  for (std::size_t k = 1; k < energy.size(); ++k)
+    if (energy[k] > 1e-12 * analysis.expansion.norm2) top = static_cast<int>(k);
+  TrainOptions options;
+  options.r = r;
+  options.degree = std::clamp(top, 2, 4);
+  options.seed = state.seed;
+  options.start = stiefel_with_overlap(M0, d);  // the population runs' start
+  const Link link = analysis.link.link;
+  PlantedModel model{leading_axes(d, r), [link](const double* z) { return link(z); }, state.noise};
+  Dataset train =
+      SampleStream(model, state.seed, kTrainStream).draw(static_cast<std::size_t>(state.n), Precision::float32);
+  Dataset test = SampleStream(model, state.seed, kTestStream).draw(2000, Precision::float32);
+  trainer_ = std::make_unique<Trainer>(std::move(train), std::move(test), model.w_star, options);
+  char text[160];
+  std::snprintf(text, sizeof text, "n = %.0f, σ = %g, K = %d, η = %g, λ = %g", state.n, state.noise, options.degree,
+                options.lr, options.ridge);
+  description_ = text;
+  record();
+}
+
+void SampleRun::record() {
+  const TrainRecord& last = trainer_->records().back();
+  const Eigen::MatrixXd M = trainer_->frame().topRows(last.cosines.size()).transpose();  // WᵀW*, W* = leading axes
+  history_.push_back(
+      {last.t, last.test_loss, std::vector<double>(last.cosines.data(), last.cosines.data() + last.cosines.size()), M});
+}
+
+void SampleRun::advance(double t, double budget_ms) {
+  if (!failure_.empty()) return;
+  const auto start = std::chrono::steady_clock::now();
+  bool moved = false;
+  try {
+    while (trainer_->records().back().t + trainer_->options().lr <= t &&
+           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() < budget_ms) {
+      trainer_->step();
+      moved = true;
+    }
+  } catch (const std::exception& e) {
+    failure_ = e.what();
+  }
+  if (moved) record();
+}
+
 bool same_experiment(const AppState& a, const AppState& b) {
   return a.link == b.link && a.r == b.r && a.d == b.d && a.init == b.init && a.seed == b.seed && a.eps == b.eps &&
-         a.M0 == b.M0 && a.t_max == b.t_max && a.degree == b.degree && a.compare == b.compare &&
-         (a.compare || a.objective == b.objective);
+         a.M0 == b.M0 && a.t_max == b.t_max && a.degree == b.degree && a.compare == b.compare && a.n == b.n &&
+         a.noise == b.noise && (a.compare || a.objective == b.objective);
 }
 
 Experiment::Experiment(const AppState& state) : state_(state) {
@@ -107,6 +169,7 @@ Experiment::Experiment(const AppState& state) : state_(state) {
     runs_.push_back(std::make_unique<Run>(make_objective(name, analysis->expansion), M0_, state.t_max));
     if (name == state.objective) active_ = runs_.size() - 1;
   }
+  if (state.n > 0) samples_ = std::make_unique<SampleRun>(*analysis, state, M0_);
 }
 
 void Experiment::set_view(const AppState& state) {
@@ -141,6 +204,7 @@ std::vector<std::string> Experiment::tick(double wall_seconds, bool playing, boo
       events.push_back(e.dump());
     }
   }
+  if (samples_) samples_->advance(clock_, kSampleBudgetMs);
   // Never run ahead of the slowest flow: the clock shows what has been computed.
   double reached = clock_;
   for (const auto& run : runs_)

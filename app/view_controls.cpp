@@ -151,6 +151,30 @@ void Views::draw_controls() {
   }
 
   ImGui::Separator();
+  bool finite = state.n > 0;
+  if (ImGui::Checkbox("finite samples (train on n samples)", &finite)) {
+    next.n = finite ? 20000 : 0;
+    changed = true;
+  }
+  if (finite) {
+    double n = state.n;
+    if (log_slider("n", n, 100, 1e6, "n = %.0f")) {
+      next.n = std::round(n);
+      changed = true;
+    }
+    float noise = static_cast<float>(state.noise);
+    if (ImGui::SliderFloat("noise σ", &noise, 0.0f, 1.0f, "%.2f")) {
+      next.noise = noise;
+      changed = true;
+    }
+    if (experiment && experiment->samples()) {
+      ImGui::TextDisabled("%s", experiment->samples()->description().c_str());
+      if (!experiment->samples()->failure().empty())
+        ImGui::TextColored(ImVec4(1, 0.55f, 0.4f, 1), "%s", experiment->samples()->failure().c_str());
+    }
+  }
+
+  ImGui::Separator();
   bool log_time = state.log_time;
   if (ImGui::Checkbox("log time axis", &log_time)) {
     next.log_time = log_time;

@@ -57,6 +57,18 @@ void Views::draw_cosines() {
         plot.vline(*escapes[k], series_colour(static_cast<int>(k) + offset), label, true, row++);
       }
   }
+  if (const SampleRun* samples = e.samples()) {
+    // The empirical trajectory on n samples, translucent over the population's.
+    std::vector<double> ts;
+    std::vector<std::vector<double>> cos(static_cast<std::size_t>(r));
+    for (const Sample& s : samples->history()) {
+      ts.push_back(s.t);
+      for (int k = 0; k < r; ++k) cos[static_cast<std::size_t>(k)].push_back(s.cosines[static_cast<std::size_t>(k)]);
+    }
+    for (int k = 0; k < r; ++k)
+      plot.line(ts, cos[static_cast<std::size_t>(k)], (series_colour(k) & 0x00FFFFFF) | 0x90000000, 4.0f);
+    plot.legend("on n samples (wide, pale)", IM_COL32(200, 200, 200, 140));
+  }
   // Predicted scales, labelled with the objective they are for.
   const bool planted = std::string(e.active().objective().name()) == "planted";
   const std::vector<double> scales =
@@ -105,6 +117,15 @@ void Views::draw_loss() {
     const ImU32 colour = index++ == 0 ? IM_COL32(230, 230, 230, 255) : IM_COL32(230, 159, 0, 255);
     plot.line(ts, ls, colour, thickness(e, *run));
     plot.legend(run->objective().name(), colour);
+  }
+  if (const SampleRun* samples = e.samples()) {
+    std::vector<double> ts, ls;
+    for (const Sample& s : samples->history()) {
+      ts.push_back(s.t);
+      ls.push_back(s.loss);
+    }
+    plot.line(ts, ls, IM_COL32(0, 158, 115, 255), 1.8f);
+    plot.legend("test loss on n samples", IM_COL32(0, 158, 115, 255));
   }
   const std::vector<double>& plateaus = e.analysis().leaps.plateaus;  // joint theory
   for (std::size_t j = 0; j < plateaus.size(); ++j) {

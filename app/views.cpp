@@ -160,6 +160,20 @@ std::string Views::snapshot_json() const {
   if (experiment) {
     j.update(run_json(experiment->active()));
     j["r"] = experiment->analysis().link.link.r();
+    if (const SampleRun* samples = experiment->samples()) {
+      const TrainRecord& last = samples->trainer().records().back();
+      nlohmann::json escapes = nlohmann::json::array();
+      for (const auto& e : samples->trainer().escape_times())
+        escapes.push_back(e ? nlohmann::json(*e) : nlohmann::json(nullptr));
+      j["samples"] = {{"t", last.t},
+                      {"step", last.step},
+                      {"test_loss", last.test_loss},
+                      {"cosines", std::vector<double>(last.cosines.data(), last.cosines.data() + last.cosines.size())},
+                      {"subspace_error", last.subspace_error},
+                      {"escape_times", escapes},
+                      {"description", samples->description()},
+                      {"failure", samples->failure()}};
+    }
     if (experiment->runs().size() > 1) {
       nlohmann::json runs = nlohmann::json::array();
       for (const auto& run : experiment->runs()) runs.push_back(run_json(*run));

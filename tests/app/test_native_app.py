@@ -52,6 +52,12 @@ check(planted["landscape"]["max"] != joint["landscape"]["max"],
       f"the landscape changes with the objective (max {joint['landscape']['max']:.4g} vs {planted['landscape']['max']:.4g})")
 bad = run("d=-3&objective=banana&" + base.split("&", 1)[1], "native-bad-state", frames=3)
 check(len(bad["problems"]) == 2 and bad["objective"] == "joint", f"bad URL values reported: {bad['problems']}")
+samples = run("link=preset%3Astaircase2&d=100&n=20000&init=isotropic&dt=0.1&panels=cosines,loss", "native-samples",
+              frames=120)["samples"]
+population = [2.2703893804, 4.5582676220]  # THEORY.md §6, d = 100
+check(all(e is not None and abs(e - p) < 0.15 * p for e, p in zip(samples["escape_times"], population)),
+      f"training on n = 20000 samples escapes near the population flow: {samples['escape_times']} vs {population}")
+check(samples["subspace_error"] < 1e-2, f"and recovers span W* (sin θ_max = {samples['subspace_error']:.2g})")
 if failures:
     sys.exit(f"FAIL native app: {len(failures)} problem(s)")
 print("PASS native app test")
