@@ -46,6 +46,12 @@ try {
         `the landscape changes with the objective (joint [${jointLandscape.min}, ${jointLandscape.max}], planted [${s.landscape.min}, ${s.landscape.max}])`);
   writeFileSync(join(outDir, 'explorer-planted.png'), await page.screenshot());
 
+  // 2b. Finite samples in the browser (WebAssembly SIMD kernels): training on n samples follows the flow.
+  await page.evaluate(() => window.grassflow.set({ objective: 'joint', d: 50, n: 5000, dt: 0.2 }));
+  s = await waitFor(page, (x) => x.samples && x.samples.t >= 12, 'training to reach t = 12');
+  check(s.samples.cosines[0] > 0.9 && s.samples.escape_times[0] !== null,
+        `training on n = 5000 samples learns the first direction (cosines ${s.samples.cosines}, ${s.samples.description})`);
+
   // 3. URL round trip through hashchange, with an expression that contains '+' and '*'.
   await page.evaluate(() => { location.hash = `link=${encodeURIComponent('z1+z1*z2')}&d=500&objective=planted&dt=0.05`; });
   s = await waitFor(page, (x) => x.hash.includes('d=500'), 'the new hash');
