@@ -116,6 +116,7 @@ std::string muparser_message(const mu::Parser::exception_type& e) {
     if (cut != std::string::npos) msg.erase(cut);
   }
   if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+  if (!msg.empty() && msg.back() == '.') msg.pop_back();
   return msg;
 }
 
@@ -550,6 +551,11 @@ std::size_t top_level_comma(const std::string& text) {
 ResolvedLink resolve_expression(const std::string& text, int r) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw InputError("empty link expression; type an expression in z1..zr (e.g. z1*z2) or preset:NAME");
+  if (text.size() >= static_cast<std::size_t>(mu::MaxLenExpression))
+    throw expression_error(text,
+                           std::to_string(text.size()) + " characters are too many; muparser reads at most " +
+                               std::to_string(mu::MaxLenExpression - 1),
+                           -1, "shorten the expression");
   // muparser's '=' assigns to a variable: z1=3 would overwrite the input instead of comparing.
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '=') continue;

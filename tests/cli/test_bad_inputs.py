@@ -56,6 +56,7 @@ BAD = [
     (H + ["sum()"], ["--link", "too few parameters", "position 6;"]),
     (H + ["x + z1"], ["--link", "unknown name 'x'", "z1, z2, ..., zr"]),
     (H + ["(" * 3000 + "z1"], ["--link", "...\"", "position"]),
+    (H + ["z1+" * 7000 + "1"], ["--link", "21001 characters are too many", "shorten"]),
     (H + ["z1*z3", "--r", "2"], ["--link", "z3 exceeds r = 2", "r >= 3"]),
     (H + ["preset:parity3", "--r", "2"], ["--r", "--r 3"]),
     # hermite: links that are not (numerically) square-integrable.

@@ -84,6 +84,10 @@ const std::vector<BadInput>& table() {
        Kind::input,
        {"...\":", "position"}},
       // Hermite analysis of a link that is not in L² numerically.
+      {"a 20000-character expression",
+       [] { link_of(std::string(10000, '(') + std::string(10000, ')')); },
+       Kind::input,
+       {"20000 characters are too many", "at most 19999", "shorten"}},
       {"hermite of 1/z1", [] { coefficients_of("1/z1"); }, Kind::input, {"1/z1 is infinite at z =", "finite on R^r"}},
       {"hermite of sqrt(z1)", [] { coefficients_of("sqrt(z1)"); }, Kind::input, {"is NaN at z ="}},
       {"hermite of 1e200*z1",
