@@ -423,14 +423,28 @@ struct Trainer::State {
     G /= m;
     check_finite(loss / m, G);
     a -= opt.ratio * eta * (ga / m + lambda * a);
-    W = qr_retraction(W, -eta * project_tangent(Geometry::grassmann, W, G));
+    retract(eta, G);
     return loss / m;
+  }
+
+  // W ← qr_retraction(W, −η ξ). A step so large that W leaves floating-point range (η‖ξ‖ ~ 1e300: a huge
+  // step size, or responses so large that the gradient is) is divergence, reported as such rather than as
+  // the singular fit it would cause next.
+  void retract(double eta, const Eigen::MatrixXd& G) {
+    const Eigen::MatrixXd xi = project_tangent(Geometry::grassmann, W, G);
+    W = qr_retraction(W, -eta * xi);
+    if (!W.allFinite())
+      throw InputError("--lr: training diverged at step " + std::to_string(k) + ": the step size " + number(eta) +
+                       " times the gradient's norm " + number(xi.norm()) +
+                       " moved W out of floating-point range; use a smaller --lr, or rescale the responses y");
   }
 
   void check_finite(double loss, const Eigen::MatrixXd& G) const {
     if (!std::isfinite(loss) || !G.allFinite())
-      throw InputError("--lr: training diverged at step " + std::to_string(k) +
-                       " (the loss or the gradient is not finite); use a smaller --lr or a larger --ridge");
+      throw InputError(
+          "--lr: training diverged at step " + std::to_string(k) +
+          " (the loss or the gradient is not finite); use a smaller --lr or a larger --ridge, or rescale the "
+          "responses y");
   }
 
   double test_loss() const {
@@ -524,7 +538,7 @@ const TrainRecord& Trainer::step() {
     case TrainVariant::exact: {
       const Eigen::MatrixXd G = s.euclidean_gradient_exact();
       s.check_finite(s.train_loss, G);
-      s.W = qr_retraction(s.W, -eta * project_tangent(Geometry::grassmann, s.W, G));
+      s.retract(eta, G);
       ++s.k;
       s.set_window();
       s.fit_exact();
@@ -532,7 +546,7 @@ const TrainRecord& Trainer::step() {
     }
     case TrainVariant::lagged:
       s.check_finite(s.train_loss, s.pending);
-      s.W = qr_retraction(s.W, -eta * project_tangent(Geometry::grassmann, s.W, s.pending));
+      s.retract(eta, s.pending);
       ++s.k;
       s.set_window();
       s.fused_pass();
