@@ -1,0 +1,166 @@
+// Population gradient flows of an Objective (THEORY.md §5, §6): the exact r×r reduction in the overlap
+// M = WᵀW* (state M for both objectives), integrated by DOP853 with per-entry relative error control and dense
+// output, and the full d-dimensional flow on W ∈ St(d, r) with a retraction, which exists to verify the
+// reduction. The flows know an objective only through its loss, Euclidean gradient ∂L/∂M and geometry.
+//
+// The reduced flow is driven step by step (step(), advance_to(t)) so that a front end can animate it frame by
+// frame, and keeps everything it learns queryable: the dense trajectory (state_at(t) for any past t), escape
+// times, status. Statuses: converged (excess loss L − min L < 1e-10), stalled (planted only: the excess loss
+// fell by less than 1e-9 relative over the last decade of t while above 1e-8, and the flow is not speeding
+// up), t_max, diverged (a non-finite state, a step-size collapse or the step limit; the trajectory up to the
+// last finite state is kept).
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grassflow/objective.h"
+#include "grassflow/ode.h"
+
+namespace grassflow {
+
+enum class FlowStatus { running, converged, stalled, t_max, diverged };
+
+/// "running", "converged", "stalled", "t_max", "diverged" (the CLI's JSON spelling).
+const char* to_string(FlowStatus status);
+
+/// Knobs of a reduced flow; the defaults are the issue's contract.
+struct FlowOptions {
+  double t_max = 1e30;            ///< stop (status t_max) at this time
+  double rtol = 1e-11;            ///< per-step relative error allowed in each entry of M (see ReducedFlow)
+  double converged_loss = 1e-10;  ///< converged when L − min L falls below this
+  double stall_decrease = 1e-9;   ///< stalled when L − min L fell by less than this fraction over a decade
+  double stall_min_loss = 1e-8;   ///< ... while L − min L is above this (objectives with may_stall() only)
+  double escape_level = 0.5;      ///< escape k: the k-th largest cos²θ reaches this level (THEORY.md §6)
+  long max_steps = 200000;        ///< a safety net: reaching it ends the flow as diverged
+};
+
+/// Starting points of the flows (THEORY.md §5; issue 4 item 4).
+enum class Start {
+  random,     ///< M(0) of a Haar W at dimension d (sample_haar_overlap), seeded
+  equator,    ///< M(0) = ε·Q, Q Haar-orthogonal (seeded), ε defaulting to 1/√d
+  isotropic,  ///< M(0) = I/√d, the deterministic start of the reference tables (C(0) = I/d)
+};
+
+/// Parses "random" | "equator" | "isotropic"; throws InputError naming --init and the choices otherwise.
+Start parse_start(const std::string& name);
+
+/// M(0) (r×r) for a start at ambient dimension d (a whole number ≥ r, up to ~1e15, given as double). `seed`
+/// selects the random stream (random and equator); `eps` ≤ 0 means 1/√d (equator only; it must be ≤ 1).
+/// Throws InputError for r < 1, d < r, a fractional d or eps > 1.
+Eigen::MatrixXd initial_overlap(Start start, int r, double d, std::uint64_t seed = 0, double eps = 0.0);
+
+/// One observation of a flow at time t.
+struct FlowPoint {
+  double t = 0.0;
+  double loss = 0.0;        ///< L(M(t))
+  Eigen::VectorXd cosines;  ///< principal cosines cos θ_i, descending (length r)
+  Eigen::MatrixXd M;        ///< the overlap M(t), r×r
+  double distance = 0.0;    ///< Objective::distance_to_optimum(M(t))
+};
+
+/// The reduced flow dM/dt = overlap_velocity(geometry, M, ∂L/∂M) (joint: MG(C)(I − C); planted:
+/// H − sym(MHᵀ)M; THEORY.md §5), integrated by DOP853, switching to BDF once stiff (ode.h). Error control: entry (i, j)
+/// of M may carry rtol·max(|M_ij|, 1e-3·min(‖row i‖, ‖column j‖)) per step (before and after the step), so each
+/// quantity is measured against its own size and a start at 1e-300 still moves (THEORY.md §5); exactly-zero rows stay
+/// zero. Crossing t from 1e-3 to 1e30 takes a few hundred to a few thousand steps.
+class ReducedFlow {
+ public:
+  /// Starts the flow at M(0) = M0 (r×r, r = objective->r(), finite; realisability is the caller's business:
+  /// check_realisable_overlap). Throws InputError on a shape mismatch, a non-positive t_max or rtol.
+  ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& M0, FlowOptions options = {});
+
+  /// Takes one accepted step and updates escapes and status. Returns false (and does nothing) once the flow
+  /// has finished (status() != running).
+  bool step();
+  /// Steps until time() ≥ min(t, t_max) or the flow finishes; steps are not cut at t (use state_at).
+  FlowStatus advance_to(double t);
+  /// Steps until the flow finishes.
+  FlowStatus run();
+
+  FlowStatus status() const { return status_; }
+  /// Why a flow ended as diverged (empty otherwise).
+  const std::string& failure() const { return failure_; }
+  /// The time reached (end of the last accepted step).
+  double time() const { return times_.back(); }
+  /// M at time(), r×r.
+  const Eigen::MatrixXd& state() const { return state_; }
+  /// L at time().
+  double loss() const { return losses_.back(); }
+
+  /// M(t) by dense output (7th order) for 0 ≤ t ≤ time(); exact step-end values at step ends. Throws
+  /// InputError for t outside [0, time()].
+  Eigen::MatrixXd state_at(double t) const;
+  /// Observables at t (same range as state_at).
+  FlowPoint observe(double t) const;
+  /// Observations at t = 0, at `per_decade` log-spaced times per decade from t_first while below time(), at
+  /// every escape time, and at time(); sorted by t.
+  std::vector<FlowPoint> trajectory(int per_decade = 10, double t_first = 1e-3) const;
+
+  /// Escape times (r entries; entry k is the first t at which the (k+1)-th largest cos²θ reached
+  /// options().escape_level, located on the dense output to ~1e-14 relative; nullopt if not reached yet).
+  const std::vector<std::optional<double>>& escape_times() const { return escapes_; }
+  /// Step-end times, starting with 0 (for plotting the raw steps).
+  const std::vector<double>& step_times() const { return times_; }
+  /// The loss at each step end (same indexing as step_times()).
+  const std::vector<double>& step_losses() const { return losses_; }
+  long steps() const { return static_cast<long>(times_.size()) - 1; }
+  /// Right-hand-side evaluations, including dense outputs.
+  long evaluations() const { return integrator_->evaluations(); }
+
+  const Objective& objective() const { return *objective_; }
+  const FlowOptions& options() const { return options_; }
+
+ private:
+  std::shared_ptr<const Objective> objective_;
+  FlowOptions options_;
+  int r_;
+  Eigen::MatrixXd M0_, state_;
+  std::unique_ptr<Integrator> integrator_;
+  std::vector<StepRecord> segments_;
+  std::vector<double> times_, losses_, speeds_;  // per step end, index 0 = start
+  std::vector<std::optional<double>> escapes_;
+  FlowStatus status_ = FlowStatus::running;
+  std::string failure_;
+
+  Eigen::MatrixXd dense_state(std::size_t segment, double t) const;
+  void record_escapes();
+  void update_status();
+  void finish(FlowStatus status, std::string why = {});
+};
+
+/// The full d-dimensional flow dW/dt = −P_W(W*Eᵀ), E = ∂L/∂M at M = WᵀW*, P_W the tangent projection of the
+/// objective's geometry (Grassmann: (I − WWᵀ); Stiefel: embedded metric), integrated by DOP853 in R^{d×r} and
+/// put back on St(d, r) by the QR retraction after every step (explicit only: a retraction would restart a
+/// multistep history every step, so keep its horizon short of stiff phases). It verifies the reduced flow (THEORY.md
+/// §5: they agree); cost O(d r²) per evaluation, meant for d up to ~10⁴.
+class FullFlow {
+ public:
+  /// W0, Wstar: d×r with orthonormal columns (not checked beyond shapes), r = objective->r(). Error control per
+  /// entry: rtol·max(|W_ij|, 1e-3/√d). Throws InputError on shape mismatch.
+  FullFlow(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& W0, const Eigen::MatrixXd& Wstar,
+           double rtol = 1e-11);
+
+  /// Integrates up to exactly t (the last step is shortened to land on it). Throws InputError if t < time()
+  /// and LimitError if the integrator fails (the state stays at the last accepted step).
+  void advance_to(double t);
+
+  double time() const { return integrator_->t(); }
+  /// W(t), d×r.
+  Eigen::MatrixXd frame() const;
+  /// M(t) = W(t)ᵀW*.
+  Eigen::MatrixXd overlap() const { return frame().transpose() * Wstar_; }
+  long steps() const { return steps_; }
+
+ private:
+  std::shared_ptr<const Objective> objective_;
+  Eigen::MatrixXd Wstar_;
+  std::unique_ptr<Integrator> integrator_;
+  long steps_ = 0;
+};
+
+}  // namespace grassflow

@@ -1,0 +1,307 @@
+#include "grassflow/flow.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "grassflow/errors.h"
+#include "grassflow/manifold.h"
+#include "grassflow/random.h"
+
+namespace grassflow {
+
+namespace {
+
+using ConstMap = Eigen::Map<const Eigen::MatrixXd>;
+
+// Random streams of the starts (one per kind, so a seed gives unrelated random and equator starts).
+constexpr std::uint32_t kRandomStartStream = 0x5354u, kEquatorStartStream = 0x4551u;
+
+}  // namespace
+
+const char* to_string(FlowStatus status) {
+  switch (status) {
+    case FlowStatus::running:
+      return "running";
+    case FlowStatus::converged:
+      return "converged";
+    case FlowStatus::stalled:
+      return "stalled";
+    case FlowStatus::t_max:
+      return "t_max";
+    case FlowStatus::diverged:
+      return "diverged";
+  }
+  return "unknown";
+}
+
+Start parse_start(const std::string& name) {
+  if (name == "random") return Start::random;
+  if (name == "equator") return Start::equator;
+  if (name == "isotropic") return Start::isotropic;
+  throw InputError("--init: unknown start '" + name + "'; choose random, equator or isotropic");
+}
+
+Eigen::MatrixXd initial_overlap(Start start, int r, double d, std::uint64_t seed, double eps) {
+  if (r < 1) throw InputError("--r: r = " + std::to_string(r) + " must be at least 1");
+  if (!(d >= 1.0) || !std::isfinite(d) || d != std::floor(d)) throw InputError("--d: d must be a whole number >= 1");
+  if (d < r)
+    throw InputError("--r: r = " + std::to_string(r) + " exceeds d = " + std::to_string(static_cast<long long>(d)) +
+                     "; choose r <= d");
+  Eigen::MatrixXd M;
+  switch (start) {
+    case Start::random: {
+      Rng rng(seed, kRandomStartStream);
+      M = sample_haar_overlap(d, r, rng);
+      break;
+    }
+    case Start::equator: {
+      if (eps <= 0.0) eps = 1.0 / std::sqrt(d);
+      if (!(eps <= 1.0) || !std::isfinite(eps))
+        throw InputError("--eps: the equator start's scale must be in (0, 1] (a cosine), got " + std::to_string(eps));
+      Rng rng(seed, kEquatorStartStream);
+      M = eps * haar_orthogonal(r, rng);
+      break;
+    }
+    case Start::isotropic:
+      M = Eigen::MatrixXd::Identity(r, r) / std::sqrt(d);
+      break;
+  }
+  check_realisable_overlap(M, d);
+  return M;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ReducedFlow
+
+ReducedFlow::ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& M0, FlowOptions options)
+    : objective_(std::move(objective)), options_(options) {
+  if (!objective_) throw InputError("flow: no objective given");
+  r_ = objective_->r();
+  if (M0.rows() != r_ || M0.cols() != r_)
+    throw InputError("--M0: M(0) must be r×r with r = " + std::to_string(r_) + " (got " + std::to_string(M0.rows()) +
+                     "x" + std::to_string(M0.cols()) + ")");
+  if (!M0.allFinite()) throw InputError("--M0: M(0) must have finite entries");
+  if (!(options_.t_max > 0.0)) throw InputError("--t-max: must be > 0");
+  if (!(options_.rtol > 0.0) || !(options_.rtol < 1.0)) throw InputError("flow: rtol must be in (0, 1)");
+  M0_ = M0;
+  state_ = M0;
+  const std::shared_ptr<const Objective> L = objective_;
+  const int r = r_;
+  auto rhs = [L, r](double, const Eigen::VectorXd& y, Eigen::VectorXd& dydt) {
+    const Eigen::MatrixXd V = L->velocity(ConstMap(y.data(), r, r));
+    dydt = Eigen::Map<const Eigen::VectorXd>(V.data(), V.size());
+  };
+  // Each entry against its own size, floored by a thousandth of the smaller of its row and column norms, so
+  // entries that pass through zero do not force tiny steps, a creeping column keeps relative accuracy beside
+  // converged rows, and a start at 1e-300 stays fully relative.
+  auto size = [r](const Eigen::VectorXd& y0, const Eigen::VectorXd& y1, Eigen::VectorXd& s) {
+    const ConstMap A(y0.data(), r, r), B(y1.data(), r, r);
+    const Eigen::VectorXd rows = A.rowwise().norm().cwiseMax(B.rowwise().norm());
+    const Eigen::VectorXd cols = A.colwise().norm().cwiseMax(B.colwise().norm()).transpose();
+    for (int j = 0; j < r; ++j)
+      for (int i = 0; i < r; ++i)
+        s(i + r * j) = std::max({std::abs(A(i, j)), std::abs(B(i, j)), 1e-3 * std::min(rows(i), cols(j))});
+  };
+  integrator_ =
+      std::make_unique<Integrator>(rhs, size, options_.rtol, Eigen::Map<const Eigen::VectorXd>(M0.data(), M0.size()));
+  times_.push_back(0.0);
+  losses_.push_back(objective_->loss(M0));
+  speeds_.push_back(integrator_->dydt().norm());
+  escapes_.assign(static_cast<std::size_t>(r_), std::nullopt);
+  const Eigen::VectorXd c = principal_cosines(M0);
+  for (int k = 0; k < r_; ++k)
+    if (c(k) * c(k) >= options_.escape_level) escapes_[static_cast<std::size_t>(k)] = 0.0;
+  if (!std::isfinite(losses_[0]) || !integrator_->dydt().allFinite()) {
+    finish(FlowStatus::diverged, "the loss or its gradient is not finite at M(0)");
+    return;
+  }
+  if (losses_[0] - objective_->minimum_loss() < options_.converged_loss) finish(FlowStatus::converged);
+}
+
+void ReducedFlow::finish(FlowStatus status, std::string why) {
+  status_ = status;
+  failure_ = std::move(why);
+}
+
+bool ReducedFlow::step() {
+  if (status_ != FlowStatus::running) return false;
+  if (steps() >= options_.max_steps) {
+    finish(FlowStatus::diverged, "step limit " + std::to_string(options_.max_steps) + " reached");
+    return false;
+  }
+  const Integrator::Result result = integrator_->step(options_.t_max);
+  if (result != Integrator::Result::ok) {
+    finish(FlowStatus::diverged, result == Integrator::Result::nonfinite
+                                     ? "the state became non-finite (NaN or overflow)"
+                                     : "the step size collapsed below the resolution of t");
+    return false;
+  }
+  const Eigen::VectorXd& y = integrator_->y();
+  const Eigen::MatrixXd M = ConstMap(y.data(), r_, r_);
+  const double L = objective_->loss(M);
+  if (!std::isfinite(L)) {
+    finish(FlowStatus::diverged, "the loss became non-finite");
+    return false;
+  }
+  segments_.push_back(integrator_->last_step());
+  state_ = M;
+  times_.push_back(integrator_->t());
+  losses_.push_back(L);
+  speeds_.push_back(integrator_->dydt().norm());
+  record_escapes();
+  update_status();
+  return true;
+}
+
+FlowStatus ReducedFlow::advance_to(double t) {
+  while (status_ == FlowStatus::running && time() < std::min(t, options_.t_max)) step();
+  return status_;
+}
+
+FlowStatus ReducedFlow::run() {
+  while (step()) {
+  }
+  return status_;
+}
+
+void ReducedFlow::update_status() {
+  const double t = time();
+  const double excess = losses_.back() - objective_->minimum_loss();
+  if (excess < options_.converged_loss) return finish(FlowStatus::converged);
+  if (t >= options_.t_max) return finish(FlowStatus::t_max);
+  if (!objective_->may_stall() || !(excess > options_.stall_min_loss)) return;
+  // The last step end at or before t/10 (never the start: a first tiny step is not a decade).
+  const auto it = std::upper_bound(times_.begin(), times_.end(), t / 10.0);
+  const auto i = static_cast<std::size_t>(it - times_.begin()) - 1;
+  if (i == 0) return;
+  const double decrease = losses_[i] - losses_.back();
+  // A flow leaving a saddle creeps too, but it speeds up; a stalled one does not.
+  if (decrease < options_.stall_decrease * excess && speeds_.back() <= speeds_[i]) finish(FlowStatus::stalled);
+}
+
+void ReducedFlow::record_escapes() {
+  const Eigen::VectorXd c = principal_cosines(state_);
+  const std::size_t seg = segments_.size() - 1;
+  const double level = options_.escape_level;
+  for (int k = 0; k < r_; ++k) {
+    if (escapes_[static_cast<std::size_t>(k)] || c(k) * c(k) < level) continue;
+    auto g = [&](double t) {
+      const double ck = principal_cosines(dense_state(seg, t))(k);
+      return ck * ck - level;
+    };
+    // Illinois (modified regula falsi) on the step's dense output: g(t0) < 0 ≤ g(t1).
+    double a = segments_[seg].t0.hi, b = segments_[seg].t1.hi;
+    double fa = g(a), fb = c(k) * c(k) - level;
+    if (fa >= 0.0) {
+      b = a;  // the dense output already reaches the level at the step's start
+    } else {
+      for (int iter = 0; iter < 200 && fb != 0.0 && std::abs(b - a) > 4e-16 * std::abs(b); ++iter) {
+        double x = b - fb * (b - a) / (fb - fa);
+        if (!(x > std::min(a, b) && x < std::max(a, b))) x = 0.5 * (a + b);
+        const double fx = g(x);
+        if ((fx >= 0.0) != (fb >= 0.0)) {
+          a = b;
+          fa = fb;
+        } else {
+          fa *= 0.5;
+        }
+        b = x;
+        fb = fx;
+      }
+      if (fb < 0.0) b = a;  // report the side where the level is reached
+    }
+    escapes_[static_cast<std::size_t>(k)] = b;
+  }
+}
+
+Eigen::MatrixXd ReducedFlow::dense_state(std::size_t segment, double t) const {
+  const StepRecord& s = segments_[segment];
+  if (t == s.t1.hi) return ConstMap(s.y1.data(), r_, r_);
+  const Eigen::VectorXd y = integrator_->dense_output(s)(t);
+  return ConstMap(y.data(), r_, r_);
+}
+
+Eigen::MatrixXd ReducedFlow::state_at(double t) const {
+  if (!(t >= 0.0) || t > time())
+    throw InputError("flow: t = " + std::to_string(t) + " is outside the integrated range [0, " +
+                     std::to_string(time()) + "]");
+  if (t == 0.0) return M0_;
+  // Segment i spans [times_[i], times_[i + 1]].
+  const auto it = std::lower_bound(times_.begin() + 1, times_.end(), t);
+  return dense_state(static_cast<std::size_t>(it - times_.begin()) - 1, t);
+}
+
+FlowPoint ReducedFlow::observe(double t) const {
+  FlowPoint p;
+  p.t = t;
+  p.M = state_at(t);
+  p.loss = objective_->loss(p.M);
+  p.cosines = principal_cosines(p.M);
+  p.distance = objective_->distance_to_optimum(p.M);
+  return p;
+}
+
+std::vector<FlowPoint> ReducedFlow::trajectory(int per_decade, double t_first) const {
+  if (per_decade < 1 || !(t_first > 0.0)) throw InputError("trajectory: need per_decade >= 1 and t_first > 0");
+  std::vector<double> ts{0.0};
+  for (int j = 0;; ++j) {
+    const double t = t_first * std::pow(10.0, static_cast<double>(j) / per_decade);
+    if (t >= time()) break;
+    ts.push_back(t);
+  }
+  for (const auto& e : escapes_)
+    if (e) ts.push_back(*e);
+  ts.push_back(time());
+  std::sort(ts.begin(), ts.end());
+  ts.erase(std::unique(ts.begin(), ts.end()), ts.end());
+  std::vector<FlowPoint> points;
+  points.reserve(ts.size());
+  for (double t : ts) points.push_back(observe(t));
+  return points;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// FullFlow
+
+FullFlow::FullFlow(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& W0, const Eigen::MatrixXd& Wstar,
+                   double rtol)
+    : objective_(std::move(objective)), Wstar_(Wstar) {
+  if (!objective_) throw InputError("full flow: no objective given");
+  const Eigen::Index d = W0.rows(), r = objective_->r();
+  if (W0.cols() != r || Wstar.cols() != r || Wstar.rows() != d || d < r)
+    throw InputError("full flow: W0 and W* must both be d×r with r = " + std::to_string(r) + " <= d");
+  const std::shared_ptr<const Objective> L = objective_;
+  const Eigen::MatrixXd target = Wstar;
+  const Geometry geometry = L->geometry();
+  auto rhs = [L, target, geometry, d, r](double, const Eigen::VectorXd& y, Eigen::VectorXd& dydt) {
+    const ConstMap W(y.data(), d, r);
+    const Eigen::MatrixXd E = L->gradient(W.transpose() * target);
+    const Eigen::MatrixXd V = -project_tangent(geometry, W, target * E.transpose());
+    dydt = Eigen::Map<const Eigen::VectorXd>(V.data(), V.size());
+  };
+  const double floor = 1e-3 / std::sqrt(static_cast<double>(d));
+  auto size = [floor](const Eigen::VectorXd& y0, const Eigen::VectorXd& y1, Eigen::VectorXd& s) {
+    s = y0.cwiseAbs().cwiseMax(y1.cwiseAbs()).cwiseMax(floor);
+  };
+  integrator_ =
+      std::make_unique<Integrator>(rhs, size, rtol, Eigen::Map<const Eigen::VectorXd>(W0.data(), W0.size()), false);
+}
+
+Eigen::MatrixXd FullFlow::frame() const {
+  return ConstMap(integrator_->y().data(), Wstar_.rows(), Wstar_.cols());
+}
+
+void FullFlow::advance_to(double t) {
+  if (t < time()) throw InputError("full flow: cannot integrate backwards to t = " + std::to_string(t));
+  while (time() < t) {
+    if (integrator_->step(t) != Integrator::Result::ok)
+      throw LimitError("full flow: the integrator failed at t = " + std::to_string(time()));
+    ++steps_;
+    const Eigen::MatrixXd W = orthonormal_factor(frame());  // QR retraction of the accepted step
+    integrator_->reset_state(Eigen::Map<const Eigen::VectorXd>(W.data(), W.size()));
+  }
+}
+
+}  // namespace grassflow
