@@ -18,6 +18,12 @@ if(EMSCRIPTEN)
   endif()
 endif()
 
+# The fuzz preset instruments every library for coverage (muparser and the core included), so that libFuzzer
+# sees which branches of the parsers an input reaches; the targets themselves link the fuzzer's main.
+if(GRASSFLOW_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 if(GRASSFLOW_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)

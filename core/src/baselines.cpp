@@ -91,21 +91,27 @@ Whitening whiten(const Dataset& data, const char* method) {
   return w;
 }
 
-// The samples sorted by y (ties by index), and slice h = ranks [⌊hn/H⌋, ⌊(h+1)n/H⌋).
-std::vector<std::size_t> sorted_by_response(const Dataset& data) {
-  std::vector<std::size_t> order = all_rows(data.size());
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return data.y[a] < data.y[b]; });
-  return order;
-}
-
-std::size_t slice_start(std::size_t h, std::size_t n, int slices) {
-  return h * n / static_cast<std::size_t>(slices);
-}
-
-void check_slices(std::size_t n, int slices, const char* method) {
-  if (slices < 2 || n < 2 * static_cast<std::size_t>(slices))
+// Calls visit(order + b, count, m_h − μ̂, p_h) for each slice h: the samples sorted by y (ties by index), slice
+// h = ranks [⌊hn/H⌋, ⌊(h+1)n/H⌋), m_h its mean, p_h = count/n. Throws InputError for too few samples per slice.
+template <class Visit>
+void for_each_slice(const Dataset& data, int slices, const Eigen::VectorXd& mean, const char* method, Visit&& visit) {
+  const std::size_t n = data.size(), H = static_cast<std::size_t>(slices);
+  if (slices < 2 || n < 2 * H)
     throw InputError(std::string(method) + ": " + std::to_string(slices) + " slices for n = " + std::to_string(n) +
                      " samples; need at least 2 slices and 2 samples per slice");
+  std::vector<std::size_t> order = all_rows(n);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return data.y[a] < data.y[b]; });
+  Eigen::VectorXd x(mean.size());
+  for (std::size_t h = 0; h < H; ++h) {
+    const std::size_t b = h * n / H, e = (h + 1) * n / H;
+    Eigen::VectorXd m = Eigen::VectorXd::Zero(mean.size());
+    for (std::size_t k = b; k < e; ++k) {
+      data.x.copy_row(order[k], x.data());
+      m += x;
+    }
+    visit(order.data() + b, e - b, Eigen::VectorXd(m / static_cast<double>(e - b) - mean),
+          static_cast<double>(e - b) / static_cast<double>(n));
+  }
 }
 
 // Top-r eigenvectors of the z-space kernel M mapped back to x space and orthonormalised.
@@ -130,47 +136,28 @@ SubspaceEstimate finish(const Eigen::MatrixXd& M, const Whitening& w, int r, boo
 }  // namespace
 
 SubspaceEstimate sliced_inverse_regression(const Dataset& data, int r, int slices, std::size_t memory_cap) {
-  const std::size_t n = check(data, r, "SIR", memory_cap);
-  check_slices(n, slices, "SIR");
+  check(data, r, "SIR", memory_cap);
   const Whitening w = whiten(data, "SIR");
-  const std::vector<std::size_t> order = sorted_by_response(data);
   const auto d = static_cast<Eigen::Index>(data.dim());
   Eigen::MatrixXd Mx = Eigen::MatrixXd::Zero(d, d);
-  Eigen::VectorXd x(d);
-  for (std::size_t h = 0; h < static_cast<std::size_t>(slices); ++h) {
-    const std::size_t b = slice_start(h, n, slices), e = slice_start(h + 1, n, slices);
-    Eigen::VectorXd m = Eigen::VectorXd::Zero(d);
-    for (std::size_t k = b; k < e; ++k) {
-      data.x.copy_row(order[k], x.data());
-      m += x;
-    }
-    m = m / static_cast<double>(e - b) - w.mean;
-    Mx += (static_cast<double>(e - b) / static_cast<double>(n)) * m * m.transpose();
-  }
+  for_each_slice(data, slices, w.mean, "SIR", [&](const std::size_t*, std::size_t, const Eigen::VectorXd& m, double p) {
+    Mx += p * m * m.transpose();
+  });
   return finish(w.inv_sqrt * Mx * w.inv_sqrt, w, r, false);
 }
 
 SubspaceEstimate sliced_average_variance(const Dataset& data, int r, int slices, std::size_t memory_cap) {
-  const std::size_t n = check(data, r, "SAVE", memory_cap);
-  check_slices(n, slices, "SAVE");
+  check(data, r, "SAVE", memory_cap);
   const Whitening w = whiten(data, "SAVE");
-  const std::vector<std::size_t> order = sorted_by_response(data);
   const auto d = static_cast<Eigen::Index>(data.dim());
   Eigen::MatrixXd M = Eigen::MatrixXd::Zero(d, d);
-  Eigen::VectorXd x(d);
-  for (std::size_t h = 0; h < static_cast<std::size_t>(slices); ++h) {
-    const std::size_t b = slice_start(h, n, slices), e = slice_start(h + 1, n, slices), count = e - b;
-    Eigen::VectorXd m = Eigen::VectorXd::Zero(d);
-    for (std::size_t k = b; k < e; ++k) {
-      data.x.copy_row(order[k], x.data());
-      m += x;
-    }
-    m = m / static_cast<double>(count) - w.mean;
-    // Cov[x | slice] = E[(x − μ̂)(x − μ̂)ᵀ | slice] − (m_h − μ̂)(m_h − μ̂)ᵀ, then in z coordinates.
-    const Eigen::MatrixXd cov = second_moment(data.x, order.data() + b, count, w.mean) - m * m.transpose();
-    const Eigen::MatrixXd A = Eigen::MatrixXd::Identity(d, d) - w.inv_sqrt * cov * w.inv_sqrt;
-    M += (static_cast<double>(count) / static_cast<double>(n)) * A * A;
-  }
+  for_each_slice(data, slices, w.mean, "SAVE",
+                 [&](const std::size_t* rows, std::size_t count, const Eigen::VectorXd& m, double p) {
+                   // Cov[x | slice] = E[(x − μ̂)(x − μ̂)ᵀ | slice] − (m_h − μ̂)(m_h − μ̂)ᵀ, then in z coordinates.
+                   const Eigen::MatrixXd cov = second_moment(data.x, rows, count, w.mean) - m * m.transpose();
+                   const Eigen::MatrixXd A = Eigen::MatrixXd::Identity(d, d) - w.inv_sqrt * cov * w.inv_sqrt;
+                   M += p * A * A;
+                 });
   return finish(M, w, r, false);
 }
 

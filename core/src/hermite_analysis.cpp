@@ -43,7 +43,8 @@ std::string point_text(const double* z, int r) {
 
 void check_finite(const Link& link, double value, const double* z) {
   if (!std::isfinite(value))
-    throw InputError("link " + link.spec() + " is " + std::to_string(value) + " at z = " + point_text(z, link.r()) +
+    throw InputError("link " + link.spec() + " is " + (std::isnan(value) ? "NaN" : "infinite") +
+                     " at z = " + point_text(z, link.r()) +
                      "; Hermite coefficients need a link that is finite on R^r with E[f*(z)^2] < inf");
 }
 
@@ -403,6 +404,14 @@ HermiteExpansion hermite_expansion(const Link& link, int K, QuadratureReport* re
     return c.error <= kRelativeTolerance * std::sqrt(c.projection.mean_square);
   };
   auto finish = [&](const Candidate& c, bool ok) {
+    // Finite values whose squares overflow (1e200·z1) would print inf and NaN energies: refuse them.
+    const bool finite =
+        std::isfinite(c.projection.mean_square) &&
+        std::all_of(c.projection.box.begin(), c.projection.box.end(), [](double v) { return std::isfinite(v); });
+    if (!finite)
+      throw InputError("link " + link.spec() +
+                       " is too large: E[f*(z)^2] overflows double precision (above 1.8e308); rescale the link, "
+                       "e.g. divide it by a power of 10");
     if (report) *report = {c.rule, c.nodes_per_axis, evaluations, c.error, ok};
     return expansion_from(c.projection, r, K);
   };

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 HWY_BEFORE_NAMESPACE();
 namespace grassflow {
@@ -24,14 +25,19 @@ namespace hn = hwy::HWY_NAMESPACE;
 constexpr std::size_t kFloatTerms = 64;
 constexpr std::size_t kRowBlock = 64;
 // Rows ahead that the kernels prefetch: hardware prefetchers alone left the DRAM-streaming projection at half
-// the read bandwidth (measured on AVX-512 with 4 KiB rows); 8 rows ahead recovered it.
-constexpr std::size_t kPrefetchRows = 8;
+// the read bandwidth (measured on AVX-512, d = 1000 float32 rows of 4 KiB); 8 to 24 rows ahead recovered it.
+constexpr std::size_t kPrefetchRows = 16;
 
-// Rows handled together for R columns: the RB·R accumulators and their operands fit in 16 vector registers
-// (SSE4, AVX2 and WASM have 16), and every loaded W (or x) vector is used RB (or R) times.
+// Rows handled together for R columns: the RB·R accumulators (or broadcast weights) and their operands fit in
+// the vector registers (16 on SSE4, AVX2 and WASM; 32 on AVX-512), and every loaded W (or x) vector is used
+// RB (or R) times.
 template <int R>
 constexpr int RowsPerGroup() {
-  return R <= 2 ? 4 : 2;
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  return 4;
+#else
+  return R <= 2 ? 4 : R == 3 ? 3 : 2;
+#endif
 }
 
 // z[i·r + c] = Σ_j x[i·stride + j] wt[c·stride + j] for RB rows and R ≤ 4 columns. Rows and Wᵀ start on
@@ -130,6 +136,22 @@ double SumAll(const double* p, std::size_t count) {
 #endif
 
 // Rows [begin, end) of X: all r ≤ 4 columns at once in groups of RowsPerGroup rows, the rest one by one.
+// Calls f(std::integral_constant<int, R>{}) with R = width (1 ≤ width ≤ 4): the kernels' column count as a
+// compile-time constant.
+template <class F>
+void WithColumns(std::size_t width, F&& f) {
+  switch (width) {
+    case 1:
+      return f(std::integral_constant<int, 1>{});
+    case 2:
+      return f(std::integral_constant<int, 2>{});
+    case 3:
+      return f(std::integral_constant<int, 3>{});
+    default:
+      return f(std::integral_constant<int, 4>{});
+  }
+}
+
 // The first row to prefetch for a group of `rows` rows starting at i, all below `limit` (i + rows ≤ limit).
 template <class T>
 const T* Ahead(const T* X, std::size_t stride, std::size_t i, std::size_t rows, std::size_t limit) {
@@ -152,40 +174,14 @@ void ProjectColumns(const T* X, std::size_t stride, std::size_t begin, std::size
 template <class T>
 void ProjectRows(const T* X, std::size_t stride, std::size_t begin, std::size_t end, std::size_t limit, const T* wt,
                  std::size_t r, double* z) {
-  switch (r) {
-    case 1:
-      return ProjectColumns<1>(X, stride, begin, end, limit, wt, r, z);
-    case 2:
-      return ProjectColumns<2>(X, stride, begin, end, limit, wt, r, z);
-    case 3:
-      return ProjectColumns<3>(X, stride, begin, end, limit, wt, r, z);
-    case 4:
-      return ProjectColumns<4>(X, stride, begin, end, limit, wt, r, z);
-    default:
-      break;
-  }
-  for (std::size_t i = begin; i < end; ++i) {
-    for (std::size_t c0 = 0; c0 < r; c0 += 4) {
-      const T* x = X + i * stride;
-      const T* ahead = Ahead(X, stride, i, 1, limit);
-      const T* w = wt + c0 * stride;
-      double* zi = z + (i - begin) * r + c0;
-      switch (std::min<std::size_t>(4, r - c0)) {
-        case 1:
-          DotRows<1, 1>(x, ahead, stride, w, zi, r);
-          break;
-        case 2:
-          DotRows<1, 2>(x, ahead, stride, w, zi, r);
-          break;
-        case 3:
-          DotRows<1, 3>(x, ahead, stride, w, zi, r);
-          break;
-        default:
-          DotRows<1, 4>(x, ahead, stride, w, zi, r);
-          break;
-      }
-    }
-  }
+  if (r <= 4)
+    return WithColumns(r, [&](auto R) { ProjectColumns<decltype(R)::value>(X, stride, begin, end, limit, wt, r, z); });
+  for (std::size_t i = begin; i < end; ++i)
+    for (std::size_t c0 = 0; c0 < r; c0 += 4)
+      WithColumns(std::min<std::size_t>(4, r - c0), [&](auto R) {
+        DotRows<1, decltype(R)::value>(X + i * stride, Ahead(X, stride, i, 1, limit), stride, wt + c0 * stride,
+                                       z + (i - begin) * r + c0, r);
+      });
 }
 
 template <int R, class T>
@@ -208,43 +204,15 @@ void AccumulateRows(const T* X, std::size_t stride, std::size_t begin, std::size
     const std::size_t b1 = std::min(end, b0 + kRowBlock);
     const double* vb = v + (b0 - begin) * r;
     std::fill(partial, partial + r * stride, T(0));
-    switch (r) {
-      case 1:
-        AccumulateColumns<1>(X, stride, b0, b1, limit, vb, r, partial);
-        break;
-      case 2:
-        AccumulateColumns<2>(X, stride, b0, b1, limit, vb, r, partial);
-        break;
-      case 3:
-        AccumulateColumns<3>(X, stride, b0, b1, limit, vb, r, partial);
-        break;
-      case 4:
-        AccumulateColumns<4>(X, stride, b0, b1, limit, vb, r, partial);
-        break;
-      default:
-        for (std::size_t i = b0; i < b1; ++i) {
-          for (std::size_t c0 = 0; c0 < r; c0 += 4) {
-            const T* x = X + i * stride;
-            const T* ahead = Ahead(X, stride, i, 1, limit);
-            const double* vi = vb + (i - b0) * r + c0;
-            T* p = partial + c0 * stride;
-            switch (std::min<std::size_t>(4, r - c0)) {
-              case 1:
-                AccumulateGroup<1, 1>(x, ahead, stride, vi, r, p);
-                break;
-              case 2:
-                AccumulateGroup<1, 2>(x, ahead, stride, vi, r, p);
-                break;
-              case 3:
-                AccumulateGroup<1, 3>(x, ahead, stride, vi, r, p);
-                break;
-              default:
-                AccumulateGroup<1, 4>(x, ahead, stride, vi, r, p);
-                break;
-            }
-          }
-        }
-    }
+    if (r <= 4)
+      WithColumns(r, [&](auto R) { AccumulateColumns<decltype(R)::value>(X, stride, b0, b1, limit, vb, r, partial); });
+    else
+      for (std::size_t i = b0; i < b1; ++i)
+        for (std::size_t c0 = 0; c0 < r; c0 += 4)
+          WithColumns(std::min<std::size_t>(4, r - c0), [&](auto R) {
+            AccumulateGroup<1, decltype(R)::value>(X + i * stride, Ahead(X, stride, i, 1, limit), stride,
+                                                   vb + (i - b0) * r + c0, r, partial + c0 * stride);
+          });
     for (std::size_t k = 0; k < r * stride; ++k) G[k] += static_cast<double>(partial[k]);
   }
 }
@@ -309,8 +277,11 @@ HWY_AFTER_NAMESPACE();
 
 #include <cmath>
 #include <cstdio>
+#include <new>
 #include <string>
 #ifndef __EMSCRIPTEN__
+#include <sys/mman.h>
+
 #include <thread>
 #endif
 
@@ -442,6 +413,34 @@ Eigen::MatrixXd reduce(const SampleMatrix& X, std::size_t r, const std::vector<P
 
 }  // namespace
 
+namespace {
+#ifdef __EMSCRIPTEN__
+std::size_t alignment_for(std::size_t) {
+  return kRowAlignment;
+}
+#else
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+constexpr std::size_t kHugeThreshold = std::size_t{4} << 20;
+
+std::size_t alignment_for(std::size_t bytes) {
+  return bytes >= kHugeThreshold ? kHugePage : kRowAlignment;
+}
+#endif
+}  // namespace
+
+void* allocate_rows(std::size_t bytes) {
+  void* p = ::operator new (bytes, std::align_val_t{alignment_for(bytes)});
+#ifndef __EMSCRIPTEN__
+  // Advice only: where transparent huge pages are off this does nothing, and a failure changes nothing.
+  if (bytes >= kHugeThreshold) madvise(p, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
+void free_rows(void* p, std::size_t bytes) {
+  ::operator delete (p, std::align_val_t{alignment_for(bytes)});
+}
+
 SampleMatrix::SampleMatrix(std::size_t n, std::size_t d, Precision precision, std::size_t memory_cap)
     : n_(n), d_(d), precision_(precision) {
   if (d == 0) throw InputError("samples: d = 0; the inputs need at least one coordinate");
@@ -543,10 +542,17 @@ Eigen::MatrixXd project_accumulate(const SampleMatrix& X, std::size_t begin, std
   return reduce(X, r, partials, used);
 }
 
-double sum_entries(const SampleMatrix& X) {
-  const std::size_t count = X.rows() * X.stride();
-  return X.precision() == Precision::float32 ? HWY_DYNAMIC_DISPATCH(SumF32)(X.f32(), count)
-                                             : HWY_DYNAMIC_DISPATCH(SumF64)(X.f64(), count);
+double sum_entries(const SampleMatrix& X, int threads) {
+  std::vector<double> sums(static_cast<std::size_t>(std::max(threads, 1)), 0.0);
+  const int used = run_split(threads, 0, X.rows(), [&](int w, std::size_t b, std::size_t e) {
+    const std::size_t first = b * X.stride(), count = (e - b) * X.stride();
+    sums[static_cast<std::size_t>(w)] = X.precision() == Precision::float32
+                                            ? HWY_DYNAMIC_DISPATCH(SumF32)(X.f32() + first, count)
+                                            : HWY_DYNAMIC_DISPATCH(SumF64)(X.f64() + first, count);
+  });
+  double total = 0.0;
+  for (int w = 0; w < used; ++w) total += sums[static_cast<std::size_t>(w)];
+  return total;
 }
 
 const char* simd_target() {

@@ -53,7 +53,8 @@ class NativeImpl final : public Link::Impl {
 // muparser callbacks. They throw mu::ParserError, which Link turns into InputError.
 int hermite_degree_argument(double k, int max_k, const char* name) {
   if (!(k >= 0.0 && k <= max_k && k == std::floor(k)))
-    throw mu::ParserError(std::string(name) + "(k, x) needs an integer degree k in 0.." + std::to_string(max_k));
+    throw mu::ParserError("the integer degree k of " + std::string(name) + "(k, x) must be in 0.." +
+                          std::to_string(max_k));
   return static_cast<int>(k);
 }
 double mu_He(double k, double x) {
@@ -66,7 +67,12 @@ double mu_relu(double x) {
   return x > 0.0 ? x : 0.0;
 }
 
-void add_grassflow_definitions(mu::Parser& parser) {
+// Our functions and constants, and the optimizer setting for `text`. muparser's constant folding of && and ||
+// casts doubles to int (undefined beyond ±2^31, found by fuzzing) and truncates (0.5 && 1 folds to 0 while
+// z1 && 1 at z1 = 0.5 evaluates to 1): with those operators the optimizer is off, so every value is read as
+// "nonzero is true", folded or not.
+void configure_parser(mu::Parser& parser, const std::string& text) {
+  parser.EnableOptimizer(text.find("&&") == std::string::npos && text.find("||") == std::string::npos);
   parser.DefineFun("He", mu_He);
   parser.DefineFun("h", mu_h);
   parser.DefineFun("relu", mu_relu);
@@ -85,8 +91,10 @@ const char* kFunctionHint =
     "functions are He(k,x), h(k,x), relu, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, "
     "atanh, exp, ln, log, log2, log10, sqrt, abs, sign, rint, min, max, sum, avg";
 
+// The expression as quoted in a message: one line, long texts cut (positions still count in the full text).
 std::string one_line(const std::string& text) {
-  std::string s = text;
+  constexpr std::size_t kShown = 80;
+  std::string s = text.size() > kShown ? text.substr(0, kShown - 3) + "..." : text;
   std::replace(s.begin(), s.end(), '\n', ' ');
   std::replace(s.begin(), s.end(), '\r', ' ');
   return s;
@@ -103,11 +111,12 @@ InputError expression_error(const std::string& text, const std::string& what, lo
 // muparser's message without its own 0-based " at position N" tail.
 std::string muparser_message(const mu::Parser::exception_type& e) {
   std::string msg = e.GetMsg();
-  for (const char* tail : {" found at position", " at position"}) {
+  for (const char* tail : {" found at position", " at expression position", " at position"}) {
     const std::size_t cut = msg.find(tail);
     if (cut != std::string::npos) msg.erase(cut);
   }
   if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+  if (!msg.empty() && msg.back() == '.') msg.pop_back();
   return msg;
 }
 
@@ -240,7 +249,7 @@ class ExpressionImpl final : public Link::Impl {
   std::unique_ptr<Slot> compile() const {
     auto slot = std::make_unique<Slot>();
     slot->variables.assign(static_cast<std::size_t>(r), 0.0);
-    add_grassflow_definitions(slot->parser);
+    configure_parser(slot->parser, spec);
     for (int k = 0; k < r; ++k)
       slot->parser.DefineVar("z" + std::to_string(k + 1), &slot->variables[static_cast<std::size_t>(k)]);
     slot->parser.SetExpr(spec);
@@ -528,9 +537,34 @@ ResolvedLink resolve_preset(const std::string& spec, const std::string& name, in
   return resolved;
 }
 
+// 0-based position of the first ',' outside every function's parentheses, or npos.
+std::size_t top_level_comma(const std::string& text) {
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '(') ++depth;
+    if (text[i] == ')') --depth;
+    if (text[i] == ',' && depth <= 0) return i;
+  }
+  return std::string::npos;
+}
+
 ResolvedLink resolve_expression(const std::string& text, int r) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw InputError("empty link expression; type an expression in z1..zr (e.g. z1*z2) or preset:NAME");
+  if (text.size() >= static_cast<std::size_t>(mu::MaxLenExpression))
+    throw expression_error(text,
+                           std::to_string(text.size()) + " characters are too many; muparser reads at most " +
+                               std::to_string(mu::MaxLenExpression - 1),
+                           -1, "shorten the expression");
+  // muparser's '=' assigns to a variable: z1=3 would overwrite the input instead of comparing.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '=') continue;
+    const bool compares = (i + 1 < text.size() && text[i + 1] == '=') ||
+                          (i > 0 && std::string("<>!=").find(text[i - 1]) != std::string::npos);
+    if (!compares)
+      throw expression_error(text, "'=' would assign to a variable", static_cast<long>(i),
+                             "compare with ==, !=, <= or >=");
+  }
   int largest = 0;
   for (const Name& name : scan_names(text)) {
     const long at = static_cast<long>(name.position);
@@ -566,11 +600,18 @@ ResolvedLink resolve_expression(const std::string& text, int r) {
   const std::vector<double> probe(static_cast<std::size_t>(r), 0.5);
   try {
     mu::Parser parser;
-    add_grassflow_definitions(parser);
+    configure_parser(parser, text);
     std::vector<double> z(probe);
     for (int k = 0; k < r; ++k) parser.DefineVar("z" + std::to_string(k + 1), &z[static_cast<std::size_t>(k)]);
     parser.SetExpr(text);
     parser.Eval();
+    // "z1, z2" evaluates to several results, of which a link would silently keep the last.
+    if (parser.GetNumResults() > 1) {
+      const std::size_t comma = top_level_comma(text);
+      throw expression_error(text, "a link has one value, but this gives " + std::to_string(parser.GetNumResults()),
+                             comma == std::string::npos ? -1 : static_cast<long>(comma),
+                             "commas only separate the arguments of a function such as max(z1, z2)");
+    }
   } catch (const mu::Parser::exception_type& e) {
     // muparser may place end-of-input errors past the end of the text; report them at its end.
     const long position =

@@ -1,6 +1,7 @@
 #include "grassflow/sampling.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -17,6 +18,12 @@ constexpr double kLn2Lo = 1.90821492927058770002e-10;
 constexpr double kSqrtHalf = 0.70710678118654752440;
 
 constexpr std::uint32_t kNoiseStreamBit = 0x80000000u;
+
+std::string format_number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
 
 }  // namespace
 
@@ -78,7 +85,7 @@ SampleStream::SampleStream(PlantedModel model, std::uint64_t seed, std::uint32_t
   if (model_.w_star.size() == 0) throw InputError("planted model: W* is empty; give a d×r frame with r >= 1");
   if (!model_.link) throw InputError("planted model: no link f*; give one (--link)");
   if (!(model_.noise >= 0.0) || !std::isfinite(model_.noise))
-    throw InputError("--noise: sigma = " + std::to_string(model_.noise) + "; the noise level must be finite and >= 0");
+    throw InputError("--noise: sigma = " + format_number(model_.noise) + "; the noise level must be finite and >= 0");
 }
 
 void SampleStream::draw(Dataset& data, std::size_t first, std::size_t count) {

@@ -19,6 +19,7 @@ namespace {
 constexpr std::uint32_t kStartStream = 3, kFeatureStream = 4, kSplitStream = 5;
 constexpr std::size_t kOnlineBlock = 256;  // fresh samples drawn at once: memory O(kOnlineBlock·d)
 constexpr std::size_t kFeatureBlock = 1024;
+constexpr std::size_t kKeptFeatures = std::size_t{1} << 23;
 constexpr std::size_t kDefaultOnlineBatch = 256;
 constexpr int kMaxDegree = 12;
 constexpr int kMaxFeatures = 2000;  // the fit's p×p system
@@ -55,13 +56,24 @@ class FeatureMap {
                          std::to_string(count) + " Hermite features; the link fit is limited to " +
                          std::to_string(kMaxFeatures) + " (lower K)");
       degree_ = o.degree;
-      betas_ = multi_indices(o.r, o.degree);
-      for (const auto& beta : betas_) {
+      const std::vector<std::vector<int>> betas = multi_indices(o.r, o.degree);
+      p_ = static_cast<int>(betas.size());
+      for (const auto& beta : betas) {
         int k = 0;
         for (int b : beta) k += b;
         scale_.push_back(std::sqrt(std::pow(q, k)));
+        betas_.insert(betas_.end(), beta.begin(), beta.end());
       }
-      p_ = static_cast<int>(betas_.size());
+      for (int j = 0; j < p_; ++j)
+        for (int c = 0; c < o.r; ++c) {
+          std::vector<int> lower = betas[static_cast<std::size_t>(j)];
+          const int bc = lower[static_cast<std::size_t>(c)]--;
+          if (bc == 0) continue;
+          const auto to = static_cast<int>(multi_index_rank(lower));
+          lowerings_.push_back({j, to, c,
+                                scale_[static_cast<std::size_t>(j)] * std::sqrt(static_cast<double>(bc)) /
+                                    scale_[static_cast<std::size_t>(to)]});
+        }
       return;
     }
     if (spec.rfind("relu:", 0) == 0) {
@@ -86,62 +98,75 @@ class FeatureMap {
 
   int size() const { return p_; }
 
-  // φ(z) into phi[0..p); with dphi, ∂φ_j/∂z_c into dphi[j·r + c].
-  void evaluate(const double* z, double* phi, double* dphi) const {
+  // Phi (rows×p): row i = φ(z_i) for the points z (row-major rows×r).
+  void evaluate(const double* z, std::size_t rows, Eigen::MatrixXd& Phi) const {
+    const auto m = static_cast<Eigen::Index>(rows);
+    Phi.resize(m, p_);
     if (relu_) {
-      phi[0] = 1.0;
-      if (dphi) std::fill(dphi, dphi + r_, 0.0);
-      for (int j = 0; j + 1 < p_; ++j) {
-        double s = 0.0;
-        for (int c = 0; c < r_; ++c) s += theta_(c, j) * z[c];
-        phi[j + 1] = s > 0.0 ? std::sqrt(2.0) * s : 0.0;
-        if (dphi)
-          for (int c = 0; c < r_; ++c) dphi[(j + 1) * r_ + c] = s > 0.0 ? std::sqrt(2.0) * theta_(c, j) : 0.0;
-      }
+      const Eigen::Map<const RowMatrix> Z(z, m, r_);
+      Phi.col(0).setOnes();
+      Phi.rightCols(p_ - 1) = (std::sqrt(2.0) * (Z * theta_)).cwiseMax(0.0);
       return;
     }
-    double h[kMaxLinkCoordinates][kMaxDegree + 1];
-    for (int c = 0; c < r_; ++c) hermite_h_all(degree_, z[c], h[c]);
+    // h[(c(K + 1) + k)·rows + i] = h_k(z_ic): hermite_h_all's recurrence (hermite.h), same operations in the same
+    // order, run over the block of points so that it vectorises.
+    const auto K = static_cast<std::size_t>(degree_);
+    std::vector<double> h(static_cast<std::size_t>(r_) * (K + 1) * rows);
+    for (std::size_t c = 0; c < static_cast<std::size_t>(r_); ++c) {
+      double* hc = h.data() + c * (K + 1) * rows;
+      for (std::size_t i = 0; i < rows; ++i) {
+        hc[i] = 1.0;
+        hc[rows + i] = z[i * static_cast<std::size_t>(r_) + c];
+      }
+      for (std::size_t k = 1; k < K; ++k) {
+        const double a = std::sqrt(static_cast<double>(k)), b = std::sqrt(static_cast<double>(k + 1));
+        const double *prev = hc + (k - 1) * rows, *cur = hc + k * rows, *x = hc + rows;
+        double* next = hc + (k + 1) * rows;
+        for (std::size_t i = 0; i < rows; ++i) next[i] = (x[i] * cur[i] - a * prev[i]) / b;
+      }
+    }
     for (int j = 0; j < p_; ++j) {
-      const std::vector<int>& beta = betas_[static_cast<std::size_t>(j)];
-      double value = scale_[static_cast<std::size_t>(j)];
-      for (int c = 0; c < r_; ++c) value *= h[c][beta[static_cast<std::size_t>(c)]];
-      phi[j] = value;
-      if (!dphi) continue;
-      // ∂_c H_β = √β_c h_{β_c − 1}(z_c) Π_{i≠c} h_{β_i}(z_i) (THEORY.md §7).
-      for (int c = 0; c < r_; ++c) {
-        const int bc = beta[static_cast<std::size_t>(c)];
-        double g = 0.0;
-        if (bc > 0) {
-          g = scale_[static_cast<std::size_t>(j)] * std::sqrt(static_cast<double>(bc)) * h[c][bc - 1];
-          for (int i = 0; i < r_; ++i)
-            if (i != c) g *= h[i][beta[static_cast<std::size_t>(i)]];
-        }
-        dphi[j * r_ + c] = g;
+      double* out = Phi.col(j).data();
+      const int* beta = &betas_[static_cast<std::size_t>(j * r_)];
+      std::fill(out, out + rows, scale_[static_cast<std::size_t>(j)]);
+      for (std::size_t c = 0; c < static_cast<std::size_t>(r_); ++c) {
+        if (beta[c] == 0) continue;
+        const double* hk = h.data() + (c * (K + 1) + static_cast<std::size_t>(beta[c])) * rows;
+        for (std::size_t i = 0; i < rows; ++i) out[i] *= hk[i];
       }
     }
   }
 
-  // f̂(z) = a·φ(z) and, with grad, ∇f̂(z) = (∂φ/∂z)ᵀa. phi and dphi are scratch of p and p·r.
-  double link(const Eigen::VectorXd& a, const double* z, double* grad, double* phi, double* dphi) const {
-    evaluate(z, phi, grad ? dphi : nullptr);
-    double f = 0.0;
-    for (int j = 0; j < p_; ++j) f += a(j) * phi[j];
-    if (grad) {
-      std::fill(grad, grad + r_, 0.0);
-      for (int j = 0; j < p_; ++j)
-        for (int c = 0; c < r_; ++c) grad[c] += a(j) * dphi[j * r_ + c];
+  // The p×r matrix B with ∇f̂(z) = Bᵀψ(φ(z)) for f̂ = a·φ: no Jacobian per sample. Hermite (ψ = φ): ∂_c H_β =
+  // √β_c H_{β−e_c} (THEORY.md §7), and H_{β−e_c} is itself a feature, so B[β − e_c, c] = a_β s_β √β_c / s_{β−e_c}
+  // with s the kernel scales. relu (ψ = 1[φ > 0]): ∂_c √2 relu(θ_j·z) = √2 θ_cj 1[θ_j·z > 0].
+  Eigen::MatrixXd gradient_coefficients(const Eigen::VectorXd& a) const {
+    Eigen::MatrixXd B = Eigen::MatrixXd::Zero(p_, r_);
+    if (relu_) {
+      for (int j = 0; j + 1 < p_; ++j)
+        for (int c = 0; c < r_; ++c) B(j + 1, c) = a(j + 1) * std::sqrt(2.0) * theta_(c, j);
+      return B;
     }
-    return f;
+    for (const Lowering& l : lowerings_) B(l.to, l.c) += a(l.from) * l.factor;
+    return B;
   }
 
-  // The app's r ≤ 4 and kMaxLinkRank bound the stack table above; checked in the options.
-  static constexpr int kMaxLinkCoordinates = 32;
+  // ∇f̂ at the points whose features are the rows of Phi: rows×r.
+  Eigen::MatrixXd gradients(const Eigen::MatrixXd& Phi, const Eigen::MatrixXd& B) const {
+    if (relu_) return (Phi.array() > 0.0).cast<double>().matrix() * B;
+    return Phi * B;
+  }
 
  private:
+  // β_j lowered in coordinate c: feature `from` contributes to B[to, c] with this factor.
+  struct Lowering {
+    int from, to, c;
+    double factor;
+  };
   int r_ = 1, p_ = 0, degree_ = 0;
-  std::vector<std::vector<int>> betas_;
+  std::vector<int> betas_;  // p×r, row j = β_j
   std::vector<double> scale_;
+  std::vector<Lowering> lowerings_;
   bool relu_ = false;
   Eigen::MatrixXd theta_;
 };
@@ -188,21 +213,20 @@ class Schedule {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// Normal equations of the ridge fit, accumulated over samples: A = Σφφᵀ, b = Σφy, yy = Σy², count.
+// Normal equations of the ridge fit, accumulated over samples: A = Σφφᵀ (full, symmetric), b = Σφy, yy = Σy².
 struct NormalEquations {
   Eigen::MatrixXd A;
   Eigen::VectorXd b;
   double yy = 0.0, count = 0.0;
 
   explicit NormalEquations(int p) : A(Eigen::MatrixXd::Zero(p, p)), b(Eigen::VectorXd::Zero(p)) {}
-  // Rows of Phi (count×p, row-major as an Eigen column-major p×count block `PhiT`) with responses y.
-  void add(const Eigen::MatrixXd& PhiT, const double* y, std::size_t rows) {
-    A.selfadjointView<Eigen::Lower>().rankUpdate(PhiT.leftCols(static_cast<Eigen::Index>(rows)));
-    for (std::size_t i = 0; i < rows; ++i) {
-      b += y[i] * PhiT.col(static_cast<Eigen::Index>(i));
-      yy += y[i] * y[i];
-    }
-    count += static_cast<double>(rows);
+  // The samples whose features are the rows of Phi, with responses y.
+  void add(const Eigen::MatrixXd& Phi, const double* y) {
+    const Eigen::Map<const Eigen::VectorXd> response(y, Phi.rows());
+    A.noalias() += Phi.transpose() * Phi;
+    b += Phi.transpose() * response;
+    yy += response.squaredNorm();
+    count += static_cast<double>(Phi.rows());
   }
   void merge(const NormalEquations& other) {
     A += other.A;
@@ -213,7 +237,7 @@ struct NormalEquations {
   // a = (A/m + λI)^{−1} b/m. Throws InputError when singular with λ = 0.
   Eigen::VectorXd solve(double lambda) const {
     const Eigen::Index p = b.size();
-    Eigen::MatrixXd S = A.selfadjointView<Eigen::Lower>();
+    Eigen::MatrixXd S = A;
     S /= count;
     S.diagonal().array() += lambda;
     const Eigen::LLT<Eigen::MatrixXd> llt(S);
@@ -225,8 +249,7 @@ struct NormalEquations {
   }
   // ½ mean (a·φ − y)² from the sufficient statistics (exact up to cancellation ~1e-13·mean y²).
   double loss(const Eigen::VectorXd& a) const {
-    const Eigen::MatrixXd S = A.selfadjointView<Eigen::Lower>();
-    return std::max(0.0, 0.5 * (a.dot(S * a) - 2.0 * a.dot(b) + yy) / count);
+    return std::max(0.0, 0.5 * (a.dot(A * a) - 2.0 * a.dot(b) + yy) / count);
   }
 };
 
@@ -252,8 +275,11 @@ struct Trainer::State {
   std::size_t batch = 0, begin = 0, end = 0;  // the current window of stored samples
   Eigen::MatrixXd W, pending;                 // pending: lagged, the Euclidean gradient for the next update
   Eigen::VectorXd a;
-  RowMatrix Z;                   // exact: projections of the window at W
-  std::vector<double> residual;  // exact: f̂(z_i) − y_i on the window
+  RowMatrix V;  // exact: v_i = (f̂(z_i) − y_i)∇f̂(z_i) on the window at W, for the next gradient
+  // Exact: Z = XW on the window and its feature blocks, kept across steps so that their memory is reused
+  // (fresh pages would cost a page fault each, ~1 ms per step at n = 10⁵).
+  RowMatrix Z;
+  std::vector<Eigen::MatrixXd> feature_blocks;
   double train_loss = kNaN;
   long k = 0;
   double t = 0.0;
@@ -264,9 +290,8 @@ struct Trainer::State {
       : opt(std::move(o)), features((validate(opt, d), opt)), schedule(opt.schedule), lambda(opt.ridge) {}
 
   static void validate(const TrainOptions& o, std::size_t d) {
-    if (o.r < 1 || static_cast<std::size_t>(o.r) > d || o.r > FeatureMap::kMaxLinkCoordinates)
-      throw InputError("--r: r = " + std::to_string(o.r) + " with d = " + std::to_string(d) +
-                       "; need 1 <= r <= d (and r <= 32)");
+    if (o.r < 1 || static_cast<std::size_t>(o.r) > d)
+      throw InputError("--r: r = " + std::to_string(o.r) + " with d = " + std::to_string(d) + "; need 1 <= r <= d");
     if (!(o.lr > 0.0) || !std::isfinite(o.lr))
       throw InputError("--lr: eta = " + number(o.lr) + "; the step size must be > 0");
     if (!(o.ridge >= 0.0) || !std::isfinite(o.ridge))
@@ -293,81 +318,69 @@ struct Trainer::State {
     end = begin + batch;
   }
 
-  // Per-sample scratch for the link and its gradient.
-  struct Scratch {
-    std::vector<double> phi, dphi, grad;
-    Scratch(int p, int r)
-        : phi(static_cast<std::size_t>(p)), dphi(static_cast<std::size_t>(p * r)), grad(static_cast<std::size_t>(r)) {}
-  };
-
-  // Fits the link on the window from Z (rows of the window) and stores residuals and the train loss.
-  void fit_from_projections() {
-    const int p = features.size();
-    const std::size_t m = end - begin;
-    NormalEquations normal(p);
-    Eigen::MatrixXd PhiT(p, static_cast<Eigen::Index>(kFeatureBlock));
-    for (std::size_t b = 0; b < m; b += kFeatureBlock) {
-      const std::size_t rows = std::min(kFeatureBlock, m - b);
-      for (std::size_t i = 0; i < rows; ++i)
-        features.evaluate(Z.row(static_cast<Eigen::Index>(b + i)).data(), PhiT.col(static_cast<Eigen::Index>(i)).data(),
-                          nullptr);
-      normal.add(PhiT, train.y.data() + begin + b, rows);
-    }
-    a = normal.solve(lambda);
-    Scratch s(p, opt.r);
-    residual.resize(m);
-    double total = 0.0;
-    for (std::size_t i = 0; i < m; ++i) {
-      residual[i] = features.link(a, Z.row(static_cast<Eigen::Index>(i)).data(), nullptr, s.phi.data(), s.dphi.data()) -
-                    train.y[begin + i];
-      total += residual[i] * residual[i];
-    }
-    train_loss = 0.5 * total / static_cast<double>(m);
+  // v_i = (f̂(z_i) − y_i)∇f̂(z_i) for the points whose features are the rows of Phi, with f̂ = a·φ and ∇f̂ from
+  // B (row-major into v); returns Σ ½(f̂ − y)² and, if grad_a, adds Σ (f̂ − y)φ into it.
+  double residual_weights(const Eigen::MatrixXd& Phi, const double* y, const Eigen::VectorXd& coef,
+                          const Eigen::MatrixXd& B, double* v, Eigen::VectorXd* grad_a) const {
+    const Eigen::Index m = Phi.rows();
+    const Eigen::VectorXd residual = Phi * coef - Eigen::Map<const Eigen::VectorXd>(y, m);
+    Eigen::Map<RowMatrix>(v, m, opt.r) = residual.asDiagonal() * features.gradients(Phi, B);
+    if (grad_a) *grad_a += Phi.transpose() * residual;
+    return 0.5 * residual.squaredNorm();
   }
 
+  // Exact: Z = XW on the window (one pass), the ridge fit from Z, then V for the next gradient. Features go
+  // block by block (cache-sized); the blocks are kept for the residuals when the window's features fit in
+  // kKeptFeatures doubles (p·m: 1M for the benchmark's n = 10⁵, K = 2, r = 3), else evaluated again.
   void fit_exact() {
     project(train.x, begin, end, W, Z, opt.threads);
-    fit_from_projections();
+    const std::size_t m = end - begin, r = static_cast<std::size_t>(opt.r);
+    const bool keep = static_cast<std::size_t>(features.size()) * m <= kKeptFeatures;
+    feature_blocks.resize(keep ? (m + kFeatureBlock - 1) / kFeatureBlock : 0);
+    NormalEquations normal(features.size());
+    Eigen::MatrixXd scratch;
+    for (std::size_t b = 0, blk = 0; b < m; b += kFeatureBlock, ++blk) {
+      Eigen::MatrixXd& Phi = keep ? feature_blocks[blk] : scratch;
+      features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
+      normal.add(Phi, train.y.data() + begin + b);
+    }
+    a = normal.solve(lambda);
+    const Eigen::MatrixXd B = features.gradient_coefficients(a);
+    V.resize(static_cast<Eigen::Index>(m), opt.r);
+    double total = 0.0;
+    for (std::size_t b = 0, blk = 0; b < m; b += kFeatureBlock, ++blk) {
+      if (!keep) features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), scratch);
+      total += residual_weights(keep ? feature_blocks[blk] : scratch, train.y.data() + begin + b, a, B,
+                                V.data() + b * r, nullptr);
+    }
+    train_loss = total / static_cast<double>(m);
   }
 
-  // (1/m) Σ r_i x_i ∇f̂(z_i)ᵀ on the window from the cached Z and residuals (one pass).
+  // (1/m) Σ v_i x_iᵀ on the window (one pass).
   Eigen::MatrixXd euclidean_gradient_exact() const {
-    const std::size_t m = end - begin;
-    RowMatrix V(static_cast<Eigen::Index>(m), opt.r);
-    Scratch s(features.size(), opt.r);
-    for (std::size_t i = 0; i < m; ++i) {
-      features.link(a, Z.row(static_cast<Eigen::Index>(i)).data(), s.grad.data(), s.phi.data(), s.dphi.data());
-      for (int c = 0; c < opt.r; ++c)
-        V(static_cast<Eigen::Index>(i), c) = residual[i] * s.grad[static_cast<std::size_t>(c)];
-    }
-    return accumulate(train.x, begin, end, V, opt.threads) / static_cast<double>(m);
+    return accumulate(train.x, begin, end, V, opt.threads) / static_cast<double>(end - begin);
   }
 
   // Lagged: one fused pass at W with the current (previous) link; refits a, sets pending and the train loss.
   void fused_pass() {
-    const int p = features.size(), r = opt.r;
+    const int p = features.size();
     const std::size_t m = end - begin;
-    std::vector<NormalEquations> normals(static_cast<std::size_t>(opt.threads), NormalEquations(p));
-    std::vector<Scratch> scratch(static_cast<std::size_t>(opt.threads), Scratch(p, r));
-    std::vector<Eigen::MatrixXd> blocks(static_cast<std::size_t>(opt.threads), Eigen::MatrixXd(p, 64));
+    const auto workers = static_cast<std::size_t>(opt.threads);
+    std::vector<NormalEquations> normals(workers, NormalEquations(p));
+    std::vector<Eigen::MatrixXd> blocks(workers);
     const Eigen::VectorXd lagged = a;
+    const Eigen::MatrixXd B = features.gradient_coefficients(lagged);
     const Eigen::MatrixXd G = project_accumulate(
         train.x, begin, end, W,
         [&](int w, std::size_t first, std::size_t count, const double* z, double* v) {
-          Scratch& s = scratch[static_cast<std::size_t>(w)];
-          Eigen::MatrixXd& PhiT = blocks[static_cast<std::size_t>(w)];
-          if (PhiT.cols() < static_cast<Eigen::Index>(count)) PhiT.resize(p, static_cast<Eigen::Index>(count));
-          for (std::size_t i = 0; i < count; ++i) {
-            const double f = features.link(lagged, z + i * r, s.grad.data(),
-                                           PhiT.col(static_cast<Eigen::Index>(i)).data(), s.dphi.data());
-            const double res = f - train.y[first + i];
-            for (int c = 0; c < r; ++c) v[i * r + c] = res * s.grad[static_cast<std::size_t>(c)];
-          }
-          normals[static_cast<std::size_t>(w)].add(PhiT, train.y.data() + first, count);
+          Eigen::MatrixXd& Phi = blocks[static_cast<std::size_t>(w)];
+          features.evaluate(z, count, Phi);
+          residual_weights(Phi, train.y.data() + first, lagged, B, v, nullptr);
+          normals[static_cast<std::size_t>(w)].add(Phi, train.y.data() + first);
         },
         opt.threads);
     pending = G / static_cast<double>(m);
-    for (std::size_t w = 1; w < normals.size(); ++w) normals[0].merge(normals[w]);
+    for (std::size_t w = 1; w < workers; ++w) normals[0].merge(normals[w]);
     a = normals[0].solve(lambda);
     train_loss = normals[0].loss(a);
   }
@@ -376,31 +389,29 @@ struct Trainer::State {
   double online_step(double eta) {
     const int p = features.size(), r = opt.r;
     const std::size_t d = static_cast<std::size_t>(stream->model().d());
-    Dataset block{SampleMatrix(std::min(batch, kOnlineBlock), d, train.x.precision()), {}};
+    const auto workers = static_cast<std::size_t>(opt.threads);
+    Dataset block{SampleMatrix(std::min(batch, kOnlineBlock), d, Precision::float64), {}};
     Eigen::MatrixXd G = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(d), r);
-    std::vector<Eigen::VectorXd> grad_a(static_cast<std::size_t>(opt.threads), Eigen::VectorXd::Zero(p));
-    std::vector<double> losses(static_cast<std::size_t>(opt.threads), 0.0);
-    std::vector<Scratch> scratch(static_cast<std::size_t>(opt.threads), Scratch(p, r));
+    std::vector<Eigen::VectorXd> grad_a(workers, Eigen::VectorXd::Zero(p));
+    std::vector<double> losses(workers, 0.0);
+    std::vector<Eigen::MatrixXd> blocks(workers);
+    const Eigen::MatrixXd B = features.gradient_coefficients(a);
     for (std::size_t done = 0; done < batch; done += block.size()) {
       const std::size_t count = std::min(block.x.rows(), batch - done);
       stream->draw(block, 0, count);
       G += project_accumulate(
           block.x, 0, count, W,
           [&](int w, std::size_t first, std::size_t rows, const double* z, double* v) {
-            Scratch& s = scratch[static_cast<std::size_t>(w)];
-            for (std::size_t i = 0; i < rows; ++i) {
-              const double res =
-                  features.link(a, z + i * r, s.grad.data(), s.phi.data(), s.dphi.data()) - block.y[first + i];
-              for (int c = 0; c < r; ++c) v[i * r + c] = res * s.grad[static_cast<std::size_t>(c)];
-              grad_a[static_cast<std::size_t>(w)] += res * Eigen::Map<const Eigen::VectorXd>(s.phi.data(), p);
-              losses[static_cast<std::size_t>(w)] += 0.5 * res * res;
-            }
+            Eigen::MatrixXd& Phi = blocks[static_cast<std::size_t>(w)];
+            features.evaluate(z, rows, Phi);
+            losses[static_cast<std::size_t>(w)] +=
+                residual_weights(Phi, block.y.data() + first, a, B, v, &grad_a[static_cast<std::size_t>(w)]);
           },
           opt.threads);
     }
     double loss = 0.0;
     Eigen::VectorXd ga = Eigen::VectorXd::Zero(p);
-    for (std::size_t w = 0; w < losses.size(); ++w) {
+    for (std::size_t w = 0; w < workers; ++w) {
       loss += losses[w];
       ga += grad_a[w];
     }
@@ -408,29 +419,41 @@ struct Trainer::State {
     G /= m;
     check_finite(loss / m, G);
     a -= opt.ratio * eta * (ga / m + lambda * a);
-    W = qr_retraction(W, -eta * project_tangent(Geometry::grassmann, W, G));
+    retract(eta, G);
     return loss / m;
+  }
+
+  // W ← qr_retraction(W, −η ξ). A step so large that W leaves floating-point range (η‖ξ‖ ~ 1e300: a huge
+  // step size, or responses so large that the gradient is) is divergence, reported as such rather than as
+  // the singular fit it would cause next.
+  void retract(double eta, const Eigen::MatrixXd& G) {
+    const Eigen::MatrixXd xi = project_tangent(Geometry::grassmann, W, G);
+    W = qr_retraction(W, -eta * xi);
+    if (!W.allFinite())
+      throw InputError("--lr: training diverged at step " + std::to_string(k) + ": the step size " + number(eta) +
+                       " times the gradient's norm " + number(xi.norm()) +
+                       " moved W out of floating-point range; use a smaller --lr, or rescale the responses y");
   }
 
   void check_finite(double loss, const Eigen::MatrixXd& G) const {
     if (!std::isfinite(loss) || !G.allFinite())
-      throw InputError("--lr: training diverged at step " + std::to_string(k) +
-                       " (the loss or the gradient is not finite); use a smaller --lr or a larger --ridge");
+      throw InputError(
+          "--lr: training diverged at step " + std::to_string(k) +
+          " (the loss or the gradient is not finite); use a smaller --lr or a larger --ridge, or rescale the "
+          "responses y");
   }
 
   double test_loss() const {
     if (test.size() == 0) return kNaN;
     RowMatrix Zt;
     project(test.x, 0, test.size(), W, Zt, opt.threads);
-    Scratch s(features.size(), opt.r);
+    Eigen::MatrixXd Phi;
     double total = 0.0;
-    for (std::size_t i = 0; i < test.size(); ++i) {
-      const double res =
-          features.link(a, Zt.row(static_cast<Eigen::Index>(i)).data(), nullptr, s.phi.data(), s.dphi.data()) -
-          test.y[i];
-      total += res * res;
+    for (std::size_t b = 0; b < test.size(); b += kFeatureBlock) {
+      features.evaluate(Zt.data() + b * static_cast<std::size_t>(opt.r), std::min(kFeatureBlock, test.size() - b), Phi);
+      total += 0.5 * (Phi * a - Eigen::Map<const Eigen::VectorXd>(test.y.data() + b, Phi.rows())).squaredNorm();
     }
-    return 0.5 * total / static_cast<double>(test.size());
+    return total / static_cast<double>(test.size());
   }
 
   void record() {
@@ -511,7 +534,7 @@ const TrainRecord& Trainer::step() {
     case TrainVariant::exact: {
       const Eigen::MatrixXd G = s.euclidean_gradient_exact();
       s.check_finite(s.train_loss, G);
-      s.W = qr_retraction(s.W, -eta * project_tangent(Geometry::grassmann, s.W, G));
+      s.retract(eta, G);
       ++s.k;
       s.set_window();
       s.fit_exact();
@@ -519,7 +542,7 @@ const TrainRecord& Trainer::step() {
     }
     case TrainVariant::lagged:
       s.check_finite(s.train_loss, s.pending);
-      s.W = qr_retraction(s.W, -eta * project_tangent(Geometry::grassmann, s.W, s.pending));
+      s.retract(eta, s.pending);
       ++s.k;
       s.set_window();
       s.fused_pass();
@@ -563,8 +586,9 @@ const Dataset* Trainer::training_data() const {
 
 double Trainer::fitted_link(const double* z) const {
   const State& s = *state_;
-  State::Scratch scratch(s.features.size(), s.opt.r);
-  return s.features.link(s.a, z, nullptr, scratch.phi.data(), scratch.dphi.data());
+  Eigen::MatrixXd phi;
+  s.features.evaluate(z, 1, phi);
+  return phi.row(0).dot(s.a);
 }
 
 Eigen::MatrixXd Trainer::riemannian_gradient() const {
@@ -574,14 +598,13 @@ Eigen::MatrixXd Trainer::riemannian_gradient() const {
   RowMatrix Z;
   project(s.train.x, s.begin, s.end, s.W, Z, s.opt.threads);
   const std::size_t m = s.end - s.begin;
+  const auto r = static_cast<std::size_t>(s.opt.r);
   RowMatrix V(static_cast<Eigen::Index>(m), s.opt.r);
-  State::Scratch scratch(s.features.size(), s.opt.r);
-  for (std::size_t i = 0; i < m; ++i) {
-    const double res = s.features.link(s.a, Z.row(static_cast<Eigen::Index>(i)).data(), scratch.grad.data(),
-                                       scratch.phi.data(), scratch.dphi.data()) -
-                       s.train.y[s.begin + i];
-    for (int c = 0; c < s.opt.r; ++c)
-      V(static_cast<Eigen::Index>(i), c) = res * scratch.grad[static_cast<std::size_t>(c)];
+  const Eigen::MatrixXd B = s.features.gradient_coefficients(s.a);
+  Eigen::MatrixXd Phi;
+  for (std::size_t b = 0; b < m; b += kFeatureBlock) {
+    s.features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
+    s.residual_weights(Phi, s.train.y.data() + s.begin + b, s.a, B, V.data() + b * r, nullptr);
   }
   const Eigen::MatrixXd G = accumulate(s.train.x, s.begin, s.end, V, s.opt.threads) / static_cast<double>(m);
   return project_tangent(Geometry::grassmann, s.W, G);

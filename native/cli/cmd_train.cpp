@@ -2,6 +2,7 @@
 // baselines (THEORY.md §7).
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -78,6 +79,16 @@ nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eig
   return out;
 }
 
+// n samples of the planted model; a request beyond the memory cap names the flags that set its size.
+Dataset draw(const PlantedModel& model, std::uint64_t seed, std::uint32_t stream, std::size_t n, Precision precision,
+             const char* flags) {
+  try {
+    return SampleStream(model, seed, stream).draw(n, precision);
+  } catch (const LimitError& e) {
+    throw LimitError(std::string(flags) + ": " + e.what());
+  }
+}
+
 ResolvedLink resolve(const TrainCommand& c) {
   try {
     return resolve_link(c.link, c.r);
@@ -101,6 +112,11 @@ void run(const TrainCommand& c) {
   options.variant = c.online ? TrainVariant::online : c.lagged ? TrainVariant::lagged : TrainVariant::exact;
   if (c.online && c.lagged) throw InputError("--lagged: the online variant has no stored data to stream once");
   if (c.every < 1) throw InputError("--every: need at least 1");
+  // leading_axes and the d×r frames index by int; far below that the samples' memory cap applies.
+  if (c.d > std::numeric_limits<int>::max())
+    throw LimitError("--d: d = " + std::to_string(c.d) + " is beyond training's largest dimension " +
+                     std::to_string(std::numeric_limits<int>::max()) + " (one float64 sample alone would take " +
+                     std::to_string(c.d / 125000000) + " GB); lower --d");
   const Precision precision = c.float32 ? Precision::float32 : Precision::float64;
 
   std::vector<std::string> warnings;
@@ -134,17 +150,18 @@ void run(const TrainCommand& c) {
     PlantedModel model{leading_axes(static_cast<int>(c.d), r), [link](const double* z) { return link(z); }, c.noise};
     options.r = r;
     w_star = model.w_star;
-    Dataset test = SampleStream(model, c.seed, kTestStream).draw(static_cast<std::size_t>(c.test_size), precision);
+    Dataset test =
+        draw(model, c.seed, kTestStream, static_cast<std::size_t>(c.test_size), precision, "--test-size/--d");
     const auto n = static_cast<std::size_t>(c.n);
     if (c.online) {
       const std::size_t batch = options.batch == 0 ? 256 : options.batch;
       options.steps = c.steps < 0 ? static_cast<long>(std::max<std::size_t>(1, n / batch)) : c.steps;
       // The baselines see the very samples SGD consumes first (the same stream).
-      if (c.baselines) baseline_data.emplace(SampleStream(model, c.seed, kTrainStream).draw(n, precision));
+      if (c.baselines) baseline_data.emplace(draw(model, c.seed, kTrainStream, n, precision, "--n/--d"));
       trainer.emplace(SampleStream(model, c.seed, kTrainStream), std::move(test), options);
     } else {
       options.steps = c.steps < 0 ? 1000 : c.steps;
-      Dataset train = SampleStream(model, c.seed, kTrainStream).draw(n, precision);
+      Dataset train = draw(model, c.seed, kTrainStream, n, precision, "--n/--d");
       if (c.baselines) baseline_data.emplace(Dataset{train.x, train.y});
       trainer.emplace(std::move(train), std::move(test), w_star, options);
     }
@@ -223,7 +240,12 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--online", c->online,
                 "online SGD on fresh samples each step; the link learned at --ratio times the rate");
   cmd->add_option("--noise", c->noise, "label noise sigma (default 0)");
-  cmd->add_option("--steps", c->steps, "number of steps T (default 1000; online: n / batch)");
+  cmd->add_option("--steps", c->steps, "number of steps T (default 1000; online: n / batch)")
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return !value.empty() && value[0] == '-' ? "T = " + value + "; need T >= 0" : std::string();
+          },
+          "T >= 0"));
   cmd->add_option("--lr", c->lr, "step size eta of the subspace (default 0.1); gradient-flow time t = eta x steps");
   cmd->add_option("--ridge", c->ridge, "ridge lambda of the link fit (default 1e-4)");
   cmd->add_option("--degree", c->degree, "largest total degree K of the Hermite features (default 2)");

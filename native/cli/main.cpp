@@ -1,9 +1,51 @@
 // Entry point of the `grassflow` command-line tool: parses, dispatches, and maps errors to exit codes.
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "commands.h"
 #include "grassflow/errors.h"
+
+namespace {
+
+// "version, hermite, train": the subcommands in the order they were added.
+std::string command_names(CLI::App& app) {
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+  return names;
+}
+
+// The subcommand named on the command line ("" if none). A word that names none is refused here: CLI11
+// would only say that a subcommand is required.
+std::string named_command(CLI::App& app, int argc, char** argv) {
+  if (argc < 2) return "";
+  const std::string first = argv[1];
+  if (first == "-h" || first == "--help" || first == "--help-all") return "";
+  if (first[0] == '-')
+    throw grassflow::InputError("unknown option '" + first + "'; give a command first: one of " + command_names(app) +
+                                " (see grassflow --help)");
+  for (const CLI::App* sub : app.get_subcommands({}))
+    if (sub->get_name() == first) return first;
+  throw grassflow::InputError("unknown command '" + first + "'; commands are " + command_names(app) +
+                              " (see grassflow --help)");
+}
+
+// CLI11's messages made to name the flag first and to say where the fix is: "--d: cannot read '1e12' as
+// this flag's value; see grassflow train --help" instead of "Could not convert: --d = 1e12".
+std::string usage_message(const CLI::ParseError& e, CLI::App& app, int argc, char** argv) {
+  const std::string command = named_command(app, argc, argv);
+  const std::string help = command.empty() ? "grassflow --help" : "grassflow " + command + " --help";
+  const std::string what = e.what(), convert = "Could not convert: ";
+  const std::size_t eq = what.find(" = ");
+  if (what.compare(0, convert.size(), convert) == 0 && eq != std::string::npos)
+    return what.substr(convert.size(), eq - convert.size()) + ": cannot read '" + what.substr(eq + 3) +
+           "' as this flag's value; see " + help;
+  if (what == "A subcommand is required")
+    return "a command is required: one of " + command_names(app) + "; see " + help;
+  return what + " (see " + help + ")";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"grassflow: gradient flow on Gaussian multi-index models (Bietti, Bruna, Pillaud-Vivien 2023)"};
@@ -16,13 +58,14 @@ int main(int argc, char** argv) {
   grassflow::cli::add_sweep_command(app);
   grassflow::cli::add_reproduce_command(app);
   try {
+    named_command(app, argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "grassflow: error: %s (see grassflow --help)\n", e.what());
+    std::fprintf(stderr, "grassflow: error: %s\n", usage_message(e, app, argc, argv).c_str());
     return 2;
   } catch (const grassflow::InputError& e) {
     std::fprintf(stderr, "grassflow: error: %s\n", e.what());

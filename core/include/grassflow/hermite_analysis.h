@@ -52,7 +52,8 @@ struct QuadratureReport {
 /// ‖f*‖² − Σ_{|β|≤K} α_β² (set to 0 when below 64ε·‖f*‖²). See the top of this file for the rules and
 /// the accuracy reached; `report`, when given, receives the details. THEORY.md §2.
 /// Throws InputError for K < 0 or when the link is not finite at a quadrature node (f* ∉ L²-friendly, e.g.
-/// 1/z1, sqrt(z1)); LimitError when K or r exceeds the supported sizes (the message states the cost).
+/// 1/z1, sqrt(z1)) or so large that E[f*²] overflows (1e200·z1); LimitError when K or r exceeds the supported sizes
+/// (the message states the cost).
 HermiteExpansion hermite_expansion(const Link& link, int K = 8, QuadratureReport* report = nullptr);
 
 /// Every coefficient α_β with |β| ≤ K of `e`, in the order of multiindex.h (by degree, then

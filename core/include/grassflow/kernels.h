@@ -15,7 +15,6 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <new>
 #include <vector>
 
 namespace grassflow {
@@ -33,17 +32,20 @@ constexpr std::size_t kSampleMemoryCap = std::size_t{2} << 30;
 /// Rows are padded to a multiple of this many bytes (with zeros) so every SIMD load of a row is whole.
 constexpr std::size_t kRowAlignment = 64;
 
-/// Allocator of kRowAlignment-aligned storage (rows start on cache lines).
+/// Storage for sample rows: kRowAlignment-aligned; natively, blocks of 4 MiB and more are 2 MiB-aligned and
+/// advised to use transparent huge pages (x86 hardware prefetchers stop at 4 KiB page boundaries, i.e. at
+/// every row of a d = 1000 float32 matrix; huge pages also spare one TLB miss per row).
+void* allocate_rows(std::size_t bytes);
+void free_rows(void* p, std::size_t bytes);
+
 template <class T>
 struct AlignedAllocator {
   using value_type = T;
   AlignedAllocator() = default;
   template <class U>
   AlignedAllocator(const AlignedAllocator<U>&) {}
-  T* allocate(std::size_t count) {
-    return static_cast<T*>(::operator new (count * sizeof(T), std::align_val_t{kRowAlignment}));
-  }
-  void deallocate(T* p, std::size_t) { ::operator delete (p, std::align_val_t{kRowAlignment}); }
+  T* allocate(std::size_t count) { return static_cast<T*>(allocate_rows(count * sizeof(T))); }
+  void deallocate(T* p, std::size_t count) { free_rows(p, count * sizeof(T)); }
   template <class U>
   bool operator==(const AlignedAllocator<U>&) const {
     return true;
@@ -122,8 +124,9 @@ Eigen::MatrixXd project_accumulate(const SampleMatrix& X, std::size_t begin, std
                                    const BlockVisitor& visit, int threads = 1);
 
 /// Σ of every stored entry (padding included, which is zero), streamed once with independent vector
-/// accumulators: the STREAM-style read that sets the memory-bandwidth roofline of the kernels above.
-double sum_entries(const SampleMatrix& X);
+/// accumulators: the STREAM-style read that sets the memory-bandwidth roofline of the kernels above (with the
+/// same `threads`, split the same way).
+double sum_entries(const SampleMatrix& X, int threads = 1);
 
 /// Name of the SIMD target the kernels run on in this process (e.g. "AVX3", "AVX2", "WASM", "EMU128").
 const char* simd_target();

@@ -94,8 +94,10 @@ struct ResolvedLink {
 /// for a constant). A larger r than a preset's natural r (or than an expression's largest z_k) is accepted
 /// with a warning that the extra directions are not in the target.
 /// Throws InputError, with the 1-based character position and a hint, when the expression does not parse,
-/// calls an unknown function, uses an unknown name or a z_k with k > r; for an unknown preset (the message
-/// lists the presets); for r < 0, r > kMaxLinkRank, or r below a preset's natural r.
+/// calls an unknown function, uses an unknown name or a z_k with k > r, uses '=' (muparser's assignment; compare
+/// with ==), is 20000 characters or longer (muparser's limit), or gives several values (a comma outside a function's
+/// arguments, "z1, z2"); messages quote at most the first 80 characters of the expression; for an unknown preset (the
+/// message lists the presets); for r < 0, r > kMaxLinkRank, or r below a preset's natural r.
 ResolvedLink resolve_link(const std::string& spec, int r);
 
 }  // namespace grassflow

@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""The error contract of docs/errors.md at the command line, as one table (issue 7): every bad invocation exits
+with status 2 within its timeout, writes exactly one line "grassflow: error: ..." on stderr containing the
+expected words (the flag or input named, and the fix), nothing that is NaN on stdout, and no crash (a signal
+or an "internal error"). Then extreme but valid settings: each ends with status 0 or 2 and never prints NaN.
+Usage: /usr/bin/python3 tests/cli/test_bad_inputs.py path/to/grassflow"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+GRASSFLOW = sys.argv[1]
+TIMEOUT = 60
+failures = []
+
+TMP = tempfile.mkdtemp(prefix="grassflow-bad-inputs-")
+
+
+def data_file(name, text):
+    path = os.path.join(TMP, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+RAGGED = data_file("ragged.csv", "x1,x2,y\n1,2,3\n4,5\n")
+WITH_NAN = data_file("nan.csv", "1,2,3\n4,nan,6\n7,8,9\n")
+HEADER_ONLY = data_file("header.csv", "x1,x2,y\n# no rows\n")
+GOOD = data_file("good.csv", "".join(f"{i % 7 - 3},{(i * 5) % 11 - 5},{i % 3}\n" for i in range(40)))
+NOT_A_NUMBER = data_file("text.csv", "1,2,3\n4,five,6\n")
+
+T = ["train", "--link", "preset:parity2", "--d", "10", "--n", "100", "--steps", "3"]
+H = ["hermite", "--link"]
+P9 = "+".join(f"z{i}" for i in range(1, 10))
+
+# (arguments, words every one of which the stderr line must contain)
+BAD = [
+    # The command line itself.
+    ([], ["a command is required", "hermite", "train"]),
+    (["bogus"], ["unknown command 'bogus'", "version, hermite, train"]),
+    (["--nope"], ["unknown option '--nope'", "give a command first"]),
+    (["version", "extra"], ["extra"]),
+    # hermite: the link expression.
+    (["hermite"], ["--link is required", "grassflow hermite --help"]),
+    (["hermite", "--link"], ["--link"]),
+    (H + [""], ["--link", "empty link expression", "preset:NAME"]),
+    (H + ["z1*"], ["--link", "\"z1*\"", "end of expression", "position 4"]),
+    (H + ["foo(z1)"], ["--link", "unknown function 'foo' at position 1", "relu"]),
+    (H + ["preset:nope"], ["--link", "unknown preset 'nope'", "staircase3"]),
+    (H + ["He(200,z1)"], ["--link", "He(k, x)", "0..150"]),
+    (H + ["z40"], ["--link", "z40", "at most 32"]),
+    (H + ["z1,z2"], ["--link", "one value", "max(z1, z2)"]),
+    (H + ["z1=3"], ["--link", "'=' would assign", "=="]),
+    (H + ["sum()"], ["--link", "too few parameters", "position 6;"]),
+    (H + ["x + z1"], ["--link", "unknown name 'x'", "z1, z2, ..., zr"]),
+    (H + ["(" * 3000 + "z1"], ["--link", "...\"", "position"]),
+    (H + ["z1+" * 7000 + "1"], ["--link", "21001 characters are too many", "shorten"]),
+    (H + ["z1*z3", "--r", "2"], ["--link", "z3 exceeds r = 2", "r >= 3"]),
+    (H + ["preset:parity3", "--r", "2"], ["--r", "--r 3"]),
+    # hermite: links that are not (numerically) square-integrable.
+    (H + ["1/z1"], ["--link", "infinite at z =", "finite on R^r"]),
+    (H + ["sqrt(z1)"], ["--link", "NaN at z ="]),
+    (H + ["1e200*z1"], ["--link", "too large", "overflows", "rescale"]),
+    # hermite: sizes.
+    (H + ["z1", "--r", "0"], ["--r", "1 to 32"]),
+    (H + ["z1", "--r", "40"], ["--r", "1 to 32"]),
+    (H + ["z1", "--r", "2.5"], ["--r"]),
+    (H + ["z1", "--degree", "-1"], ["--degree", "0 to 1000"]),
+    (H + ["z1", "--degree", "abc"], ["--degree"]),
+    (H + ["z1", "--degree", "100"], ["--degree", "K <= 99"]),
+    (H + [P9], ["--degree/--r", "r = 9", "lower the degree or r"]),
+    # train: the model and the sizes.
+    (["train"], ["--link", "--data FILE"]),
+    (["train", "--link", "preset:parity2"], ["--d", "d >= 1"]),
+    (["train", "--link", "preset:parity2", "--d", "1", "--n", "10"], ["r = 2 exceeds d = 1", "r <= d"]),
+    (["train", "--link", "preset:parity2", "--d", "10", "--n", "0"], ["--n", "n >= 1"]),
+    (["train", "--link", "z1*", "--d", "10", "--n", "10"], ["--link", "end of expression"]),
+    (["train", "--link", "preset:parity2", "--d", "1e12", "--n", "10"], ["--d", "cannot read '1e12'", "train --help"]),
+    (["train", "--link", "preset:parity2", "--d", "1000000000000", "--n", "10"], ["--d", "largest dimension", "lower --d"]),
+    (["train", "--link", "preset:parity2", "--d", "10", "--n", "1000000000"], ["--n/--d", "GiB", "online"]),
+    # train: the optimiser.
+    (T + ["--lr", "0"], ["--lr", "eta = 0", "> 0"]),
+    (T + ["--lr", "-1"], ["--lr", "eta = -1"]),
+    (T + ["--lr", "nan"], ["--lr", "eta = nan"]),
+    (T + ["--lr", "inf"], ["--lr", "eta = inf"]),
+    (T + ["--lr", "1e300"], ["--lr", "diverged", "smaller --lr"]),
+    (T + ["--steps", "-3"], ["--steps", "T = -3", "T >= 0"]),
+    (T + ["--degree", "13"], ["--degree", "K = 13", "K <= 12"]),
+    (T + ["--schedule", "foo"], ["--schedule", "'foo'", "cosine"]),
+    (T + ["--schedule", "inverse:0"], ["--schedule", "tau > 0"]),
+    (T + ["--features", "relu:0"], ["--features", "relu:100"]),
+    (T + ["--features", "splines"], ["--features", "unknown 'splines'"]),
+    (T + ["--noise", "-1"], ["--noise", "sigma = -1;", ">= 0"]),
+    (T + ["--ridge", "-1"], ["--ridge", "lambda = -1"]),
+    (T + ["--batch", "1000"], ["--batch", "B = 1000", "B <= n"]),
+    (T + ["--batch", "-1"], ["--batch", "B >= 0"]),
+    (T + ["--every", "0"], ["--every"]),
+    (T + ["--threads", "0"], ["--threads"]),
+    (T + ["--online", "--lagged"], ["--lagged", "online"]),
+    (T + ["--online", "--ratio", "0"], ["--ratio", "rho = 0"]),
+    # train: CSV files.
+    (["train", "--data", "/nonexistent.csv", "--r", "1"], ["--data", "cannot open '/nonexistent.csv'"]),
+    (["train", "--data", GOOD], ["--r", "r >= 1"]),
+    (["train", "--data", GOOD, "--r", "1", "--online"], ["--online", "--data"]),
+    (["train", "--data", RAGGED, "--r", "1"], ["ragged.csv line 3", "2 columns, expected 3"]),
+    (["train", "--data", WITH_NAN, "--r", "1"], ["nan.csv line 2, column 2", "NaN", "finite"]),
+    (["train", "--data", HEADER_ONLY, "--r", "1"], ["header.csv", "no data rows"]),
+    (["train", "--data", NOT_A_NUMBER, "--r", "1"], ["text.csv line 2, column 2", "'five' is not a number"]),
+    (["train", "--data", GOOD, "--r", "1", "--d", "3"], ["good.csv line 1", "expected 4"]),
+]
+
+# Extreme but valid settings: status 0 or 2 (a clear refusal), never NaN, never a crash or a hang.
+STRESS = [
+    H + ["He(150,z1)", "--degree", "2", "--json"],
+    H + ["h(1000,z1)", "--degree", "3"],
+    H + ["z1", "--degree", "99", "--json"],
+    H + ["exp(z1^2)"],
+    H + ["1e150*z1", "--json"],
+    H + ["z1 > 0 ? 1e-300 : -1e-300", "--json"],
+    T + ["--lr", "1e6"],
+    T + ["--lr", "1e6", "--lagged"],
+    T + ["--lr", "1e6", "--online", "--json"],
+    T + ["--lr", "1e150", "--json"],
+    T + ["--noise", "1e150", "--json"],
+    ["train", "--link", "1e150*z1*z2", "--d", "10", "--n", "100", "--steps", "3", "--json"],
+    ["train", "--data", GOOD, "--r", "2", "--lr", "1e200", "--json"],
+]
+
+NAN = re.compile(r"\bnan\b|\binf\b", re.IGNORECASE)
+
+
+def run(args):
+    try:
+        p = subprocess.run([GRASSFLOW, *args], capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None
+    return p
+
+
+def shown(args):
+    text = " ".join(a if a and " " not in a and len(a) < 60 else repr(a[:57] + "..." if len(a) >= 60 else a)
+                    for a in args)
+    return "grassflow " + text
+
+
+def check(condition, what, detail=""):
+    print(("ok    " if condition else "FAIL  ") + what + ("" if condition else "\n      " + detail))
+    if not condition:
+        failures.append(what)
+
+
+for args, words in BAD:
+    p = run(args)
+    if p is None:
+        check(False, shown(args), f"no answer within {TIMEOUT} s")
+        continue
+    lines = p.stderr.splitlines()
+    line = lines[0] if lines else ""
+    problems = []
+    if p.returncode != 2:
+        problems.append(f"exit status {p.returncode}, expected 2")
+    if len(lines) != 1 or not line.startswith("grassflow: error: "):
+        problems.append(f"stderr is not one 'grassflow: error:' line: {p.stderr!r}")
+    problems += [f"missing {w!r}" for w in words if w not in line]
+    if NAN.search(p.stdout):
+        problems.append("NaN or inf on stdout")
+    check(not problems, f"{shown(args)}  ->  exit 2: {line[:150]}", "; ".join(problems) + f"\n      stderr: {line}")
+
+for args in STRESS:
+    p = run(args)
+    if p is None:
+        check(False, shown(args), f"no answer within {TIMEOUT} s")
+        continue
+    problems = []
+    if p.returncode not in (0, 2):
+        problems.append(f"exit status {p.returncode}")
+    if p.returncode == 2 and not p.stderr.startswith("grassflow: error: "):
+        problems.append(f"refused without an error line: {p.stderr!r}")
+    if NAN.search(p.stdout):
+        problems.append("NaN or inf on stdout: " + NAN.search(p.stdout).group(0))
+    if p.returncode == 0 and "--json" in args:
+        out = json.loads(p.stdout)
+        # JSON has no NaN: nlohmann writes null. The results that always exist must be numbers.
+        values = ([out["norm2"], out["truncation_residual"]] + [c["value"] for c in out["coefficients"]]
+                  if args[0] == "hermite" else [out["summary"]["train_loss"], out["summary"]["t"]])
+        if any(v is None for v in values):
+            problems.append("null (a non-finite number) among the results")
+    status = f"exit {p.returncode}" + (f": {p.stderr.splitlines()[0][:120]}" if p.returncode else "")
+    check(not problems, f"{shown(args)}  ->  {status}", "; ".join(problems))
+
+print(f"{len(BAD)} bad invocations, {len(STRESS)} extreme settings; {len(failures)} failed")
+sys.exit(1 if failures else 0)
