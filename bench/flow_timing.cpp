@@ -1,6 +1,6 @@
 // The staircase3 flow of bench_flow.cpp without Google Benchmark, so that the same source runs natively and as
 // WebAssembly under node (the wasm-to-native ratio in bench/README.md). Prints milliseconds per flow.
-// Native: build/native/bench/flow_timing. WebAssembly: see bench/README.md.
+// Native: build/native/bench/flow_timing; WebAssembly: build web flow_timing, node build/web/bench/flow_timing.js.
 #include <chrono>
 #include <cstdio>
 
