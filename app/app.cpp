@@ -48,6 +48,10 @@ void App::frame(float width, float height, float ui_scale, double wall_seconds) 
     ImGui::SetNextWindowSize(ImVec2(width, status_height), ImGuiCond_Always);
     views_->draw_status_bar();
   }
+  if (!views_->screenshot_request.empty()) {
+    pending_screenshot_ = views_->screenshot_request;
+    views_->screenshot_request.clear();
+  }
   ++frames_;
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::vector<double>& ring = views_->frame_ms;

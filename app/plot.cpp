@@ -38,7 +38,7 @@ std::string tick_label(double v) {
     const int e = static_cast<int>(std::floor(std::log10(av) + 1e-9));
     const double mantissa = v / std::pow(10.0, e);
     if (std::fabs(mantissa - std::round(mantissa)) < 1e-6 && std::fabs(std::round(mantissa)) == 1.0)
-      std::snprintf(buffer, sizeof buffer, "%se%d", mantissa < 0 ? "-" : "", e);
+      std::snprintf(buffer, sizeof buffer, "%s1e%d", mantissa < 0 ? "-" : "", e);
     else
       std::snprintf(buffer, sizeof buffer, "%.3ge%d", mantissa, e);
   } else {
@@ -133,7 +133,7 @@ void Plot::line(const std::vector<double>& xs, const std::vector<double>& ys, Im
   flush();
 }
 
-void Plot::vline(double x, ImU32 colour, const char* label, bool dashed) {
+void Plot::vline(double x, ImU32 colour, const char* label, bool dashed, int row) {
   if (!std::isfinite(x) || (x_.log && x <= 0)) return;
   const float px = to_screen(x, y_.min).x;
   if (dashed) {
@@ -142,7 +142,12 @@ void Plot::vline(double x, ImU32 colour, const char* label, bool dashed) {
   } else {
     draw_->AddLine(ImVec2(px, min_.y), ImVec2(px, max_.y), colour, 1.5f);
   }
-  if (label && *label) draw_->AddText(ImVec2(px + 3, min_.y + 2), colour, label);
+  if (label && *label) {
+    // Right of the marker, or left of it where the text would leave the plot.
+    const float w = ImGui::CalcTextSize(label).x;
+    const float text_x = px + 3 + w > max_.x ? std::max(min_.x + 2, px - 3 - w) : px + 3;
+    draw_->AddText(ImVec2(text_x, min_.y + 2 + 1.1f * ImGui::GetFontSize() * static_cast<float>(row)), colour, label);
+  }
 }
 
 void Plot::hline(double y, ImU32 colour, const char* label) {
@@ -150,8 +155,7 @@ void Plot::hline(double y, ImU32 colour, const char* label) {
   const float py = to_screen(x_.min, y).y;
   for (float x = min_.x; x < max_.x; x += 8.0f)
     draw_->AddLine(ImVec2(x, py), ImVec2(std::min(x + 4.0f, max_.x), py), colour, 1.0f);
-  if (label && *label)
-    draw_->AddText(ImVec2(max_.x - ImGui::CalcTextSize(label).x - 4, py - ImGui::GetFontSize() - 1), colour, label);
+  if (label && *label) draw_->AddText(ImVec2(min_.x + 4, py - ImGui::GetFontSize() - 1), colour, label);
 }
 
 void Plot::point(double x, double y, ImU32 colour, float radius) {
@@ -165,7 +169,7 @@ void Plot::legend(const char* name, ImU32 colour) {
 
 bool Plot::finish() {
   const float font = ImGui::GetFontSize();
-  float y = min_.y + 0.3f * font;
+  float y = legend_bottom_ ? max_.y - (1.25f * static_cast<float>(legend_.size()) + 0.3f) * font : min_.y + 0.3f * font;
   for (const auto& [name, colour] : legend_) {
     const float w = ImGui::CalcTextSize(name.c_str()).x;
     const ImVec2 at(max_.x - w - 2.2f * font, y);

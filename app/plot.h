@@ -29,14 +29,16 @@ class Plot {
 
   /// A polyline through (xs[i], ys[i]); points outside a log axis' domain are skipped, the rest clipped.
   void line(const std::vector<double>& xs, const std::vector<double>& ys, ImU32 colour, float thickness = 2.0f);
-  /// A dashed vertical marker at x with a label at the top.
-  void vline(double x, ImU32 colour, const char* label, bool dashed = true);
+  /// A vertical marker at x with a label at the top, on text row `row` (0 = top) so that labels of nearby
+  /// markers do not overlap.
+  void vline(double x, ImU32 colour, const char* label, bool dashed = true, int row = 0);
   /// A horizontal reference line at y.
   void hline(double y, ImU32 colour, const char* label);
   /// A filled point.
   void point(double x, double y, ImU32 colour, float radius = 4.0f);
-  /// Adds an entry to the legend drawn by finish().
+  /// Adds an entry to the legend drawn by finish() (top-right, or bottom-right after legend_at_bottom()).
   void legend(const char* name, ImU32 colour);
+  void legend_at_bottom() { legend_bottom_ = true; }
   /// Draws the legend and, when hovered, a crosshair with the data coordinates. Returns true if hovered.
   bool finish();
 
@@ -51,6 +53,7 @@ class Plot {
   ImVec2 min_, max_;  // plotting area in screen pixels
   Axis x_, y_;
   bool hovered_ = false;
+  bool legend_bottom_ = false;
   double mouse_x_ = 0, mouse_y_ = 0;
   std::vector<std::pair<std::string, ImU32>> legend_;
   double unit(const Axis& a, double v) const;

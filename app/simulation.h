@@ -14,6 +14,7 @@
 #include "grassflow/flow.h"
 #include "grassflow/hermite_analysis.h"
 #include "grassflow/link.h"
+#include "grassflow/train.h"
 #include "state.h"
 
 namespace grassflow::app {
@@ -30,15 +31,13 @@ struct LinkAnalysis {
   /// The planted flow's first stage (THEORY.md §6): Θ(1), Θ(ln d), Θ(d^{s/2−1}) for s = 1, 2, ≥ 3; later
   /// planted stages have no formula (empty beyond the first).
   std::vector<double> planted_time_scales(double d) const;
-  /// Loss plateaus of the joint flow after each stage: ½Σ_{β ⊥ V_j ≠ 0} α_β² (approximated by the residual
-  /// degree energy, see the link panel), first entry the equator value ½Σ_{k≥1}‖f*_k‖².
-  std::vector<double> plateaus;
 };
 
 /// One observation kept for the plots.
 struct Sample {
   double t = 0, loss = 0;
   std::vector<double> cosines;  ///< descending
+  Eigen::MatrixXd M;            ///< the overlap M(t), r×r
 };
 
 /// One population flow with its history, advanced to the view's simulated time frame by frame.
@@ -68,6 +67,32 @@ class Run {
   FlowPoint current_;
   std::vector<Sample> history_;
   std::vector<bool> announced_;
+  void record();
+};
+
+/// Training on n samples (train.h: exact two-timescale steps, Hermite features) from the same start as the
+/// population runs and on the same clock (gradient-flow time t = Σ η): the empirical trajectory the explorer
+/// draws over the population one (THEORY.md §7). Its losses are test losses (½·MSE, so they sit σ²/2 above
+/// the population curve).
+class SampleRun {
+ public:
+  /// Throws InputError when n·d exceeds the explorer's budget (2e7 stored coordinates) or d is not a whole
+  /// number ≤ 1e5, naming the fix (lower n or d, or the CLI's `grassflow train`).
+  SampleRun(const LinkAnalysis& analysis, const AppState& state, const Eigen::MatrixXd& M0);
+  /// Steps while the trainer's t < `t`, for at most `budget_ms` of CPU time; records a sample per call.
+  void advance(double t, double budget_ms);
+  const std::vector<Sample>& history() const { return history_; }
+  const Trainer& trainer() const { return *trainer_; }
+  /// "n = 20000, σ = 0, K = 2, η = 0.1": what was run.
+  const std::string& description() const { return description_; }
+  /// A training failure (e.g. divergence), shown instead of crashing; the history is kept.
+  const std::string& failure() const { return failure_; }
+
+ private:
+  std::unique_ptr<Trainer> trainer_;
+  std::vector<Sample> history_;
+  std::string description_, failure_;
+  void record();
 };
 
 /// The experiment a state describes: analysis, starting overlap and runs; the simulated clock.
@@ -77,12 +102,18 @@ class Experiment {
   /// experiment and shows the message.
   explicit Experiment(const AppState& state);
 
+  /// Takes the view part of a state describing the same experiment (same_experiment): pacing, and which
+  /// run is active in compare mode.
+  void set_view(const AppState& state);
+
   /// Moves the simulated clock by one frame (dt if fixed, else speed·wall, else 0.5 decades of t per second)
   /// and advances the runs. Returns escape events as JSON strings.
   std::vector<std::string> tick(double wall_seconds, bool playing, bool single_step);
 
   const LinkAnalysis& analysis() const { return *analysis_; }
   const std::vector<std::unique_ptr<Run>>& runs() const { return runs_; }
+  /// Training on samples when the state has n > 0 (nullptr otherwise).
+  const SampleRun* samples() const { return samples_.get(); }
   /// The run whose objective is the state's `objective` (the landscape and sphere views show it).
   const Run& active() const { return *runs_[active_]; }
   const Eigen::MatrixXd& start() const { return M0_; }
@@ -95,6 +126,7 @@ class Experiment {
   std::shared_ptr<const LinkAnalysis> analysis_;
   Eigen::MatrixXd M0_;
   std::vector<std::unique_ptr<Run>> runs_;
+  std::unique_ptr<SampleRun> samples_;
   std::size_t active_ = 0;
   double clock_ = 0;
 };

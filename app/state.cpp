@@ -87,6 +87,13 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
   } else if (key == "degree") {
     if (!parse_number(value, v) || v != std::floor(v) || v < 1 || v > 16) return bad("an integer 1..16");
     s.degree = static_cast<int>(v);
+  } else if (key == "n") {
+    if (!parse_number(value, v) || v != std::floor(v) || v < 0 || v > 1e7)
+      return bad("a whole number of samples 0..1e7 (0 = population only)");
+    s.n = v;
+  } else if (key == "noise") {
+    if (!parse_number(value, v) || v < 0 || v > 100) return bad("a label-noise standard deviation 0..100");
+    s.noise = v;
   } else if (key == "speed") {
     if (!parse_number(value, v) || v < 0) return bad("simulated time per second, a positive number (0 = automatic)");
     s.speed = v;
@@ -192,6 +199,8 @@ std::string to_hash(const AppState& s) {
   if (s.init == "M0") kv.emplace_back("M0", s.M0);
   if (s.t_max != def.t_max) kv.emplace_back("t-max", format_number(s.t_max));
   if (s.degree != def.degree) kv.emplace_back("degree", std::to_string(s.degree));
+  if (s.n != def.n) kv.emplace_back("n", format_number(s.n));
+  if (s.noise != def.noise) kv.emplace_back("noise", format_number(s.noise));
   if (s.speed != def.speed) kv.emplace_back("speed", format_number(s.speed));
   if (s.dt != def.dt) kv.emplace_back("dt", format_number(s.dt));
   if (!s.panels.empty()) {

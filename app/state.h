@@ -23,6 +23,9 @@ struct AppState {
   std::string M0;                          ///< explicit M(0) "a,b;c,d" (sets init = M0)
   double t_max = 1e30;                     ///< `t-max`
   int degree = 8;                          ///< Hermite truncation degree K
+  // Finite samples (flags of `grassflow train`): n > 0 overlays training on n samples from the same start.
+  double n = 0;      ///< number of training samples; 0 = population flow only
+  double noise = 0;  ///< label noise σ ≥ 0
   // The view.
   double speed = 0;                 ///< simulated time per second; 0 = automatic (the whole run in ~20 s, log-paced)
   double dt = 0;                    ///< fixed simulated time per frame (deterministic runs); 0 = follow speed

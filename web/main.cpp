@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app.h"
+#include "fonts.h"
 
 namespace {
 
@@ -67,6 +68,7 @@ std::string take_js_string(char* s) {
 }
 
 double last_time = 0;
+double ui_scale = 0;
 
 void frame() {
   if (hash_changed) {
@@ -83,7 +85,11 @@ void frame() {
     glfwSetWindowSize(window, fb_w, fb_h);
     emscripten_set_element_css_size("#canvas", css_w, css_h);
   }
-  ImGui::GetIO().FontGlobalScale = static_cast<float>(dpr);
+  if (dpr != ui_scale) {
+    ui_scale = dpr;
+    grassflow::app::configure_ui(static_cast<float>(dpr));
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+  }
   const double now = emscripten_get_now() / 1000.0;
   const double wall = last_time > 0 ? now - last_time : 0.0;
   last_time = now;
@@ -123,7 +129,6 @@ int main() {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
-  ImGui::StyleColorsDark();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   grassflow::app::Platform platform;

@@ -36,7 +36,7 @@ constexpr int RowsPerGroup() {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   return 4;
 #else
-  return R <= 2 ? 4 : 2;
+  return R <= 2 ? 4 : R == 3 ? 3 : 2;
 #endif
 }
 

@@ -157,9 +157,6 @@ class FeatureMap {
     return Phi * B;
   }
 
-  // The app's r ≤ 4 and kMaxLinkRank bound the stack table above; checked in the options.
-  static constexpr int kMaxLinkCoordinates = 32;
-
  private:
   // β_j lowered in coordinate c: feature `from` contributes to B[to, c] with this factor.
   struct Lowering {
@@ -293,9 +290,8 @@ struct Trainer::State {
       : opt(std::move(o)), features((validate(opt, d), opt)), schedule(opt.schedule), lambda(opt.ridge) {}
 
   static void validate(const TrainOptions& o, std::size_t d) {
-    if (o.r < 1 || static_cast<std::size_t>(o.r) > d || o.r > FeatureMap::kMaxLinkCoordinates)
-      throw InputError("--r: r = " + std::to_string(o.r) + " with d = " + std::to_string(d) +
-                       "; need 1 <= r <= d (and r <= 32)");
+    if (o.r < 1 || static_cast<std::size_t>(o.r) > d)
+      throw InputError("--r: r = " + std::to_string(o.r) + " with d = " + std::to_string(d) + "; need 1 <= r <= d");
     if (!(o.lr > 0.0) || !std::isfinite(o.lr))
       throw InputError("--lr: eta = " + number(o.lr) + "; the step size must be > 0");
     if (!(o.ridge >= 0.0) || !std::isfinite(o.ridge))

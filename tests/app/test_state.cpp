@@ -63,6 +63,8 @@ TEST_CASE("to_hash round-trips every field, expressions included") {
   s.seed = 12345678901ull;
   s.t_max = 1e300;
   s.degree = 6;
+  s.n = 20000;
+  s.noise = 0.25;
   s.speed = 0.125;
   s.dt = 0.01;
   s.panels = {"cosines", "matrix"};
@@ -78,6 +80,8 @@ TEST_CASE("to_hash round-trips every field, expressions included") {
   CHECK(back.state.M0 == s.M0);
   CHECK(back.state.seed == s.seed);
   CHECK(back.state.d == s.d);
+  CHECK(back.state.n == s.n);
+  CHECK(back.state.noise == s.noise);
   CHECK(to_hash(AppState()) == "");
 }
 

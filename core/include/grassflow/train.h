@@ -24,6 +24,7 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,7 +43,7 @@ struct TrainOptions {
   int r = 1;  ///< rank of the learner W ∈ St(d, r)
   TrainVariant variant = TrainVariant::exact;
   std::string features = "hermite";      ///< "hermite", "hermite-kernel:q" (c_k = q^k, 0 < q), "relu:M"
-  int degree = 2;                        ///< K, the largest |β| of the Hermite features (0 ≤ K ≤ 12)
+  int degree = 2;                        ///< K, the largest |β| of the Hermite features (1 ≤ K ≤ 12)
   double ridge = 1e-4;                   ///< λ ≥ 0
   double lr = 0.1;                       ///< η > 0, the subspace's step size
   std::string schedule = "constant";     ///< "constant", "inverse:τ" (τ > 0), "cosine"

@@ -1,0 +1,224 @@
+// [landscape]: the active objective's loss on a 2-D slice through the current M (core/landscape.h), as a GL
+// texture coloured by the colormap shader (shaders/heatmap.frag) with a legend, the trajectory projected on
+// the slice, critical points, an optional gradient-flow direction field and a hover readout. For r = 1 the
+// landscape is the curve L(m), m = <w, w*> ∈ [−1, 1].
+#include <chrono>
+#include <cmath>
+
+#include "plot.h"
+#include "views.h"
+
+namespace grassflow::app {
+
+namespace {
+
+constexpr int kGrid = 128;
+
+ImU32 marker_colour(CriticalPoint::Type type) {
+  switch (type) {
+    case CriticalPoint::Type::minimum:
+      return IM_COL32(255, 80, 80, 255);
+    case CriticalPoint::Type::maximum:
+      return IM_COL32(255, 255, 255, 255);
+    default:
+      return IM_COL32(255, 200, 60, 255);
+  }
+}
+
+// Value of the grid at slice coordinates (bilinear).
+double sample(const Landscape& g, double x, double y) {
+  const double u = std::clamp((x - g.x_min) / (g.x_max - g.x_min), 0.0, 1.0) * (g.n - 1);
+  const double v = std::clamp((y - g.y_min) / (g.y_max - g.y_min), 0.0, 1.0) * (g.n - 1);
+  const int i = std::min(static_cast<int>(u), g.n - 2), j = std::min(static_cast<int>(v), g.n - 2);
+  const double fu = u - i, fv = v - j;
+  auto at = [&](int a, int b) { return g.values[static_cast<std::size_t>(b * g.n + a)]; };
+  return (1 - fv) * ((1 - fu) * at(i, j) + fu * at(i + 1, j)) + fv * ((1 - fu) * at(i, j + 1) + fu * at(i + 1, j + 1));
+}
+
+}  // namespace
+
+void Views::draw_landscape(float ui_scale) {
+  const Run& run = experiment->active();
+  const int r = run.objective().r();
+  const bool planted = std::string(run.objective().name()) == "planted";
+
+  if (r == 1) {
+    const std::vector<double> profile = loss_profile(run.objective(), 201);
+    std::vector<double> ms(profile.size());
+    for (std::size_t i = 0; i < ms.size(); ++i) ms[i] = -1.0 + 2.0 * static_cast<double>(i) / 200.0;
+    double top = 0;
+    for (double v : profile) top = std::max(top, v);
+    Plot plot("##profile", ImGui::GetContentRegionAvail(), {-1, 1, false}, {0, top * 1.05 + 1e-12, false},
+              "m = <w, w*>", planted ? "planted loss" : "joint loss");
+    plot.line(ms, profile, IM_COL32(86, 180, 233, 255));
+    const double m = run.current().M(0, 0);
+    plot.point(m, run.current().loss, IM_COL32(255, 80, 80, 255), 5.0f * ui_scale);
+    plot.vline(0.0, IM_COL32(200, 200, 200, 100), "equator", true);
+    if (plot.finish())
+      ImGui::SetTooltip("m = %.4g\nloss = %.6g", plot.mouse_x(),
+                        run.objective().loss(Eigen::MatrixXd::Constant(1, 1, plot.mouse_x())));
+    return;
+  }
+
+  if (planted) {
+    ImGui::Checkbox("(alignment, rotation) plane", &landscape.rotation_slice);
+    ImGui::SameLine();
+  } else {
+    landscape.rotation_slice = false;
+  }
+  ImGui::Checkbox("flow field", &landscape.direction_field);
+  ImGui::SameLine();
+  ImGui::Checkbox("log colour", &landscape.log_colour);
+
+  const SliceKind kind = landscape.rotation_slice ? SliceKind::alignment_rotation : SliceKind::principal_cosines;
+  const std::string key = std::string(run.objective().name()) + (landscape.rotation_slice ? "/rotation" : "/cosines") +
+                          "/" + std::to_string(reinterpret_cast<std::uintptr_t>(&run));
+  const Eigen::MatrixXd& M = run.current().M;
+  if (key != landscape.computed_for || landscape.computed_at.size() != M.size() ||
+      (landscape.computed_at - M).norm() > 1e-9) {
+    const auto start = std::chrono::steady_clock::now();
+    landscape.slice = std::make_unique<LandscapeSlice>(run.objective(), kind, M);
+    landscape.grid = landscape.slice->compute(kGrid);
+    landscape.computed_at = M;
+    landscape.computed_for = key;
+    std::vector<float> values(landscape.grid.values.begin(), landscape.grid.values.end());
+    landscape.values.upload(kGrid, kGrid, values);
+    landscape.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
+  const Landscape& g = landscape.grid;
+  const LandscapeSlice& slice = *landscape.slice;
+
+  programs.ensure();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float font = ImGui::GetFontSize();
+  const float legend_w = 3.2f * font;
+  const float side = std::max(64.0f, std::min(avail.x - legend_w - 2.5f * font, avail.y - 2.2f * font));
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 image_min(origin.x + 3.0f * font, origin.y);
+  if (!programs.heatmap) {
+    ImGui::TextWrapped("The heatmap shader failed: %s", programs.error.c_str());
+    return;
+  }
+  double lo = g.min_value, hi = g.max_value;
+  if (landscape.log_colour) {
+    lo = std::log10(std::max(g.min_value, 1e-12 * std::max(1e-300, g.max_value)));
+    hi = std::log10(std::max(g.max_value, 1e-300));
+  }
+  if (!(hi > lo)) hi = lo + 1;
+  const int px = static_cast<int>(side);
+  landscape.target.begin(px, px);
+  glUseProgram(programs.heatmap);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, landscape.values.id());
+  glUniform1i(glGetUniformLocation(programs.heatmap, "u_values"), 0);
+  glUniform2f(glGetUniformLocation(programs.heatmap, "u_range"), static_cast<float>(lo), static_cast<float>(hi));
+  glUniform1i(glGetUniformLocation(programs.heatmap, "u_log"), landscape.log_colour ? 1 : 0);
+  gl::draw_fullscreen_quad();
+  landscape.target.end();
+  ImGui::SetCursorScreenPos(image_min);
+  ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(landscape.target.texture())),
+               ImVec2(side, side), ImVec2(0, 1), ImVec2(1, 0));
+  const bool hovered = ImGui::IsItemHovered();
+
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  auto to_screen = [&](double x, double y) {
+    return ImVec2(image_min.x + static_cast<float>((x - g.x_min) / (g.x_max - g.x_min)) * side,
+                  image_min.y + side - static_cast<float>((y - g.y_min) / (g.y_max - g.y_min)) * side);
+  };
+  draw->PushClipRect(image_min, ImVec2(image_min.x + side, image_min.y + side), true);
+  if (landscape.direction_field) {
+    const int cells = 16;
+    const double hx = (g.x_max - g.x_min) / cells, hy = (g.y_max - g.y_min) / cells;
+    for (int j = 0; j < cells; ++j)
+      for (int i = 0; i < cells; ++i) {
+        const double x = g.x_min + (i + 0.5) * hx, y = g.y_min + (j + 0.5) * hy;
+        const double gx = (sample(g, x + 0.25 * hx, y) - sample(g, x - 0.25 * hx, y)) / (0.5 * hx);
+        const double gy = (sample(g, x, y + 0.25 * hy) - sample(g, x, y - 0.25 * hy)) / (0.5 * hy);
+        // Descent direction in screen space (y up), drawn with a fixed length.
+        const double sx = -gx * hx, sy = -gy * hy, norm = std::hypot(sx, sy);
+        if (norm < 1e-300) continue;
+        const ImVec2 c = to_screen(x, y);
+        const float len = 0.4f * side / cells;
+        const ImVec2 tip(c.x + static_cast<float>(sx / norm) * len, c.y - static_cast<float>(sy / norm) * len);
+        draw->AddLine(c, tip, IM_COL32(255, 255, 255, 140), 1.0f);
+        draw->AddCircleFilled(tip, 1.8f, IM_COL32(255, 255, 255, 170));
+      }
+  }
+  std::vector<ImVec2> path;
+  for (const Sample& s : run.history()) {
+    const Eigen::Vector2d c = slice.coordinates(s.M);
+    path.push_back(to_screen(c(0), c(1)));
+  }
+  if (path.size() >= 2)
+    draw->AddPolyline(path.data(), static_cast<int>(path.size()), IM_COL32(255, 255, 255, 230), 0, 2.0f);
+  const Eigen::Vector2d now = slice.coordinates(M);
+  draw->AddCircleFilled(to_screen(now(0), now(1)), 5.0f * ui_scale, IM_COL32(255, 80, 80, 255));
+  for (const CriticalPoint& cp : g.critical_points) {
+    const ImVec2 p = to_screen(cp.x, cp.y);
+    const float s = 4.0f * ui_scale;
+    const ImU32 c = marker_colour(cp.type);
+    if (cp.type == CriticalPoint::Type::saddle) {
+      draw->AddLine(ImVec2(p.x - s, p.y - s), ImVec2(p.x + s, p.y + s), c, 2.0f);
+      draw->AddLine(ImVec2(p.x - s, p.y + s), ImVec2(p.x + s, p.y - s), c, 2.0f);
+    } else {
+      draw->AddCircle(p, s, c, 12, 2.0f);
+    }
+  }
+  draw->PopClipRect();
+
+  // Axes labels and the colour legend (the same shader over a ramp).
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  // The principal-cosine plane varies the two smallest cosines, θ_{r−1} and θ_r (LandscapeSlice).
+  const std::string x_name =
+      landscape.rotation_slice ? "alignment a" : (planted ? "signed " : "") + ("cos θ" + std::to_string(r - 1));
+  const std::string y_name = landscape.rotation_slice ? "φ" : "cos θ" + std::to_string(r);
+  const char* x_label = x_name.c_str();
+  const char* y_label = y_name.c_str();
+  char range[64];
+  const float below = image_min.y + side + 0.15f * font;
+  std::snprintf(range, sizeof range, "%.3g", g.x_min);
+  draw->AddText(ImVec2(image_min.x, below), text, range);
+  std::snprintf(range, sizeof range, "%.3g", g.x_max);
+  draw->AddText(ImVec2(image_min.x + side - ImGui::CalcTextSize(range).x, below), text, range);
+  draw->AddText(ImVec2(image_min.x + (side - ImGui::CalcTextSize(x_label).x) / 2, below), text, x_label);
+  draw->AddText(ImVec2(origin.x, image_min.y + side / 2 - font / 2), text, y_label);
+  std::snprintf(range, sizeof range, "%.3g", g.y_max);
+  draw->AddText(ImVec2(image_min.x - ImGui::CalcTextSize(range).x - 3, image_min.y), text, range);
+  std::snprintf(range, sizeof range, "%.3g", g.y_min);
+  draw->AddText(ImVec2(image_min.x - ImGui::CalcTextSize(range).x - 3, image_min.y + side - font), text, range);
+
+  const ImVec2 legend_min(image_min.x + side + 0.6f * font, image_min.y);
+  const float legend_bar_w = 0.9f * font;
+  // The legend: the same shader over a ramp texture, so the colours match the heatmap exactly.
+  if (!landscape.ramp_ready) {
+    std::vector<float> ramp(64);
+    for (int i = 0; i < 64; ++i) ramp[static_cast<std::size_t>(i)] = static_cast<float>(i) / 63.0f;
+    landscape.ramp.upload(1, 64, ramp);
+    landscape.ramp_ready = true;
+  }
+  landscape.legend.begin(8, static_cast<int>(side));
+  glBindTexture(GL_TEXTURE_2D, landscape.ramp.id());
+  glUniform2f(glGetUniformLocation(programs.heatmap, "u_range"), 0.0f, 1.0f);
+  glUniform1i(glGetUniformLocation(programs.heatmap, "u_log"), 0);
+  gl::draw_fullscreen_quad();
+  landscape.legend.end();
+  draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(landscape.legend.texture())), legend_min,
+                 ImVec2(legend_min.x + legend_bar_w, legend_min.y + side), ImVec2(0, 1), ImVec2(1, 0));
+  std::snprintf(range, sizeof range, landscape.log_colour ? "1e%.1f" : "%.3g", hi);
+  draw->AddText(ImVec2(legend_min.x + legend_bar_w + 2, legend_min.y), text, range);
+  std::snprintf(range, sizeof range, landscape.log_colour ? "1e%.1f" : "%.3g", lo);
+  draw->AddText(ImVec2(legend_min.x + legend_bar_w + 2, legend_min.y + side - font), text, range);
+
+  if (hovered) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const double x = g.x_min + (m.x - image_min.x) / side * (g.x_max - g.x_min);
+    const double y = g.y_min + (image_min.y + side - m.y) / side * (g.y_max - g.y_min);
+    ImGui::SetTooltip("%s = %.4g\n%s = %.4g\nloss = %.6g", x_label, x, y_label, y,
+                      run.objective().loss(slice.overlap(x, y)));
+  }
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, image_min.y + side + 1.4f * font));
+  ImGui::TextDisabled("o minimum  x saddle  o(white) maximum; red dot: M(t); grid %dx%d in %.2f ms", kGrid, kGrid,
+                      landscape.compute_ms);
+}
+
+}  // namespace grassflow::app

@@ -1,0 +1,60 @@
+// [link]: the link's expression, its Hermite degree energies ‖f*_k‖² as bars, the information exponent, the
+// leaps and the time scales the theory predicts at the current d (THEORY.md §2, §6).
+#include <cmath>
+
+#include "plot.h"
+#include "views.h"
+
+namespace grassflow::app {
+
+void Views::draw_link() {
+  const LinkAnalysis& a = experiment->analysis();
+  const int r = a.link.link.r();
+  ImGui::TextWrapped("f*(z) = %s   (r = %d)", a.link.link.spec().c_str(), r);
+  if (a.link.link.spec().rfind("preset:", 0) == 0)
+    for (const PresetInfo& p : presets())
+      if ("preset:" + p.name == a.link.link.spec())
+        ImGui::TextDisabled("= %s: %s", p.expression.c_str(), p.description.c_str());
+  for (const std::string& w : a.link.warnings) ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%s", w.c_str());
+
+  const std::vector<double> energy = a.expansion.degree_energy();
+  double top = 1e-300;
+  for (std::size_t k = 1; k < energy.size(); ++k) top = std::max(top, energy[k]);
+  ImGui::Text("Hermite degree energies ||f*_k||^2, k = 1..%d  (residual above K: %.2g)", a.expansion.degree,
+              a.expansion.truncation_residual);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float height = std::max(3 * font, std::min(avail.y - 6 * font, 10 * font));
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const float bar = std::min(3.0f * font, avail.x / static_cast<float>(std::max<std::size_t>(1, energy.size())));
+  for (std::size_t k = 1; k < energy.size(); ++k) {
+    const float x = at.x + static_cast<float>(k - 1) * bar;
+    const float h = static_cast<float>(energy[k] / top) * (height - font);
+    const bool first = static_cast<int>(k) == a.information_exponent;
+    draw->AddRectFilled(ImVec2(x + 2, at.y + height - font - h), ImVec2(x + bar - 2, at.y + height - font),
+                        first ? IM_COL32(230, 159, 0, 255) : IM_COL32(86, 180, 233, 255));
+    char label[24];
+    std::snprintf(label, sizeof label, "%zu", k);
+    draw->AddText(ImVec2(x + bar / 2 - font / 4, at.y + height - font), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                  label);
+  }
+  ImGui::Dummy(ImVec2(bar * static_cast<float>(energy.size()), height));
+
+  ImGui::Text("information exponent s = %d", a.information_exponent);
+  std::string leaps;
+  for (int l : a.leaps.leaps) leaps += (leaps.empty() ? "" : ", ") + std::to_string(l);
+  ImGui::Text("leaps (%s), leap exponent s* = %d", leaps.c_str(), a.leaps.leap_exponent);
+  if (a.leaps.learnable_dimension < r)
+    ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%d of %d directions can never be learned (not in the index space)",
+                       r - a.leaps.learnable_dimension, r);
+  const int s_star = a.leaps.leap_exponent;
+  if (s_star >= 2)
+    ImGui::Text("joint: slowest stage ~ d^(s*-1) = %.3g at d = %.3g", std::pow(state.d, s_star - 1), state.d);
+  else if (s_star == 1)
+    ImGui::Text("joint: every stage ~ ln d = %.3g at d = %.3g", std::log(state.d), state.d);
+  const std::vector<double> planted = a.planted_time_scales(state.d);
+  if (!planted.empty()) ImGui::Text("planted: first escape ~ %.3g (exponent s/2 - 1 in d for s >= 3)", planted[0]);
+}
+
+}  // namespace grassflow::app

@@ -1,0 +1,139 @@
+// [cosines] principal cosines cos θ_i(t) and [loss] L(t), on a log or linear time axis, with the escape
+// times measured by the core and the time scales the theory predicts from the leaps (THEORY.md §6).
+#include <cmath>
+
+#include "plot.h"
+#include "views.h"
+
+namespace grassflow::app {
+
+namespace {
+
+Axis time_axis(const Experiment& e, bool log) {
+  double t_end = 1.0;
+  for (const auto& run : e.runs()) t_end = std::max(t_end, run->shown_time());
+  Axis a;
+  a.log = log;
+  a.min = log ? 1e-2 : 0.0;
+  a.max = log ? std::pow(10.0, std::ceil(std::log10(t_end * 1.5))) : t_end * 1.05;
+  return a;
+}
+
+// Solid for the active objective, a thinner line for the other one in compare mode.
+float thickness(const Experiment& e, const Run& run) {
+  return &run == &e.active() ? 2.2f : 1.2f;
+}
+
+}  // namespace
+
+void Views::draw_cosines() {
+  const Experiment& e = *experiment;
+  const int r = e.analysis().link.link.r();
+  Axis y;
+  y.log = false;
+  y.min = 0.0;
+  y.max = 1.02;
+  const ImVec2 size = ImGui::GetContentRegionAvail();
+  Plot plot("##cosines-plot", size, time_axis(e, state.log_time), y, "t (simulated time)", "cos θ");
+  plot.legend_at_bottom();
+  int row = 0;
+  for (const auto& run : e.runs()) {
+    std::vector<double> ts;
+    std::vector<std::vector<double>> cos(static_cast<std::size_t>(r));
+    for (const Sample& s : run->history()) {
+      ts.push_back(s.t);
+      for (int k = 0; k < r; ++k) cos[static_cast<std::size_t>(k)].push_back(s.cosines[static_cast<std::size_t>(k)]);
+    }
+    // In compare mode the second run (planted) takes the palette's other half.
+    const int offset = &run == &e.runs().front() ? 0 : 3;
+    for (int k = 0; k < r; ++k)
+      plot.line(ts, cos[static_cast<std::size_t>(k)], series_colour(k + offset), thickness(e, *run));
+    const auto escapes = run->shown_escapes();
+    for (std::size_t k = 0; k < escapes.size(); ++k)
+      if (escapes[k]) {
+        char label[48];
+        std::snprintf(label, sizeof label, "escape %zu%s", k + 1,
+                      e.runs().size() > 1 ? (run->objective().name()[0] == 'j' ? " (joint)" : " (planted)") : "");
+        plot.vline(*escapes[k], series_colour(static_cast<int>(k) + offset), label, true, row++);
+      }
+  }
+  if (const SampleRun* samples = e.samples()) {
+    // The empirical trajectory on n samples, translucent over the population's.
+    std::vector<double> ts;
+    std::vector<std::vector<double>> cos(static_cast<std::size_t>(r));
+    for (const Sample& s : samples->history()) {
+      ts.push_back(s.t);
+      for (int k = 0; k < r; ++k) cos[static_cast<std::size_t>(k)].push_back(s.cosines[static_cast<std::size_t>(k)]);
+    }
+    for (int k = 0; k < r; ++k)
+      plot.line(ts, cos[static_cast<std::size_t>(k)], (series_colour(k) & 0x00FFFFFF) | 0x90000000, 4.0f);
+    plot.legend("on n samples (wide, pale)", IM_COL32(200, 200, 200, 140));
+  }
+  // Predicted scales, labelled with the objective they are for.
+  const bool planted = std::string(e.active().objective().name()) == "planted";
+  const std::vector<double> scales =
+      planted ? e.analysis().planted_time_scales(state.d) : e.analysis().joint_time_scales(state.d);
+  const std::vector<int>& leaps = e.analysis().leaps.leaps;
+  double cumulative = 0;
+  for (std::size_t j = 0; j < scales.size(); ++j) {
+    cumulative += scales[j];
+    char label[64];
+    if (planted)
+      std::snprintf(label, sizeof label, "theory (planted): first escape ~ %.3g", scales[j]);
+    else if (leaps[j] == 1)
+      std::snprintf(label, sizeof label, "theory: leap 1, ~ln d");
+    else
+      std::snprintf(label, sizeof label, "theory: leap %d, ~d^%d", leaps[j], leaps[j] - 1);
+    plot.vline(cumulative, IM_COL32(200, 200, 200, 150), label, false, row++);
+  }
+  plot.hline(std::sqrt(0.5), IM_COL32(255, 255, 255, 70), "escape level cos²θ = ½");
+  for (std::size_t i = 0; i < e.runs().size(); ++i)
+    for (int k = 0; k < r; ++k) {
+      const std::string prefix = e.runs().size() > 1 ? std::string(e.runs()[i]->objective().name()) + " " : "";
+      const std::string name = prefix + "cos θ" + std::to_string(k + 1);
+      plot.legend(name.c_str(), series_colour(k + (i == 0 ? 0 : 3)));
+    }
+  if (plot.finish()) ImGui::SetTooltip("t = %.4g\ncos = %.4g", plot.mouse_x(), plot.mouse_y());
+}
+
+void Views::draw_loss() {
+  const Experiment& e = *experiment;
+  double top = 1e-12;
+  for (const auto& run : e.runs())
+    for (const Sample& s : run->history()) top = std::max(top, s.loss);
+  Axis y;
+  y.log = true;
+  y.max = std::pow(10.0, std::ceil(std::log10(top * 1.2)));
+  y.min = std::max(1e-12, y.max * 1e-10);
+  const ImVec2 size = ImGui::GetContentRegionAvail();
+  Plot plot("##loss-plot", size, time_axis(e, state.log_time), y, "t (simulated time)", "loss");
+  int index = 0;
+  for (const auto& run : e.runs()) {
+    std::vector<double> ts, ls;
+    for (const Sample& s : run->history()) {
+      ts.push_back(s.t);
+      ls.push_back(std::max(s.loss, 1e-300));
+    }
+    const ImU32 colour = index++ == 0 ? IM_COL32(230, 230, 230, 255) : IM_COL32(230, 159, 0, 255);
+    plot.line(ts, ls, colour, thickness(e, *run));
+    plot.legend(run->objective().name(), colour);
+  }
+  if (const SampleRun* samples = e.samples()) {
+    std::vector<double> ts, ls;
+    for (const Sample& s : samples->history()) {
+      ts.push_back(s.t);
+      ls.push_back(s.loss);
+    }
+    plot.line(ts, ls, IM_COL32(0, 158, 115, 255), 1.8f);
+    plot.legend("test loss on n samples", IM_COL32(0, 158, 115, 255));
+  }
+  const std::vector<double>& plateaus = e.analysis().leaps.plateaus;  // joint theory
+  for (std::size_t j = 0; j < plateaus.size(); ++j) {
+    char label[48];
+    std::snprintf(label, sizeof label, "plateau %zu (theory)", j);
+    plot.hline(plateaus[j], IM_COL32(200, 200, 200, 120), label);
+  }
+  if (plot.finish()) ImGui::SetTooltip("t = %.4g\nloss = %.4g", plot.mouse_x(), plot.mouse_y());
+}
+
+}  // namespace grassflow::app

@@ -1,0 +1,188 @@
+#include "grassflow/sweep.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "grassflow/errors.h"
+
+namespace grassflow {
+
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+std::string format_exponent(double e) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", e);
+  return buffer;
+}
+
+// The escape index that ends each stage: cumulative stage dimensions minus one.
+std::vector<int> stage_ends(const LeapSequence& leaps) {
+  std::vector<int> ends;
+  int total = 0;
+  for (int dim : leaps.stage_dimensions) {
+    total += dim;
+    ends.push_back(total - 1);
+  }
+  return ends;
+}
+
+}  // namespace
+
+std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objective, const SweepSpec& spec,
+                                const SweepProgress& progress) {
+  if (!objective) throw InputError("sweep: no objective given");
+  if (spec.dimensions.empty()) throw InputError("--d: give at least one dimension, e.g. --d 100,1000,10000");
+  if (spec.seeds < 1) throw InputError("--seeds: must be at least 1");
+  const int seeds = spec.start == Start::random ? spec.seeds : 1;
+  // Validate every start before running any flow, so a bad d fails at once.
+  for (double d : spec.dimensions) initial_overlap(spec.start, objective->r(), d, 0);
+  std::vector<SweepRun> runs;
+  const std::size_t total = spec.dimensions.size() * static_cast<std::size_t>(seeds);
+  for (double d : spec.dimensions)
+    for (int seed = 0; seed < seeds; ++seed) {
+      const auto s = static_cast<std::uint64_t>(seed);
+      ReducedFlow flow(objective, initial_overlap(spec.start, objective->r(), d, s), spec.flow);
+      flow.run();
+      runs.push_back({d, s, flow.escape_times(), flow.loss(), flow.status()});
+      if (progress) progress(runs.size(), total);
+    }
+  return runs;
+}
+
+LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y) {
+  if (x.size() != y.size()) throw InputError("fit_line: x and y differ in length");
+  if (x.size() < 2) throw InputError("fit_line: need at least two points");
+  const double n = static_cast<double>(x.size());
+  double mx = 0.0, my = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    mx += x[i] / n;
+    my += y[i] / n;
+  }
+  double sxx = 0.0, sxy = 0.0, syy = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxx += (x[i] - mx) * (x[i] - mx);
+    sxy += (x[i] - mx) * (y[i] - my);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  if (!(sxx > 0.0)) throw InputError("fit_line: all x are equal; give at least two different dimensions");
+  LineFit fit;
+  fit.slope = sxy / sxx;
+  fit.intercept = my - fit.slope * mx;
+  fit.r2 = syy > 0.0 ? (sxy * sxy) / (sxx * syy) : 1.0;
+  return fit;
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) throw InputError("median: no values");
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+StagePrediction predict_stage(const std::string& objective, int stage, int leap) {
+  if (leap < 1) throw InputError("predict_stage: a leap is at least 1");
+  const std::string L = std::to_string(leap);
+  StagePrediction p;
+  if (objective == "joint") {
+    if (leap == 1) {
+      p.model = "log";
+      p.label = "joint, leap 1: T = Θ(log d)";
+    } else {
+      p.model = "power";
+      p.exponent = leap - 1;
+      p.label = "joint, leap " + L + ": T = Θ(d^" + std::to_string(leap - 1) + ")";
+    }
+    return p;
+  }
+  if (objective != "planted")
+    throw InputError("--objective: unknown objective '" + objective + "'; choose joint or planted");
+  if (stage > 0) {
+    p.model = leap == 1 ? "log" : "power";
+    p.label = "planted, later stage (leap " + L + "): no formula, measured";
+    return p;
+  }
+  if (leap == 2) {
+    p.model = "log";
+    p.label = "planted, s = 2: T = Θ(log d)";
+    return p;
+  }
+  p.model = "power";
+  p.exponent = leap == 1 ? 0.0 : 0.5 * leap - 1.0;
+  p.label =
+      leap == 1 ? "planted, s = 1: T = Θ(1)" : "planted, s = " + L + ": T = Θ(d^" + format_exponent(*p.exponent) + ")";
+  return p;
+}
+
+std::vector<StageFit> fit_stages(const std::vector<SweepRun>& runs, const LeapSequence& leaps,
+                                 const std::string& objective) {
+  std::vector<double> dimensions;
+  for (const SweepRun& run : runs)
+    if (std::find(dimensions.begin(), dimensions.end(), run.d) == dimensions.end()) dimensions.push_back(run.d);
+  std::sort(dimensions.begin(), dimensions.end());
+  const std::vector<int> ends = stage_ends(leaps);
+  std::vector<StageFit> fits;
+  for (std::size_t j = 0; j < leaps.leaps.size(); ++j) {
+    StageFit f;
+    f.stage = static_cast<int>(j);
+    f.leap = leaps.leaps[j];
+    f.direction = ends[j];
+    f.prediction = predict_stage(objective, f.stage, f.leap);
+    for (double d : dimensions) {
+      std::vector<double> times;
+      for (const SweepRun& run : runs) {
+        if (run.d != d) continue;
+        const auto k = static_cast<std::size_t>(f.direction);
+        times.push_back(k < run.escape_times.size() && run.escape_times[k] ? *run.escape_times[k] : kInfinity);
+      }
+      const double m = median(times);
+      if (std::isfinite(m) && m > 0.0) {
+        f.d.push_back(d);
+        f.median_time.push_back(m);
+      }
+    }
+    if (f.d.size() >= 2) {
+      std::vector<double> x, y;
+      for (std::size_t i = 0; i < f.d.size(); ++i) {
+        x.push_back(std::log(f.d[i]));
+        y.push_back(f.prediction.model == "power" ? std::log(f.median_time[i]) : f.median_time[i]);
+      }
+      f.fit = fit_line(x, y);
+    }
+    fits.push_back(std::move(f));
+  }
+  return fits;
+}
+
+std::vector<double> measured_plateaus(const ReducedFlow& flow, const LeapSequence& leaps) {
+  const std::vector<int> ends = stage_ends(leaps);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> plateaus(leaps.leaps.size() + 1, nan);
+  plateaus[0] = flow.step_losses().front();
+  auto stage_time = [&](std::size_t j) -> std::optional<double> {
+    const auto k = static_cast<std::size_t>(ends[j]);
+    return k < flow.escape_times().size() ? flow.escape_times()[k] : std::nullopt;
+  };
+  for (std::size_t j = 1; j < leaps.leaps.size(); ++j) {
+    const auto a = stage_time(j - 1), b = stage_time(j);
+    if (!a || !b || !(*b > *a) || !(*a > 0.0)) continue;
+    constexpr int kGrid = 64;
+    double best = kInfinity, previous = flow.observe(*a).loss;
+    for (int i = 1; i <= kGrid; ++i) {
+      const double t = *a * std::pow(*b / *a, static_cast<double>(i) / kGrid);
+      const double loss = flow.observe(t).loss;
+      if (std::abs(loss - previous) < best) {
+        best = std::abs(loss - previous);
+        plateaus[j] = 0.5 * (loss + previous);
+      }
+      previous = loss;
+    }
+  }
+  if (!leaps.leaps.empty() && stage_time(leaps.leaps.size() - 1)) plateaus.back() = flow.loss();
+  return plateaus;
+}
+
+}  // namespace grassflow

@@ -1,0 +1,92 @@
+// The explorer in headless Chromium: a URL state with a fixed dt reproduces the core's escape times
+// (THEORY.md §6 reference values), toggling the objective changes the landscape, the URL state round-trips
+// (expressions with '+' included), bad URL values are reported without a blank page, and the lecture page
+// with two embedded instances works. Fails on any console error or failed request.
+// usage: node explorer.mjs SITE_DIR OUT_DIR
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, pngStats, serve } from './browser.mjs';
+
+const [site, outDir] = process.argv.slice(2);
+mkdirSync(outDir, { recursive: true });
+const server = await serve(site);
+const { browser, context, page, problems } = await launch();
+const failures = [];
+const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
+const relClose = (a, b, tol) => Math.abs(a - b) <= tol * Math.abs(b);
+const snapshot = (p) => p.evaluate(() => window.grassflow.get());
+async function waitFor(p, predicate, what, timeout = 60000) {
+  const start = Date.now();
+  for (;;) {
+    const s = await snapshot(p);
+    if (predicate(s)) return s;
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 400)}`);
+    await p.waitForTimeout(100);
+  }
+}
+
+try {
+  // 1. A fixed-dt URL state reproduces the reference escape times of staircase2 (joint, C(0) = I/d, d = 1000).
+  await page.goto(`${server.url}index.html#link=preset%3Astaircase2&d=1000&init=isotropic&dt=0.1&panels=controls,cosines,loss,landscape,link,matrix`);
+  await page.waitForFunction(() => window.grassflow && window.grassflow.ready === true, null, { timeout: 60000 });
+  let s = await waitFor(page, (x) => x.t >= 8, 't >= 8');
+  check(s.escape_times.length === 2 && relClose(s.escape_times[0], 3.449434632, 1e-8) && relClose(s.escape_times[1], 6.900705689, 1e-8),
+        `staircase2 escapes at the reference times 3.449434632, 6.900705689 (got ${s.escape_times})`);
+  check(s.cosines[0] > 0.999 && s.cosines[1] > 0.9, `cosines moved to the pole (got ${s.cosines})`);
+  const shot = await page.screenshot();
+  writeFileSync(join(outDir, 'explorer-joint.png'), shot);
+  check(!pngStats(shot).blank, 'the explorer screenshot is not blank');
+  console.log(`     frame CPU time: median ${s.frame_ms.median.toFixed(2)} ms, p95 ${s.frame_ms.p95.toFixed(2)} ms; landscape ${s.landscape.compute_ms.toFixed(2)} ms`);
+
+  // 2. Toggling the objective changes the landscape (joint and planted differ on this slice).
+  const jointLandscape = s.landscape;
+  await page.evaluate(() => window.grassflow.set({ objective: 'planted' }));
+  s = await waitFor(page, (x) => x.landscape && x.landscape.for.startsWith('planted'), 'the planted landscape');
+  check(s.landscape.min !== jointLandscape.min || s.landscape.max !== jointLandscape.max,
+        `the landscape changes with the objective (joint [${jointLandscape.min}, ${jointLandscape.max}], planted [${s.landscape.min}, ${s.landscape.max}])`);
+  writeFileSync(join(outDir, 'explorer-planted.png'), await page.screenshot());
+
+  // 2b. Finite samples in the browser (WebAssembly SIMD kernels): training on n samples follows the flow.
+  await page.evaluate(() => window.grassflow.set({ objective: 'joint', d: 50, n: 5000, dt: 0.2 }));
+  s = await waitFor(page, (x) => x.samples && x.samples.t >= 12, 'training to reach t = 12');
+  check(s.samples.cosines[0] > 0.9 && s.samples.escape_times[0] !== null,
+        `training on n = 5000 samples learns the first direction (cosines ${s.samples.cosines}, ${s.samples.description})`);
+
+  // 3. URL round trip through hashchange, with an expression that contains '+' and '*'.
+  await page.evaluate(() => { location.hash = `link=${encodeURIComponent('z1+z1*z2')}&d=500&objective=planted&dt=0.05`; });
+  s = await waitFor(page, (x) => x.hash.includes('d=500'), 'the new hash');
+  check(s.hash.includes('link=z1%2Bz1*z2') && s.problems.length === 0, `expression survives the URL (hash ${s.hash})`);
+  const hash = await page.evaluate(() => location.hash.slice(1));
+  check(hash === s.hash, `location.hash is the canonical state (${hash})`);
+
+  // 4. Bad values are reported and replaced by defaults; the page keeps rendering.
+  await page.evaluate(() => { location.hash = 'd=-4&objective=banana&bogus=1'; });
+  s = await waitFor(page, (x) => x.problems.length > 0, 'problems to be reported');
+  check(s.problems.length === 3 && s.objective === 'joint', `bad URL values reported (${s.problems.join(' / ')})`);
+  await page.evaluate(() => { location.hash = `link=${encodeURIComponent('z1+(')}`; });
+  s = await waitFor(page, (x) => x.problems.some((m) => m.includes('position')), 'the expression error');
+  check(typeof s.t === 'number', `a malformed expression keeps the last good experiment (${s.problems[0]})`);
+
+  // 5. The lecture page: two embedded instances, addressed separately.
+  const lecture = await context.newPage();
+  await lecture.goto(`${server.url}examples/lecture.html`);
+  const joint = await lecture.evaluate(() => window.lectureInstances.joint.get());
+  const planted = await lecture.evaluate(() => window.lectureInstances.planted.get());
+  check(joint.objective === 'joint' && planted.objective === 'planted', 'the two embedded instances answer for themselves');
+  await lecture.evaluate(() => window.lectureInstances.joint.set({ dt: 20 }));
+  const escaped = await lecture.evaluate(() => new Promise((resolve) => {
+    window.lectureInstances.joint.on('escape', (e) => resolve(e));
+    setTimeout(() => resolve(null), 30000);
+  }));
+  check(escaped && escaped.index === 1, `the joint instance reports its escape through on('escape') (${JSON.stringify(escaped)})`);
+  const trapped = await lecture.evaluate(() => window.lectureInstances.planted.get());
+  check(trapped.escape_times[0] === null && trapped.M[0][0] < 0, `the planted instance has not escaped (m = ${trapped.M[0][0]})`);
+  writeFileSync(join(outDir, 'lecture.png'), await lecture.screenshot());
+} catch (e) {
+  check(false, e.message);
+}
+for (const p of problems) check(false, p);
+await browser.close();
+server.stop();
+console.log(failures.length ? `FAIL explorer: ${failures.length} problem(s)` : 'PASS explorer browser test');
+process.exit(failures.length ? 1 : 0);
