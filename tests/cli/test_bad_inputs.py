@@ -88,6 +88,8 @@ BAD = [
     (T + ["--lr", "1e300"], ["--lr", "diverged", "smaller --lr"]),
     (T[:-2] + ["--steps", "-3"], ["--steps", "T = -3", "T >= 0"]),
     (T + ["--degree", "13"], ["--degree", "K = 13", "K <= 12"]),
+    (["train", "--link", "preset:he3sum", "--r", "20", "--d", "30", "--n", "100", "--degree", "4"],
+     ["--degree", "10626 Hermite features", "limited to 2000", "lower K"]),
     (T + ["--schedule", "foo"], ["--schedule", "'foo'", "cosine"]),
     (T + ["--schedule", "inverse:0"], ["--schedule", "tau > 0"]),
     (T + ["--features", "relu:0"], ["--features", "relu:100"]),
