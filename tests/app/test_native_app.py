@@ -52,6 +52,16 @@ check(planted["landscape"]["max"] != joint["landscape"]["max"],
       f"the landscape changes with the objective (max {joint['landscape']['max']:.4g} vs {planted['landscape']['max']:.4g})")
 bad = run("d=-3&objective=banana&" + base.split("&", 1)[1], "native-bad-state", frames=3)
 check(len(bad["problems"]) == 2 and bad["objective"] == "joint", f"bad URL values reported: {bad['problems']}")
+# The example URL reproduces `grassflow flow` with the same flags (same start, same flow).
+state = "link=preset%3Astaircase2&r=2&d=1000&objective=planted&init=equator&seed=3&dt=0.05&panels=cosines"
+app_run = run(state, "native-equator", frames=60)
+cli = os.path.join(os.path.dirname(app), "grassflow")
+flow = json.loads(subprocess.run([cli, "flow", "--link", "preset:staircase2", "--r", "2", "--d", "1000", "--objective",
+                                  "planted", "--init", "equator", "--seed", "3", "--json"],
+                                 capture_output=True, text=True, check=True).stdout)
+check(all(a is not None and abs(a - b) <= 1e-10 * b for a, b in zip(app_run["escape_times"], flow["escape_times"])),
+      f"the URL state reproduces `grassflow flow`: escapes {app_run['escape_times']} vs {flow['escape_times']}")
+
 samples = run("link=preset%3Astaircase2&d=100&n=20000&init=isotropic&dt=0.1&panels=cosines,loss", "native-samples",
               frames=120)["samples"]
 population = [2.2703893804, 4.5582676220]  # THEORY.md §6, d = 100
