@@ -1,5 +1,7 @@
 #include "grassflow/sampling.h"
 
+#include <sys/stat.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -234,6 +236,11 @@ Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Preci
 }
 
 Dataset load_csv_file(const std::string& path, std::size_t d, Precision precision, std::size_t memory_cap) {
+  // A directory would read as empty and a device such as /dev/zero as one endless line.
+  struct stat info;
+  if (stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+    throw InputError("--data: '" + path +
+                     "' is not a regular file (a directory or a device); give the path of a CSV file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("--data: cannot open '" + path + "'; give the path of a CSV file");
   return load_csv(in, path, d, precision, memory_cap);

@@ -89,6 +89,17 @@ Dataset draw(const PlantedModel& model, std::uint64_t seed, std::uint32_t stream
   }
 }
 
+// Refuses a negative value before CLI11 converts it (to a wrapped-around unsigned, or to the -1 that means
+// "default" for --steps): "--steps: T = -3; need T >= 0".
+CLI::Validator non_negative(const std::string& symbol) {
+  return CLI::Validator(
+      [symbol](std::string& value) {
+        return !value.empty() && value[0] == '-' ? symbol + " = " + value + "; need " + symbol + " >= 0"
+                                                 : std::string();
+      },
+      symbol + " >= 0");
+}
+
 ResolvedLink resolve(const TrainCommand& c) {
   try {
     return resolve_link(c.link, c.r);
@@ -240,18 +251,14 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--online", c->online,
                 "online SGD on fresh samples each step; the link learned at --ratio times the rate");
   cmd->add_option("--noise", c->noise, "label noise sigma (default 0)");
-  cmd->add_option("--steps", c->steps, "number of steps T (default 1000; online: n / batch)")
-      ->check(CLI::Validator(
-          [](std::string& value) {
-            return !value.empty() && value[0] == '-' ? "T = " + value + "; need T >= 0" : std::string();
-          },
-          "T >= 0"));
+  cmd->add_option("--steps", c->steps, "number of steps T (default 1000; online: n / batch)")->check(non_negative("T"));
   cmd->add_option("--lr", c->lr, "step size eta of the subspace (default 0.1); gradient-flow time t = eta x steps");
   cmd->add_option("--ridge", c->ridge, "ridge lambda of the link fit (default 1e-4)");
   cmd->add_option("--degree", c->degree, "largest total degree K of the Hermite features (default 2)");
   cmd->add_option("--batch", c->batch, "samples per step (default: all; online 256)");
   cmd->add_option("--ratio", c->ratio, "online: the link's learning rate over the subspace's, rho (default 10)");
-  cmd->add_option("--seed", c->seed, "seed of the data, the held-out split, W(0) and random features (default 0)");
+  cmd->add_option("--seed", c->seed, "seed of the data, the held-out split, W(0) and random features (default 0)")
+      ->check(non_negative("seed"));
   cmd->add_option("--data", c->data, "train on a CSV file: x_1..x_d then y per row (20% held out for test_loss)");
   cmd->add_flag("--baselines", c->baselines, "also fit SIR, SAVE and pHd on the training samples");
   cmd->add_flag("--json", c->json, "print JSON: records (one per step) and summary");

@@ -113,6 +113,10 @@ const std::vector<BadInput>& table() {
       // CSV files (--data).
       {"csv ragged", [] { csv("1,2,3\n4,5\n"); }, Kind::input, {"data.csv line 2", "expected 3"}},
       {"csv inf", [] { csv("1,2\n3,inf\n"); }, Kind::input, {"data.csv line 2, column 2", "finite"}},
+      {"csv /dev/zero",
+       [] { load_csv_file("/dev/zero", 0, Precision::float64); },
+       Kind::input,
+       {"--data: '/dev/zero' is not a regular file"}},
       {"csv no rows", [] { csv("x,y\n"); }, Kind::input, {"data.csv: no data rows"}},
       {"csv d = 3 on 2 columns", [] { csv("1,2\n", 3); }, Kind::input, {"data.csv line 1: 2 columns, expected 4"}},
       // Numerical blow-up in training: a clear status, never NaN records.

@@ -44,7 +44,8 @@ TEST_CASE("numerical stress: flows at extreme settings end with a status and fin
       {"joint", "preset:he2", 2, Start::random, 1e12, 0, 1e-300},
   };
   for (const Extreme& c : cases) {
-    INFO(std::string(c.objective) << " flow of " << std::string(c.link) << ", d = " << c.d << ", eps = " << c.eps << ", t_max = " << c.t_max);
+    INFO(std::string(c.objective) << " flow of " << std::string(c.link) << ", d = " << c.d << ", eps = " << c.eps
+                                  << ", t_max = " << c.t_max);
     const Link link = resolve_link(c.link, 0).link;
     FlowOptions options;
     options.t_max = c.t_max;

@@ -90,7 +90,8 @@ class SampleStream {
 /// inputs would need more than `memory_cap` bytes (the message states how many).
 Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Precision precision,
                  std::size_t memory_cap = kSampleMemoryCap);
-/// load_csv on the file at `path` (InputError when it cannot be opened).
+/// load_csv on the file at `path` (InputError when it cannot be opened or is not a regular file: a directory,
+/// or a device such as /dev/zero, which would be one endless line).
 Dataset load_csv_file(const std::string& path, std::size_t d, Precision precision,
                       std::size_t memory_cap = kSampleMemoryCap);
 
