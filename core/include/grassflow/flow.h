@@ -9,6 +9,13 @@
 // fell by less than 1e-9 relative over the last decade of t while above 1e-8, and the flow is not speeding
 // up), t_max, diverged (a non-finite state, a step-size collapse or the step limit; the trajectory up to the
 // last finite state is kept).
+//
+// Accuracy and its limit: the reference escape times of THEORY.md §6 come out to ~1e-10 relative, and a joint
+// flow from a rotated start (creeping after an escape, stiff) matches its closed form to ~1e-8. The right-hand
+// side is evaluated in double precision from the entries of M, so a direction creeping at a relative speed
+// below ~1e-18 beside an already converged one (a leap ≥ 3 stage from a cosine ≲ 1e-4, e.g. a Haar start of
+// he4sum2 at d ≳ 1e6) moves below the rounding of the converged terms: such flows end at the step limit
+// ("diverged", failure() says so) instead of resolving an escape at t ~ 1e20 and beyond.
 #pragma once
 
 #include <Eigen/Dense>
@@ -36,7 +43,7 @@ struct FlowOptions {
   double stall_decrease = 1e-9;   ///< stalled when L − min L fell by less than this fraction over a decade
   double stall_min_loss = 1e-8;   ///< ... while L − min L is above this (objectives with may_stall() only)
   double escape_level = 0.5;      ///< escape k: the k-th largest cos²θ reaches this level (THEORY.md §6)
-  long max_steps = 200000;        ///< a safety net: reaching it ends the flow as diverged
+  long max_steps = 200000;        ///< a safety net (~1 s of work): reaching it ends the flow as diverged
 };
 
 /// Starting points of the flows (THEORY.md §5; issue 4 item 4).
