@@ -218,7 +218,12 @@ std::string to_hash(const AppState& s) {
 }
 
 std::string to_command_line(const AppState& s) {
-  auto quote = [](const std::string& v) { return "'" + v + "'"; };
+  // POSIX single quotes: a ' inside becomes '\'' so any expression survives the shell.
+  auto quote = [](const std::string& v) {
+    std::string out = "'";
+    for (char c : v) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  };
   std::string cmd = "grassflow flow --link " + quote(s.link);
   if (s.r > 0) cmd += " --r " + std::to_string(s.r);
   cmd += " --objective " + s.objective + " --d " + format_number(s.d);

@@ -47,8 +47,9 @@ struct ParsedState {
 };
 
 /// Parses "k=v&k=v" pairs from the query and then the hash (the hash wins on a key present in both); a
-/// leading '?' or '#' is ignored. Every value is checked (ranges above); a bad one keeps the default and adds
-/// a problem naming the key, the value and what is accepted.
+/// leading '?' or '#' is ignored. Every value is checked (ranges above); a bad one leaves the field as it was
+/// (the default, unless an earlier pair set it) and adds a problem naming the key, the value and what is
+/// accepted.
 ParsedState parse_state(const std::string& query, const std::string& hash);
 
 /// The canonical hash (without '#') for a state: only keys that differ from the defaults, in a fixed

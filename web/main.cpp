@@ -110,13 +110,17 @@ void frame() {
 
 extern "C" {
 /// Scripting API (web/index.html): merge a URL-style state into the current one.
-EMSCRIPTEN_KEEPALIVE void grassflow_set_state(const char* hash) { app->set_state(hash ? hash : ""); }
+EMSCRIPTEN_KEEPALIVE void grassflow_set_state(const char* hash) {
+  app->set_state(hash ? hash : "");
+}
 /// Scripting API: the current snapshot as JSON (valid until the next call).
 EMSCRIPTEN_KEEPALIVE const char* grassflow_snapshot() {
   snapshot_buffer = app->snapshot_json();
   return snapshot_buffer.c_str();
 }
-EMSCRIPTEN_KEEPALIVE void grassflow_hash_changed() { hash_changed = true; }
+EMSCRIPTEN_KEEPALIVE void grassflow_hash_changed() {
+  hash_changed = true;
+}
 }
 
 int main() {

@@ -107,3 +107,11 @@ TEST_CASE("regression (fuzzing): init=M0 without a matrix is refused, the canoni
   CHECK(p.problems[0].find("give M0=") != std::string::npos);
   CHECK(parse_state("", to_hash(p.state)).problems.empty());
 }
+
+TEST_CASE("the CLI line quotes expressions for a POSIX shell, quotes included") {
+  AppState s;
+  s.link = "z1+z1*z2";
+  CHECK(to_command_line(s).find("--link 'z1+z1*z2'") != std::string::npos);
+  s.link = "it's";
+  CHECK(to_command_line(s).find("--link 'it'\\''s'") != std::string::npos);
+}
