@@ -159,7 +159,11 @@ Experiment::Experiment(const AppState& state) : state_(state) {
 
   if (state.init == "M0") {
     M0_ = parse_matrix(state.M0, "M0", r, r);
-    check_realisable_overlap(M0_, std::floor(state.d));
+    try {
+      check_realisable_overlap(M0_, std::floor(state.d));
+    } catch (const InputError& e) {
+      throw InputError(std::string("M0: ") + e.what());
+    }
   } else {
     M0_ = initial_overlap(parse_start(state.init), r, std::floor(state.d), state.seed, state.eps);
   }
@@ -201,7 +205,7 @@ std::vector<std::string> Experiment::tick(double wall_seconds, bool playing, boo
                           {"index", k + 1},
                           {"t", *run->flow().escape_times()[static_cast<std::size_t>(k)]},
                           {"objective", run->objective().name()}};
-      events.push_back(e.dump());
+      events.push_back(e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
   }
   if (samples_) samples_->advance(clock_, kSampleBudgetMs);

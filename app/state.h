@@ -18,7 +18,7 @@ struct AppState {
   double d = 1000;                         ///< ambient dimension, 2 ≤ d ≤ 1e12 (need d ≥ r)
   std::string objective = "joint";         ///< "joint" (Grassmannian) or "planted" (Stiefel)
   std::string init = "random";             ///< "random" (Haar), "equator" (ε·Q), "isotropic" (I/√d), or "M0"
-  std::uint64_t seed = 1;                  ///< seed of the random start
+  std::uint64_t seed = 0;                  ///< seed of the random start (the CLI's default too)
   double eps = 0;                          ///< equator distance for init=equator; 0 = 1/√d
   std::string M0;                          ///< explicit M(0) "a,b;c,d" (sets init = M0)
   double t_max = 1e30;                     ///< `t-max`

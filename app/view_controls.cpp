@@ -242,7 +242,7 @@ void Views::export_trajectory(const std::string& format) {
         trajectory.push_back({{"t", s.t}, {"loss", s.loss}, {"cosines", s.cosines}});
       j["runs"][run->objective().name()] = trajectory;
     }
-    text = j.dump(1);
+    text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   platform.save("grassflow-trajectory." + format, format == "csv" ? "text/csv" : "application/json",
                 std::vector<unsigned char>(text.begin(), text.end()));

@@ -99,7 +99,8 @@ void Views::draw_landscape(float ui_scale) {
     ImGui::TextWrapped("The heatmap shader failed: %s", programs.error.c_str());
     return;
   }
-  double lo = g.min_value, hi = g.max_value;
+  // Losses are ≥ 0: a rounding-level negative minimum (-4e-16) is shown as 0.
+  double lo = std::fabs(g.min_value) < 1e-12 * std::max(1.0, g.max_value) ? 0.0 : g.min_value, hi = g.max_value;
   if (landscape.log_colour) {
     lo = std::log10(std::max(g.min_value, 1e-12 * std::max(1e-300, g.max_value)));
     hi = std::log10(std::max(g.max_value, 1e-300));

@@ -194,7 +194,7 @@ std::string Views::snapshot_json() const {
                       {"critical_points", g.critical_points.size()},
                       {"compute_ms", landscape.compute_ms}};
   }
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace grassflow::app

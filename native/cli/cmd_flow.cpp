@@ -21,14 +21,17 @@ struct FlowCommandOptions {
   int degree = 8;
   std::uint64_t seed = 0;
   double eps = 0.0;
+  bool eps_given = false;  // --eps on the command line (0 and negatives are refused, not read as "default")
   double t_max = 1e30;
   bool json = false;
 };
 
 Eigen::MatrixXd start(const FlowCommandOptions& options, int r, double d) {
   if (options.M0.empty()) {
-    if (options.eps != 0.0 && options.init != "equator")
+    if (options.eps_given && options.init != "equator")
       throw InputError("--eps: only the equator start takes a scale; use --init equator");
+    if (options.eps_given && !(options.eps > 0.0 && options.eps <= 1.0))
+      throw InputError("--eps: eps = " + std::to_string(options.eps) + "; need 0 < eps <= 1 (default 1/sqrt(d))");
     return initial_overlap(parse_start(options.init), r, d, options.seed, options.eps);
   }
   const Eigen::MatrixXd M0 = parse_matrix(options.M0, "--M0", r, r);
@@ -105,7 +108,8 @@ void add_flow_command(CLI::App& app) {
   CLI::Option* init = cmd->add_option(
       "--init", options->init,
       "start: random (Haar W at d, seeded), equator (M(0) = eps Q, Q Haar-orthogonal), isotropic (M(0) = I/sqrt(d))");
-  CLI::Option* seed = cmd->add_option("--seed", options->seed, "seed of the random and equator starts (default 0)");
+  CLI::Option* seed = cmd->add_option("--seed", options->seed, "seed of the random and equator starts (default 0)")
+                          ->check(non_negative("seed"));
   CLI::Option* eps = cmd->add_option("--eps", options->eps, "scale of the equator start (default 1/sqrt(d))");
   cmd->add_option("--M0", options->M0, "an explicit r×r M(0), e.g. \"0.1,0;0,0.01\"")
       ->excludes(init)
@@ -114,7 +118,10 @@ void add_flow_command(CLI::App& app) {
   cmd->add_option("--t-max", options->t_max, "stop at this time (default 1e30)");
   cmd->add_option("--degree", options->degree, "Hermite truncation degree K (default 8)")->check(CLI::Range(0, 1000));
   cmd->add_flag("--json", options->json, "print one JSON object");
-  cmd->callback([options] { run(*options); });
+  cmd->callback([options, eps] {
+    options->eps_given = eps->count() > 0;
+    run(*options);
+  });
 }
 
 }  // namespace grassflow::cli

@@ -89,17 +89,6 @@ Dataset draw(const PlantedModel& model, std::uint64_t seed, std::uint32_t stream
   }
 }
 
-// Refuses a negative value before CLI11 converts it (to a wrapped-around unsigned, or to the -1 that means
-// "default" for --steps): "--steps: T = -3; need T >= 0".
-CLI::Validator non_negative(const std::string& symbol) {
-  return CLI::Validator(
-      [symbol](std::string& value) {
-        return !value.empty() && value[0] == '-' ? symbol + " = " + value + "; need " + symbol + " >= 0"
-                                                 : std::string();
-      },
-      symbol + " >= 0");
-}
-
 ResolvedLink resolve(const TrainCommand& c) {
   try {
     return resolve_link(c.link, c.r);
@@ -217,10 +206,16 @@ void run(const TrainCommand& c) {
               trainer->options().r, trainer->feature_count());
   std::printf("%8s %10s %12s %12s %14s\n", "step", "t", "train_loss", "test_loss", "sin theta_max");
   const long stride = std::max<long>(c.every, std::max<long>(1, last.step / 20));
+  // Quantities that do not exist for a run (no held-out data, no known W*) print as "-", never "nan".
+  auto cell = [](double v, int width) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%*.6g", width, v);
+    return std::isnan(v) ? std::string(static_cast<std::size_t>(width - 1), ' ') + "-" : std::string(text);
+  };
   for (const TrainRecord& rec : records)
     if (rec.step % stride == 0 || &rec == &last)
-      std::printf("%8ld %10.4g %12.6g %12.6g %14.6g\n", rec.step, rec.t, rec.train_loss, rec.test_loss,
-                  rec.subspace_error);
+      std::printf("%8ld %10.4g %s %s %s\n", rec.step, rec.t, cell(rec.train_loss, 12).c_str(),
+                  cell(rec.test_loss, 12).c_str(), cell(rec.subspace_error, 14).c_str());
   std::printf("escape times:");
   for (const auto& e : trainer->escape_times()) e ? std::printf(" %.6g", *e) : std::printf(" -");
   std::printf("\n");

@@ -8,6 +8,17 @@
 
 namespace grassflow::cli {
 
+/// Refuses a negative value before CLI11 converts it (to a wrapped-around unsigned, or to a -1 that means
+/// "default"): "--steps: T = -3; need T >= 0".
+inline CLI::Validator non_negative(const std::string& symbol) {
+  return CLI::Validator(
+      [symbol](std::string& value) {
+        return !value.empty() && value[0] == '-' ? symbol + " = " + value + "; need " + symbol + " >= 0"
+                                                 : std::string();
+      },
+      symbol + " >= 0");
+}
+
 /// `grassflow version`: the core version and build.
 void add_version_command(CLI::App& app);
 

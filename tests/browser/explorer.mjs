@@ -67,17 +67,23 @@ try {
   s = await waitFor(page, (x) => x.problems.some((m) => m.includes('position')), 'the expression error');
   check(typeof s.t === 'number', `a malformed expression keeps the last good experiment (${s.problems[0]})`);
 
+  // 4b. A URL that decodes to invalid UTF-8 is reported, and the scripting API keeps answering.
+  await page.evaluate(() => { location.hash = 'link=%FF'; });
+  s = await waitFor(page, (x) => x.problems.length > 0 && !x.problems[0].includes('z1+('), 'the invalid escape to be reported');
+  check(s.problems[0].includes('expression'), `invalid UTF-8 in the URL is reported, the API keeps answering (${s.problems[0]})`);
+  const setReply = await page.evaluate(() => window.grassflow.set({ d: 'abc' }));
+  check(setReply && setReply.problems.some((m) => m.includes('d=abc')), 'grassflow.set resolves to the new snapshot with its problems');
+
   // 5. The lecture page: two embedded instances, addressed separately.
   const lecture = await context.newPage();
   await lecture.goto(`${server.url}examples/lecture.html`);
+  await lecture.evaluate(() => {
+    window.firstEscape = new Promise((resolve) => window.lectureInstances.joint.on('escape', resolve));
+  });
   const joint = await lecture.evaluate(() => window.lectureInstances.joint.get());
   const planted = await lecture.evaluate(() => window.lectureInstances.planted.get());
   check(joint.objective === 'joint' && planted.objective === 'planted', 'the two embedded instances answer for themselves');
-  await lecture.evaluate(() => window.lectureInstances.joint.set({ dt: 20 }));
-  const escaped = await lecture.evaluate(() => new Promise((resolve) => {
-    window.lectureInstances.joint.on('escape', (e) => resolve(e));
-    setTimeout(() => resolve(null), 30000);
-  }));
+  const escaped = await lecture.evaluate(() => Promise.race([window.firstEscape, new Promise((r) => setTimeout(() => r(null), 30000))]));
   check(escaped && escaped.index === 1, `the joint instance reports its escape through on('escape') (${JSON.stringify(escaped)})`);
   const trapped = await lecture.evaluate(() => window.lectureInstances.planted.get());
   check(trapped.escape_times[0] === null && trapped.M[0][0] < 0, `the planted instance has not escaped (m = ${trapped.M[0][0]})`);
