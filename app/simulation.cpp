@@ -152,6 +152,14 @@ Experiment::Experiment(const AppState& state) : state_(state) {
                      " is smaller than r = " + std::to_string(r) + ": choose d >= r");
   QuadratureReport report;
   analysis->expansion = hermite_expansion(analysis->link.link, state.degree, &report);
+  if (!report.converged) {
+    char text[240];
+    std::snprintf(text, sizeof text,
+                  "the Hermite coefficients did not converge (%s quadrature reached %.1e only): energies, exponent "
+                  "and leaps may be wrong; lower the degree or rescale the link",
+                  report.rule.c_str(), report.error_estimate);
+    analysis->link.warnings.push_back(text);
+  }
   const double tolerance = zero_tolerance(analysis->expansion, report);
   analysis->information_exponent = information_exponent(analysis->expansion, tolerance);
   analysis->leaps = leap_sequence(analysis->expansion, tolerance);

@@ -124,6 +124,10 @@ void Views::draw_status_bar() {
       ImGui::SameLine();
       ImGui::Text("| %s: t = %.4g, loss = %.4g, %s", run->objective().name(), run->shown_time(), run->current().loss,
                   run->status().c_str());
+      if (run->status() == "diverged" && !run->flow().failure().empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "(%s)", run->flow().failure().c_str());
+      }
     }
   }
   for (const std::string& m : problems) {
@@ -149,6 +153,7 @@ std::string Views::snapshot_json() const {
     for (const auto& e : run.shown_escapes()) escapes.push_back(e ? nlohmann::json(*e) : nlohmann::json(nullptr));
     r["escape_times"] = escapes;
     r["status"] = run.status();
+    r["failure"] = run.flow().failure();
     std::vector<std::vector<double>> M;
     for (Eigen::Index i = 0; i < run.current().M.rows(); ++i) {
       M.emplace_back();
@@ -160,6 +165,7 @@ std::string Views::snapshot_json() const {
   if (experiment) {
     j.update(run_json(experiment->active()));
     j["r"] = experiment->analysis().link.link.r();
+    j["warnings"] = experiment->analysis().link.warnings;
     if (const SampleRun* samples = experiment->samples()) {
       const TrainRecord& last = samples->trainer().records().back();
       nlohmann::json escapes = nlohmann::json::array();
