@@ -99,10 +99,7 @@ void add_flow_command(CLI::App& app) {
   auto options = std::make_shared<FlowCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "flow", "One population gradient flow (joint or planted) in the overlap M: escapes, status, trajectory");
-  cmd->add_option("--link", options->link, "the link: an expression in z1..zr or preset:NAME (see grassflow hermite)")
-      ->required();
-  cmd->add_option("--r", options->r, "number of directions; default: the link's natural r")
-      ->check(CLI::Range(1, kMaxLinkRank));
+  add_link_options(cmd, options->link, options->r);
   cmd->add_option("--objective", options->objective, "joint or planted")->required();
   cmd->add_option("--d", options->d, "ambient dimension (a whole number; 1e12 is fine)")->required();
   CLI::Option* init = cmd->add_option(

@@ -57,10 +57,7 @@ void add_loss_command(CLI::App& app) {
   auto options = std::make_shared<LossOptions>();
   CLI::App* cmd = app.add_subcommand(
       "loss", "Population loss (joint or planted) at an overlap M = W^T W* and its gradient dL/dM (THEORY.md §4-5)");
-  cmd->add_option("--link", options->link, "the link: an expression in z1..zr or preset:NAME (see grassflow hermite)")
-      ->required();
-  cmd->add_option("--r", options->r, "number of directions; default: the link's natural r")
-      ->check(CLI::Range(1, kMaxLinkRank));
+  add_link_options(cmd, options->link, options->r);
   cmd->add_option("--objective", options->objective, "joint (link refitted, THEORY.md §4) or planted (link known)")
       ->required();
   cmd->add_option("--M", options->M, "the r×r overlap M, rows separated by ';', entries by ',' (e.g. \"0.5,0;0,0.1\")")

@@ -100,10 +100,7 @@ void add_sweep_command(CLI::App& app) {
   auto options = std::make_shared<SweepOptions>();
   CLI::App* cmd = app.add_subcommand(
       "sweep", "Flows over several d and seeds; per-stage fits of escape times against the leaps (THEORY.md §6)");
-  cmd->add_option("--link", options->link, "the link: an expression in z1..zr or preset:NAME (see grassflow hermite)")
-      ->required();
-  cmd->add_option("--r", options->r, "number of directions; default: the link's natural r")
-      ->check(CLI::Range(1, kMaxLinkRank));
+  add_link_options(cmd, options->link, options->r);
   cmd->add_option("--objective", options->objective, "joint or planted")->required();
   cmd->add_option("--d", options->d, "comma-separated dimensions, e.g. 100,1000,1e4")->required();
   cmd->add_option("--init", options->init, "random (Haar at each d, seeds 0..N-1; default) or isotropic (I/sqrt(d))");

@@ -8,6 +8,12 @@
 
 namespace grassflow::cli {
 
+void add_link_options(CLI::App* cmd, std::string& link, int& r) {
+  cmd->add_option("--link", link, "the link: an expression in z1..zr or preset:NAME (see grassflow hermite)")
+      ->required();
+  cmd->add_option("--r", r, "number of directions; default: the link's natural r")->check(CLI::Range(1, kMaxLinkRank));
+}
+
 PreparedLink prepare_link(const std::string& spec, int r, int degree) {
   PreparedLink p;
   try {

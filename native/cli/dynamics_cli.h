@@ -2,6 +2,7 @@
 // set-up from flags, the --d list, and JSON conversions. Errors name the flag they come from.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <Eigen/Dense>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,10 @@ struct PreparedLink {
   double tolerance = kHermiteZeroTolerance;
   LeapSequence leaps;
 };
+
+/// Adds the link flags every dynamics command shares: --link (required) and --r (1..kMaxLinkRank; when
+/// omitted, the link's natural r), bound to `link` and `r`.
+void add_link_options(CLI::App* cmd, std::string& link, int& r);
 
 /// resolve_link + hermite_expansion + leap_sequence; prints the link's warnings to stderr; InputError and
 /// LimitError carry the flag (--link, --r, --degree) in front.
