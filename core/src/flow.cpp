@@ -18,6 +18,37 @@ using ConstMap = Eigen::Map<const Eigen::MatrixXd>;
 // Random streams of the starts (one per kind, so a seed gives unrelated random and equator starts).
 constexpr std::uint32_t kRandomStartStream = 0x5354u, kEquatorStartStream = 0x4551u;
 
+// The gauge (flow.h). Singular values further apart than kScaleRatio are different scales; below
+// kNegligibleScale·σ_max they are beyond any rotation's rounding. A cluster of small singular values σ_j whose
+// singular vectors mix the gauge's axes with those of a larger σ_i by a small angle δ has its velocity computed
+// with rounding noise ~u·δ²‖G‖ against its relative speed (a cancellation of rotation terms). δ ≤ kGaugeMixing
+// keeps that near 1e-34: creeping relative speeds down to ~1e-30 (an escape at t ~ 1e30, the default t_max)
+// stay resolved. Tighter (1e-12) re-gauges so often in long creeps that the BDF history, re-rotated each time,
+// loses its order; allowing δ up to 1e-4 while a cluster moved fast let a leap-4 creep at d = 1e10 stall (measured).
+constexpr double kScaleRatio = 4.0, kNegligibleScale = 1e-24, kGaugeMixing = 1e-10;
+
+// dM/dt of the objective, on M stored column-major in a vector (allocation-free in steady state).
+Integrator::Rhs velocity_rhs(std::shared_ptr<const Objective> L, int r) {
+  return [L = std::move(L), r, M = Eigen::MatrixXd(r, r), V = Eigen::MatrixXd(r, r)](double, const Eigen::VectorXd& y,
+                                                                                     Eigen::VectorXd& dydt) mutable {
+    M = ConstMap(y.data(), r, r);
+    L->velocity(M, V);
+    dydt = Eigen::Map<const Eigen::VectorXd>(V.data(), V.size());
+  };
+}
+
+// Largest entry of |Π − diag(round(diag Π))|, Π the projector onto the span of columns [first, first + count)
+// of Q (r×r orthogonal): zero exactly when that span is spanned by coordinate axes, whatever the rotation inside
+// it; a rotation by a small angle δ between one of its axes and another gives δ.
+double axis_mixing(const Eigen::MatrixXd& Q, Eigen::Index first, Eigen::Index count) {
+  const Eigen::MatrixXd Pi = Q.middleCols(first, count) * Q.middleCols(first, count).transpose();
+  double worst = 0.0;
+  for (Eigen::Index b = 0; b < Pi.cols(); ++b)
+    for (Eigen::Index a = 0; a < Pi.rows(); ++a)
+      worst = std::max(worst, std::abs(Pi(a, b) - (a == b ? std::round(Pi(a, a)) : 0.0)));
+  return worst;
+}
+
 }  // namespace
 
 const char* to_string(FlowStatus status) {
@@ -87,27 +118,45 @@ ReducedFlow::ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen
   if (!(options_.rtol > 0.0) || !(options_.rtol < 1.0)) throw InputError("flow: rtol must be in (0, 1)");
   M0_ = M0;
   state_ = M0;
-  const std::shared_ptr<const Objective> L = objective_;
-  const int r = r_;
-  auto rhs = [L, r, M = Eigen::MatrixXd(r, r), V = Eigen::MatrixXd(r, r)](double, const Eigen::VectorXd& y,
-                                                                          Eigen::VectorXd& dydt) mutable {
-    M = ConstMap(y.data(), r, r);
-    L->velocity(M, V);
-    dydt = Eigen::Map<const Eigen::VectorXd>(V.data(), V.size());
-  };
-  // Each entry against its own size, floored by a thousandth of the smaller of its row and column norms, so
-  // entries that pass through zero do not force tiny steps, a creeping column keeps relative accuracy beside
-  // converged rows, and a start at 1e-300 stays fully relative.
-  auto size = [r](const Eigen::VectorXd& y0, const Eigen::VectorXd& y1, Eigen::VectorXd& s) {
+  // Each entry against its own size, floored by a thousandth of the largest entry of its row or column (largest
+  // entries, not 2-norms: squares of 1e-300 underflow), so entries that pass through zero do not force tiny steps
+  // and a start at 1e-300 stays fully relative. In M itself (planted), the floor comes from the smaller of the
+  // two, so that a creeping column keeps relative accuracy beside converged rows; in the joint flow's gauge the
+  // creeping directions have rows and columns of their own, and an off-diagonal entry, whose rounding is set by
+  // the larger of its row and column, is measured against that.
+  const bool gauged = objective_->geometry() == Geometry::grassmann;
+  auto size = [r = r_, gauged](const Eigen::VectorXd& y0, const Eigen::VectorXd& y1, Eigen::VectorXd& s) {
     const ConstMap A(y0.data(), r, r), B(y1.data(), r, r);
-    const Eigen::VectorXd rows = A.rowwise().norm().cwiseMax(B.rowwise().norm());
-    const Eigen::VectorXd cols = A.colwise().norm().cwiseMax(B.colwise().norm()).transpose();
+    const Eigen::VectorXd rows = A.cwiseAbs().rowwise().maxCoeff().cwiseMax(B.cwiseAbs().rowwise().maxCoeff());
+    const Eigen::VectorXd cols =
+        A.cwiseAbs().colwise().maxCoeff().cwiseMax(B.cwiseAbs().colwise().maxCoeff()).transpose();
     for (int j = 0; j < r; ++j)
-      for (int i = 0; i < r; ++i)
-        s(i + r * j) = std::max({std::abs(A(i, j)), std::abs(B(i, j)), 1e-3 * std::min(rows(i), cols(j))});
+      for (int i = 0; i < r; ++i) {
+        const double floor = gauged ? std::max(rows(i), cols(j)) : std::min(rows(i), cols(j));
+        s(i + r * j) = std::max({std::abs(A(i, j)), std::abs(B(i, j)), 1e-3 * floor});
+      }
   };
-  integrator_ =
-      std::make_unique<Integrator>(rhs, size, options_.rtol, Eigen::Map<const Eigen::VectorXd>(M0.data(), M0.size()));
+  gauges_.push_back({Eigen::MatrixXd::Identity(r_, r_), Eigen::MatrixXd::Identity(r_, r_)});
+  gauged_ = objective_;
+  gauge_state_ = M0;
+  // The joint flow is equivariant under M → QM (Q orthogonal): errors along the left rotations AM (A
+  // antisymmetric) move W within its span, not the span, and go uncontrolled (ode.h).
+  Integrator::Neutral left_rotations;
+  if (gauged)
+    left_rotations = [r = r_](const Eigen::VectorXd& y, Eigen::MatrixXd& directions) {
+      const ConstMap M(y.data(), r, r);
+      directions.setZero(static_cast<Eigen::Index>(r) * r, r * (r - 1) / 2);
+      Eigen::Index column = 0;
+      for (int a = 0; a < r; ++a)
+        for (int b = a + 1; b < r; ++b, ++column) {
+          Eigen::Map<Eigen::MatrixXd> AM(directions.col(column).data(), r, r);  // (e_a e_bᵀ − e_b e_aᵀ)M
+          AM.row(a) = M.row(b);
+          AM.row(b) = -M.row(a);
+        }
+    };
+  integrator_ = std::make_unique<Integrator>(velocity_rhs(gauged_, r_), size, options_.rtol,
+                                             Eigen::Map<const Eigen::VectorXd>(M0.data(), M0.size()), true,
+                                             std::move(left_rotations));
   times_.push_back(0.0);
   losses_.push_back(objective_->loss(M0));
   speeds_.push_back(integrator_->dydt().norm());
@@ -119,7 +168,60 @@ ReducedFlow::ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen
     finish(FlowStatus::diverged, "the loss or its gradient is not finite at M(0)");
     return;
   }
-  if (losses_[0] - objective_->minimum_loss() < options_.converged_loss) finish(FlowStatus::converged);
+  if (losses_[0] - objective_->minimum_loss() < options_.converged_loss) {
+    finish(FlowStatus::converged);
+    return;
+  }
+  regauge_if_mixed();
+}
+
+void ReducedFlow::regauge_if_mixed() {
+  if (objective_->geometry() != Geometry::grassmann || r_ == 1) return;
+  // Scaled by a power of two (exact) so that a state of size 1e-300 does not underflow inside the SVD.
+  const double largest = gauge_state_.cwiseAbs().maxCoeff();
+  if (!(largest > 0.0)) return;
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(std::ldexp(1.0, -std::ilogb(largest)) * gauge_state_,
+                                              Eigen::ComputeFullU | Eigen::ComputeFullV);
+  const Eigen::VectorXd& sigma = svd.singularValues();  // descending
+  if (!(sigma(r_ - 1) > 0.0)) return;
+  // Singular values below kNegligibleScale·σ_max are beyond the rounding of any rotation (a start at
+  // ε = 1e-300 after its first escape): they call for no gauge.
+  Eigen::Index resolved = r_;
+  while (resolved > 1 && sigma(resolved - 1) < kNegligibleScale * sigma(0)) --resolved;
+  std::vector<Eigen::Index> starts{0};
+  for (Eigen::Index k = 1; k < resolved; ++k)
+    if (sigma(k - 1) > kScaleRatio * sigma(k)) starts.push_back(k);
+  starts.push_back(resolved);
+  if (starts.size() == 2) return;  // one scale: mixing its axes costs no accuracy
+  const Eigen::MatrixXd &U = svd.matrixU(), &V = svd.matrixV();
+  bool mixed = false;
+  for (std::size_t c = 1; c + 1 < starts.size(); ++c) {
+    const Eigen::Index first = starts[c], count = starts[c + 1] - first;
+    mixed = mixed || std::max(axis_mixing(U, first, count), axis_mixing(V, first, count)) > kGaugeMixing;
+  }
+  if (!mixed) return;
+  // vec(UᵀXV) = A vec(X), A = Vᵀ ⊗ Uᵀ (column-major vec).
+  const Eigen::Index n = static_cast<Eigen::Index>(r_) * r_;
+  Eigen::MatrixXd A(n, n);
+  for (int l = 0; l < r_; ++l)
+    for (int k = 0; k < r_; ++k)
+      for (int j = 0; j < r_; ++j)
+        for (int i = 0; i < r_; ++i) A(i + r_ * j, k + r_ * l) = U(k, i) * V(l, j);
+  // One Newton–Schulz step keeps the accumulated frames orthogonal to rounding without flipping any axis.
+  auto reorthogonalise = [this](Eigen::MatrixXd Q) -> Eigen::MatrixXd {
+    return 0.5 * Q * (3.0 * Eigen::MatrixXd::Identity(r_, r_) - Q.transpose() * Q);
+  };
+  const Gauge& old = gauges_.back();
+  Gauge next{reorthogonalise(old.P * U), reorthogonalise(old.R * V)};
+  gauged_ = objective_->rotated(next.R);
+  gauges_.push_back(std::move(next));
+  integrator_->change_coordinates(A, velocity_rhs(gauged_, r_));
+  gauge_state_ = ConstMap(integrator_->y().data(), r_, r_);
+}
+
+Eigen::MatrixXd ReducedFlow::ungauged(std::size_t segment, const Eigen::MatrixXd& gauged) const {
+  const Gauge& g = gauges_[segment_gauges_[segment]];
+  return g.P * gauged * g.R.transpose();
 }
 
 void ReducedFlow::finish(FlowStatus status, std::string why) {
@@ -142,18 +244,21 @@ bool ReducedFlow::step() {
   }
   const Eigen::VectorXd& y = integrator_->y();
   const Eigen::MatrixXd M = ConstMap(y.data(), r_, r_);
-  const double L = objective_->loss(M);
+  const double L = gauged_->loss(M);
   if (!std::isfinite(L)) {
     finish(FlowStatus::diverged, "the loss became non-finite");
     return false;
   }
   segments_.push_back(integrator_->last_step());
-  state_ = M;
+  segment_gauges_.push_back(gauges_.size() - 1);
+  gauge_state_ = M;
+  state_ = ungauged(segments_.size() - 1, M);
   times_.push_back(integrator_->t());
   losses_.push_back(L);
   speeds_.push_back(integrator_->dydt().norm());
   record_escapes();
   update_status();
+  if (status_ == FlowStatus::running) regauge_if_mixed();
   return true;
 }
 
@@ -184,7 +289,7 @@ void ReducedFlow::update_status() {
 }
 
 void ReducedFlow::record_escapes() {
-  const Eigen::VectorXd c = principal_cosines(state_);
+  const Eigen::VectorXd c = principal_cosines(gauge_state_);
   const std::size_t seg = segments_.size() - 1;
   const double level = options_.escape_level;
   for (int k = 0; k < r_; ++k) {
@@ -230,9 +335,14 @@ Eigen::MatrixXd ReducedFlow::state_at(double t) const {
     throw InputError("flow: t = " + std::to_string(t) + " is outside the integrated range [0, " +
                      std::to_string(time()) + "]");
   if (t == 0.0) return M0_;
+  const std::size_t segment = segment_at(t);
+  return ungauged(segment, dense_state(segment, t));
+}
+
+std::size_t ReducedFlow::segment_at(double t) const {
   // Segment i spans [times_[i], times_[i + 1]].
   const auto it = std::lower_bound(times_.begin() + 1, times_.end(), t);
-  return dense_state(static_cast<std::size_t>(it - times_.begin()) - 1, t);
+  return static_cast<std::size_t>(it - times_.begin()) - 1;
 }
 
 FlowPoint ReducedFlow::observe(double t) const {
@@ -240,8 +350,10 @@ FlowPoint ReducedFlow::observe(double t) const {
   p.t = t;
   p.M = state_at(t);
   p.loss = objective_->loss(p.M);
-  p.cosines = principal_cosines(p.M);
-  p.distance = objective_->distance_to_optimum(p.M);
+  // Cosines and distance are gauge-invariant and keep their relative accuracy in the gauge.
+  const Eigen::MatrixXd gauged = t == 0.0 ? M0_ : dense_state(segment_at(t), t);
+  p.cosines = principal_cosines(gauged);
+  p.distance = objective_->distance_to_optimum(gauged);
   return p;
 }
 

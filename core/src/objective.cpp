@@ -40,6 +40,16 @@ void Objective::check_shape(const Eigen::MatrixXd& M) const {
                      std::to_string(M.rows()) + "x" + std::to_string(M.cols()) + ")");
 }
 
+void Objective::rotate_link(const Eigen::MatrixXd& R) {
+  check_shape(R);
+  const Eigen::MatrixXd Rt = R.transpose();
+  // Only the degrees that are ever contracted (a rotation of a degree-8 tensor costs more than many flow steps).
+  for (int k : active_degrees_) {
+    SymTensor& T = link_.tensors[static_cast<std::size_t>(k)];
+    T = apply_on_every_mode(Rt, T);
+  }
+}
+
 double Objective::loss(const Eigen::MatrixXd& M) const {
   double value;
   Eigen::MatrixXd grad;
@@ -124,6 +134,12 @@ double JointObjective::minimum_loss() const {
   return 0.5 * m;
 }
 
+std::shared_ptr<const Objective> JointObjective::rotated(const Eigen::MatrixXd& R) const {
+  auto copy = std::make_shared<JointObjective>(*this);
+  copy->rotate_link(R);
+  return copy;
+}
+
 double JointObjective::distance_to_optimum(const Eigen::MatrixXd& M) const {
   check_shape(M);
   return principal_angles_from_overlap(M).norm();
@@ -144,6 +160,12 @@ void PlantedObjective::evaluate(const Eigen::MatrixXd& M, double& loss_value, Ei
     grad -= (k * k_factorial_[K]) * B;
   }
   loss_value = gap;
+}
+
+std::shared_ptr<const Objective> PlantedObjective::rotated(const Eigen::MatrixXd& R) const {
+  auto copy = std::make_shared<PlantedObjective>(*this);
+  copy->rotate_link(R);
+  return copy;
 }
 
 double PlantedObjective::distance_to_optimum(const Eigen::MatrixXd& M) const {

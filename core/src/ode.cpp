@@ -107,6 +107,12 @@ constexpr double kD[4][16] = {
 };
 
 constexpr int kStages = 12;
+// Weights of DOP853's 3rd-order error estimate: b − bhh over the 13 stages (b of stage 12 is 0).
+constexpr std::array<double, kStages + 1> kErr3 = [] {
+  std::array<double, kStages + 1> w{};
+  for (int s = 0; s <= kStages; ++s) w[static_cast<std::size_t>(s)] = (s < kStages ? kA[kStages][s] : 0.0) - kBhh[s];
+  return w;
+}();
 constexpr double kSafety = 0.9, kMinFactor = 0.2, kMaxFactor = 10.0;
 constexpr double kErrorExponent = -1.0 / 8.0;  // DOP853's error estimate is of order 7
 constexpr double kStiffLambda = 6.1;           // Hairer's threshold on h·|λ|
@@ -114,7 +120,8 @@ constexpr int kStiffSteps = 15, kNonstiffReset = 6;
 constexpr int kMaxRejections = 60;
 constexpr double kNonstiffHRho = 2.0;  // back to DOP853 when h·ρ stays below this for kNonstiffSteps BDF steps
 constexpr int kNonstiffSteps = 10;
-constexpr int kNewtonTroubleLimit = 4;  // or after this many net Newton failures with a fresh Jacobian
+constexpr int kNewtonTroubleLimit = 4;   // or after this many net Newton failures with a fresh Jacobian
+constexpr double kHandbackHRho = 100.0;  // ... while explicit steps would be at most this many times shorter
 
 // BDF/NDF (scipy's bdf.py): orders 1..5, κ of the NDFs (Shampine–Reichelt 1997, Table 1).
 constexpr int kMaxOrder = 5, kNewtonMaxIter = 4;
@@ -177,8 +184,13 @@ Eigen::VectorXd DenseStep::operator()(double t) const {
   return y;
 }
 
-Integrator::Integrator(Rhs rhs, Size size, double rtol, Eigen::VectorXd y0, bool allow_stiff)
-    : rhs_(std::move(rhs)), size_fn_(std::move(size)), rtol_(rtol), allow_stiff_(allow_stiff), y_(std::move(y0)) {
+Integrator::Integrator(Rhs rhs, Size size, double rtol, Eigen::VectorXd y0, bool allow_stiff, Neutral neutral)
+    : rhs_(std::make_shared<const Rhs>(std::move(rhs))),
+      size_fn_(std::move(size)),
+      neutral_(std::move(neutral)),
+      rtol_(rtol),
+      allow_stiff_(allow_stiff),
+      y_(std::move(y0)) {
   const Eigen::Index n = y_.size();
   f_.resize(n);
   work_y_.resize(n);
@@ -191,7 +203,7 @@ Integrator::Integrator(Rhs rhs, Size size, double rtol, Eigen::VectorXd y0, bool
 }
 
 void Integrator::eval(double t, const Eigen::VectorXd& y, Eigen::VectorXd& f) {
-  rhs_(t, y, f);
+  (*rhs_)(t, y, f);
   ++evaluations_;
 }
 
@@ -204,6 +216,39 @@ double Integrator::scaled_rms(const Eigen::VectorXd& v) const {
     s += (v(i) / scale) * (v(i) / scale);
   }
   return std::sqrt(s / static_cast<double>(v.size()));
+}
+
+void Integrator::set_scales(const Eigen::VectorXd& y_old, const Eigen::VectorXd& y_new) {
+  size_fn_(y_old, y_new, size_);
+  if (!neutral_) return;
+  neutral_(y_old, neutral_basis_);
+  if (neutral_basis_.cols() == 0) return;
+  for (Eigen::Index i = 0; i < neutral_basis_.rows(); ++i) {
+    const double scale = rtol_ * size_(i);
+    neutral_basis_.row(i) *= scale > 0.0 ? 1.0 / scale : 0.0;
+  }
+  // An orthonormal basis of the neutral directions in the scaled coordinates (dropping dependent ones).
+  const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(neutral_basis_);
+  neutral_basis_ = Eigen::MatrixXd(qr.householderQ()).leftCols(qr.rank());
+}
+
+double Integrator::controlled_squared_norm(const Eigen::VectorXd& v) const {
+  Eigen::VectorXd u(v.size());
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    const double scale = rtol_ * size_(i);
+    if (v(i) == 0.0) {
+      u(i) = 0.0;
+    } else {
+      if (!(scale > 0.0)) return std::numeric_limits<double>::infinity();
+      u(i) = v(i) / scale;
+    }
+  }
+  if (neutral_basis_.cols() > 0) u -= neutral_basis_ * (neutral_basis_.transpose() * u);
+  return u.squaredNorm();
+}
+
+double Integrator::controlled_rms(const Eigen::VectorXd& v) const {
+  return std::sqrt(controlled_squared_norm(v) / static_cast<double>(v.size()));
 }
 
 // Hairer et al. §II.4 (the version in scipy's select_initial_step), with the caller's component sizes.
@@ -244,26 +289,12 @@ Integrator::Result Integrator::step_dop853(double t_bound) {
     K_.col(kStages) = work_f_;
     double err = std::numeric_limits<double>::infinity();
     if (y_new.allFinite() && K_.allFinite()) {
-      size_fn_(y_, y_new, size_);
+      set_scales(y_, y_new);
       // Hairer's combined 5th/3rd-order estimate.
-      double e5 = 0.0, e3 = 0.0;
-      bool zero_scale = false;
-      for (Eigen::Index i = 0; i < y_.size(); ++i) {
-        double err5 = 0.0, err3 = 0.0;
-        for (int s = 0; s <= kStages; ++s) {
-          err5 += kE5[s] * K_(i, s);
-          err3 += ((s < kStages ? kA[kStages][s] : 0.0) - kBhh[s]) * K_(i, s);
-        }
-        if (err5 == 0.0 && err3 == 0.0) continue;
-        const double scale = rtol_ * size_(i);
-        if (!(scale > 0.0)) {
-          zero_scale = true;
-          break;
-        }
-        e5 += (err5 / scale) * (err5 / scale);
-        e3 += (err3 / scale) * (err3 / scale);
-      }
-      if (!zero_scale)
+      const Eigen::VectorXd err5 = K_ * Eigen::Map<const Eigen::VectorXd>(kE5, kStages + 1);
+      const Eigen::VectorXd err3 = K_ * Eigen::Map<const Eigen::VectorXd>(kErr3.data(), kStages + 1);
+      const double e5 = controlled_squared_norm(err5), e3 = controlled_squared_norm(err3);
+      if (std::isfinite(e5) && std::isfinite(e3))
         err = (e5 == 0.0 && e3 == 0.0) ? 0.0 : h * e5 / std::sqrt((e5 + 0.01 * e3) * static_cast<double>(y_.size()));
     } else {
       saw_nonfinite = true;
@@ -283,8 +314,12 @@ Integrator::Result Integrator::step_dop853(double t_bound) {
     // (a converged gap of 1e-20) and would vanish from an unscaled norm while it pins the step at |λ|h ≈ 6.
     const Eigen::VectorXd inverse_size = size_.cwiseMax(std::numeric_limits<double>::min()).cwiseInverse();
     const double spread = (y_new - work_y_).cwiseProduct(inverse_size).norm();
-    if (allow_stiff_ && spread > 0.0) {
-      if (h * (K_.col(kStages) - K_.col(kStages - 1)).cwiseProduct(inverse_size).norm() / spread > kStiffLambda) {
+    // A step that left the state unchanged to the last bit while f ≠ 0 (a converged direction whose velocity is
+    // rounding noise, limiting explicit steps, beside one creeping for 10²⁰ time units) is stiff too.
+    const bool frozen = spread == 0.0 && y_new == y_ && !f_.isZero(0.0);
+    if (allow_stiff_ && (spread > 0.0 || frozen)) {
+      if (frozen ||
+          h * (K_.col(kStages) - K_.col(kStages - 1)).cwiseProduct(inverse_size).norm() / spread > kStiffLambda) {
         nonstiff_count_ = 0;
         ++stiff_count_;
       } else if (++nonstiff_count_ == kNonstiffReset) {
@@ -292,6 +327,7 @@ Integrator::Result Integrator::step_dop853(double t_bound) {
       }
     }
     last_ = StepRecord{};
+    last_.rhs = rhs_;
     last_.t0 = t_;
     last_.y0 = y_;
     last_.K = K_;
@@ -316,7 +352,8 @@ const DenseStep& Integrator::dense_output(const StepRecord& st) {
     y = st.y0;
     for (int j = 0; j < s; ++j)
       if (kA[s][j] != 0.0) y += (h * kA[s][j]) * K.col(j);
-    eval(st.t0.hi + kC[s] * h, y, f);
+    (*st.rhs)(st.t0.hi + kC[s] * h, y, f);
+    ++evaluations_;
     K.col(s) = f;
   }
   auto dense = std::make_shared<DenseStep>();
@@ -344,6 +381,17 @@ void Integrator::reset_state(const Eigen::VectorXd& y) {
   y_ = y;
   eval(t_.hi, y_, f_);
   if (method_ == Method::bdf) start_bdf();
+}
+
+void Integrator::change_coordinates(const Eigen::MatrixXd& A, Rhs rhs) {
+  rhs_ = std::make_shared<const Rhs>(std::move(rhs));
+  y_ = A * y_;
+  eval(t_.hi, y_, f_);
+  if (method_ == Method::bdf) {
+    D_ = A * D_;  // differences of states map like states: A is linear
+    J_ = A * J_ * A.transpose();
+    lu_valid_ = false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -381,6 +429,11 @@ void Integrator::jacobian() {
   jacobian_current_ = true;
 }
 
+double Integrator::scaled_jacobian_norm() const {
+  const Eigen::VectorXd weights = size_.cwiseMax(std::numeric_limits<double>::min());
+  return (weights.cwiseInverse().asDiagonal() * J_.cwiseAbs() * weights).maxCoeff();
+}
+
 void Integrator::change_differences(double factor) {
   const Eigen::MatrixXd RU = difference_change(order_, factor) * difference_change(order_, 1.0);
   D_.leftCols(order_ + 1) = D_.leftCols(order_ + 1) * RU;
@@ -411,7 +464,7 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
     for (int i = 1; i <= order_; ++i) psi += kBdf.gamma[i] * D_.col(i);
     psi /= kBdf.alpha[order_];
     const double c = h / kBdf.alpha[order_];
-    size_fn_(y_, y_predict, size_);
+    set_scales(y_, y_predict);
     bool converged = false;
     int iterations = 0;
     for (;;) {
@@ -431,7 +484,7 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
           break;
         }
         dy = lu_.solve(c * work_f_ - psi - d);
-        const double dy_norm = scaled_rms(dy);
+        const double dy_norm = controlled_rms(dy);
         // Corrections bottom out at the rounding noise of h·f/α: with long steps, components far smaller than
         // the terms f is computed from (a creeping cosine beside a converged one) carry rounding errors of
         // h·u·|terms|, up to the tolerance itself. That noise is the rounding floor of any integrator over the
@@ -462,8 +515,11 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
       lu_valid_ = false;
     }
     if (!converged) {
-      // Newton failing with a fresh Jacobian means a fast nonlinear phase, not stiffness: hand back to DOP853.
-      if (jacobian_current_ && ++newton_trouble_ >= kNewtonTroubleLimit) {
+      // Newton failing with a fresh Jacobian means a fast nonlinear phase, not stiffness: hand back to DOP853,
+      // unless explicit steps would be far shorter still (then it is rounding noise amplified by a step of
+      // 10²⁰ along a nearly neutral direction, and a shorter implicit step is the cure).
+      if (jacobian_current_ && ++newton_trouble_ >= kNewtonTroubleLimit &&
+          h_abs * scaled_jacobian_norm() < kHandbackHRho) {
         start_dop853(h_abs);
         return step_dop853(t_bound);
       }
@@ -474,8 +530,8 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
       continue;
     }
     safety = 0.9 * (2 * kNewtonMaxIter + 1) / (2 * kNewtonMaxIter + std::min(iterations, kNewtonMaxIter));
-    size_fn_(y_, y_new, size_);
-    error_norm = scaled_rms(kBdf.error_const[order_] * d);
+    set_scales(y_, y_new);
+    error_norm = controlled_rms(kBdf.error_const[order_] * d);
     if (error_norm > 1.0) {
       const double factor = std::max(kMinFactor, safety * std::pow(error_norm, -1.0 / (order_ + 1)));
       h_abs *= factor;
@@ -489,11 +545,10 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
   if (newton_trouble_ > 0) --newton_trouble_;
   // Leave BDF once an explicit step of this size would be stable again (h·ρ small, ρ the Jacobian's norm in
   // the components' own scales), as LSODA does.
-  const Eigen::VectorXd weights = size_.cwiseMax(std::numeric_limits<double>::min());
-  const double rho = (weights.cwiseInverse().asDiagonal() * J_.cwiseAbs() * weights).maxCoeff();
-  const bool explicit_would_do = h_abs * rho < kNonstiffHRho;
+  const bool explicit_would_do = h_abs * scaled_jacobian_norm() < kNonstiffHRho;
   nonstiff_count_ = explicit_would_do ? nonstiff_count_ + 1 : 0;
   last_ = StepRecord{};
+  last_.rhs = rhs_;
   last_.t0 = t_;
   last_.y0 = y_;
   t_.add(h_abs);
@@ -508,8 +563,8 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
   h_abs_ = h_abs;
   if (equal_steps_ >= order_ + 1) {
     const double inf = std::numeric_limits<double>::infinity();
-    const double error_m = order_ > 1 ? scaled_rms(kBdf.error_const[order_ - 1] * D_.col(order_)) : inf;
-    const double error_p = order_ < kMaxOrder ? scaled_rms(kBdf.error_const[order_ + 1] * D_.col(order_ + 2)) : inf;
+    const double error_m = order_ > 1 ? controlled_rms(kBdf.error_const[order_ - 1] * D_.col(order_)) : inf;
+    const double error_p = order_ < kMaxOrder ? controlled_rms(kBdf.error_const[order_ + 1] * D_.col(order_ + 2)) : inf;
     const double norms[3] = {error_m, error_norm, error_p};
     double best = -1.0;
     int delta = 0;

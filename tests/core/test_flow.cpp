@@ -127,6 +127,48 @@ TEST_CASE("joint flow from a rotated start: escapes equal the decoupled closed f
   }
 }
 
+TEST_CASE("joint flow with one direction creeping at 1e-30 beside a converged one (the gauge): closed forms hold") {
+  // M(0) = Q diag(m1, m2) R for the link rotated by R (Objective::rotated): the flow is Q·diag(m1(t), m2(t))·R,
+  // two decoupled single-index flows, while every entry of M mixes both scales from both sides. After the first
+  // escape, the second cosine (1e-5 for s = 4: relative speed ~1e-30, escape at ~4e28; 1e-6 for s = 3) must
+  // creep far below the rounding of the converged entries: only the flow's gauge (flow.h) resolves it.
+  grassflow::Rng rng(34);
+  const MatrixXd Q = grassflow::haar_orthogonal(2, rng), R = grassflow::haar_orthogonal(2, rng);
+  for (const auto& [s, m2] : {std::pair{4, 1e-5}, std::pair{3, 1e-6}, std::pair{2, 1e-8}}) {
+    CAPTURE(s);
+    MatrixXd D = MatrixXd::Zero(2, 2);
+    D(0, 0) = 0.1;
+    D(1, 1) = m2;
+    ReducedFlow flow(grassflow::make_objective("joint", testlinks::sum_of(s, 2))->rotated(R), Q * D * R);
+    flow.run();
+    CHECK(flow.status() == FlowStatus::converged);
+    check_relative(flow.escape_times()[0], joint_single_index_time(s, 1.0, 0.1, std::sqrt(0.5)), 1e-8);
+    check_relative(flow.escape_times()[1], joint_single_index_time(s, 1.0, m2, std::sqrt(0.5)), 1e-7);
+    CHECK(flow.steps() < 20000);
+  }
+}
+
+TEST_CASE("Haar starts at d up to 1e10: leap-2 and leap-4 links converge, escape times scale like d^(s-1)") {
+  // parity2 = (h_2(u) − h_2(v))/√2: each direction escapes on its own d-scale; he4sum2: two exponent-4
+  // directions, the second creeping ~d³ after the first has converged (t ~ 1e28 at d = 1e8).
+  const ReducedFlow parity = run("joint", testlinks::parity2(), grassflow::initial_overlap(Start::random, 2, 1e10, 7));
+  CHECK(parity.status() == FlowStatus::converged);
+  std::vector<double> seconds;
+  for (double d : {1e4, 1e6, 1e8}) {
+    const ReducedFlow flow = run("joint", testlinks::sum_of(4, 2), grassflow::initial_overlap(Start::random, 2, d, 1));
+    CAPTURE(d);
+    CHECK(flow.status() == FlowStatus::converged);
+    REQUIRE(flow.escape_times()[1].has_value());
+    seconds.push_back(*flow.escape_times()[1]);
+  }
+  // One seed, so only the order of growth: d³ per factor 100 in d is 1e6 (the seeds' cosines differ by O(1)).
+  for (std::size_t i = 1; i < seconds.size(); ++i) {
+    const double exponent = std::log10(seconds[i] / seconds[i - 1]) / 2;
+    CHECK(exponent > 2.5);
+    CHECK(exponent < 3.5);
+  }
+}
+
 TEST_CASE("joint invariants: every cos² non-decreasing, loss non-increasing, rank kept, poles stationary") {
   grassflow::Rng rng(32);
   for (int trial = 0; trial < 3; ++trial) {
@@ -247,6 +289,7 @@ class BlowUp final : public grassflow::Objective {
     g = gradient(M);
   }
   double minimum_loss() const override { return -std::numeric_limits<double>::infinity(); }
+  std::shared_ptr<const Objective> rotated(const MatrixXd&) const override { return std::make_shared<BlowUp>(); }
   double distance_to_optimum(const MatrixXd&) const override { return 0.0; }
 };
 

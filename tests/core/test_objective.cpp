@@ -161,3 +161,29 @@ TEST_CASE("reduced velocities: joint dM/dt = M G(C)(I − C), planted dM/dt = H 
   CHECK_THROWS_AS(JointObjective(f, {1.0, -1.0, 1.0, 1.0}), grassflow::InputError);
   CHECK_THROWS_AS(joint.loss(MatrixXd::Zero(3, 3)), grassflow::InputError);
 }
+
+TEST_CASE("rotated objectives: the target frame W*R, L_R(M') = L(RM'Rᵀ), joint also = L(PM'Rᵀ); velocities follow") {
+  grassflow::Rng rng(25);
+  const HermiteExpansion f = testlinks::random_link(3, 3, 61);
+  const MatrixXd M = testlinks::random_overlap(3, rng), R = grassflow::haar_orthogonal(3, rng),
+                 P = grassflow::haar_orthogonal(3, rng);
+  for (const char* name : {"joint", "planted"}) {
+    CAPTURE(name);
+    const auto L = grassflow::make_objective(name, f);
+    const auto LR = L->rotated(R);
+    CHECK(LR->loss(M) == doctest::Approx(L->loss(R * M * R.transpose())).epsilon(1e-13));
+    // The problem rotated by R is the original one in the frames WRᵀ: velocities map the same way.
+    CHECK((R * LR->velocity(M) * R.transpose() - L->velocity(R * M * R.transpose())).norm() < 1e-13);
+  }
+  const auto joint = grassflow::make_objective("joint", f), rotated = joint->rotated(R);
+  CHECK(rotated->loss(M) == doctest::Approx(joint->loss(P * M * R.transpose())).epsilon(1e-13));
+  CHECK((P * rotated->velocity(M) * R.transpose() - joint->velocity(P * M * R.transpose())).norm() < 1e-13);
+  // A rotation changes the link, not its energy per degree; rotating back restores the tensors.
+  const auto back = std::dynamic_pointer_cast<const JointObjective>(rotated->rotated(R.transpose()));
+  REQUIRE(back);
+  for (int k = 1; k <= 3; ++k)
+    for (std::size_t i = 0; i < f.tensors[static_cast<std::size_t>(k)].size(); ++i)
+      CHECK(back->expansion().tensors[static_cast<std::size_t>(k)][i] ==
+            doctest::Approx(f.tensors[static_cast<std::size_t>(k)][i]).epsilon(1e-13).scale(1.0));
+  CHECK_THROWS_AS(joint->rotated(MatrixXd::Identity(2, 2)), grassflow::InputError);
+}

@@ -10,12 +10,24 @@
 // up), t_max, diverged (a non-finite state, a step-size collapse or the step limit; the trajectory up to the
 // last finite state is kept).
 //
-// Accuracy and its limit: the reference escape times of THEORY.md §6 come out to ~1e-10 relative, and a joint
-// flow from a rotated start (creeping after an escape, stiff) matches its closed form to ~1e-8. The right-hand
-// side is evaluated in double precision from the entries of M, so a direction creeping at a relative speed
-// below ~1e-18 beside an already converged one (a leap ≥ 3 stage from a cosine ≲ 1e-4, e.g. a Haar start of
-// he4sum2 at d ≳ 1e6) moves below the rounding of the converged terms: such flows end at the step limit
-// ("diverged", failure() says so) instead of resolving an escape at t ~ 1e20 and beyond.
+// Accuracy: the reference escape times of THEORY.md §6 come out to ~1e-10 relative, and a joint flow from a
+// rotated start (creeping after an escape, stiff) matches its closed form to ~1e-7 even when the second cosine
+// is 1e-5 under a leap-4 link (relative speed 1e-30, escape at 4e28). Measured limits of Haar starts: leap-4
+// pairs converge up to d = 1e8 (at 1e10 the second escape lies beyond t_max = 1e30: status t_max); three
+// leap-3 directions converge up to d = 1e10 and mostly at 1e12; r = 8 at d = 1e12 with eight creeping leap-2
+// directions still ends at the step limit (BDF's Newton iteration, with a finite-difference Jacobian, cannot
+// take the steps of 1e9 and more its coupled creeps allow).
+//
+// The gauge (joint flow): the state integrated is M' = PᵀMR with P, R orthogonal r×r, under the objective
+// rotated by R (Objective::rotated; the joint loss is invariant under M → QM, so P is free). In the entries of
+// M itself, a cosine of 1e-3 beside a converged one is a difference of O(1) numbers and a creeping velocity of
+// 1e-21 is far below their rounding (a Haar start of a leap-4 link at d = 10⁶ froze). Whenever the singular
+// vectors of M' of well-separated singular values (ratio > 4) mix coordinate axes by more than 1e-10, the flow
+// rotates to M's singular frame (P ← PU, R ← RV), mapping the integrator's state and history, so every
+// quantity in the state is a sum of terms of its own size. Rotating is exact up to rounding; a state with an
+// exactly zero singular value is never rotated (its rank is invariant and must stay exact). The planted flow
+// (invariant only under M → RᵀMR) is integrated in M itself: its creeping speeds (degree s, not 2s) stay far
+// above rounding at every d up to 10¹².
 #pragma once
 
 #include <Eigen/Dense>
@@ -72,9 +84,10 @@ struct FlowPoint {
 
 /// The reduced flow dM/dt = overlap_velocity(geometry, M, ∂L/∂M) (joint: MG(C)(I − C); planted:
 /// H − sym(MHᵀ)M; THEORY.md §5), integrated by DOP853, switching to BDF once stiff (ode.h). Error control: entry (i, j)
-/// of M may carry rtol·max(|M_ij|, 1e-3·min(‖row i‖, ‖column j‖)) per step (before and after the step), so each
+/// of M may carry rtol·max(|M_ij|, 1e-3·min(max_k |M_ik|, max_k |M_kj|)) per step (before and after the step), so each
 /// quantity is measured against its own size and a start at 1e-300 still moves (THEORY.md §5); exactly-zero rows stay
-/// zero. Crossing t from 1e-3 to 1e30 takes a few hundred to a few thousand steps.
+/// zero. Crossing t from 1e-3 to 1e30 takes a few hundred to a few thousand steps; a leap-4 escape from a
+/// cosine of 1e-5 beside a converged direction about 12000 (the blow-up at its end is resolved at rtol).
 class ReducedFlow {
  public:
   /// Starts the flow at M(0) = M0 (r×r, r = objective->r(), finite; realisability is the caller's business:
@@ -128,13 +141,24 @@ class ReducedFlow {
   int r_;
   Eigen::MatrixXd M0_, state_;
   std::unique_ptr<Integrator> integrator_;
+  struct Gauge {
+    Eigen::MatrixXd P, R;  // M = P M' Rᵀ
+  };
+  std::vector<Gauge> gauges_;                // every gauge used so far; the current one is the last
+  std::shared_ptr<const Objective> gauged_;  // objective_ rotated by the current gauge's R
+  Eigen::MatrixXd gauge_state_;              // M' at time()
   std::vector<StepRecord> segments_;
+  std::vector<std::size_t> segment_gauges_;      // the gauge each segment was integrated in
   std::vector<double> times_, losses_, speeds_;  // per step end, index 0 = start
   std::vector<std::optional<double>> escapes_;
   FlowStatus status_ = FlowStatus::running;
   std::string failure_;
 
+  /// M' (in the segment's gauge) by dense output.
   Eigen::MatrixXd dense_state(std::size_t segment, double t) const;
+  Eigen::MatrixXd ungauged(std::size_t segment, const Eigen::MatrixXd& gauged) const;
+  std::size_t segment_at(double t) const;  // the segment whose span holds t (0 < t ≤ time())
+  void regauge_if_mixed();
   void record_escapes();
   void update_status();
   void finish(FlowStatus status, std::string why = {});

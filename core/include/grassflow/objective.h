@@ -42,6 +42,13 @@ class Objective {
   /// distance ‖θ‖₂ (radians, θ = principal angles); planted, the frame distance ‖W − W*‖_F = √(2r − 2 tr M).
   virtual double distance_to_optimum(const Eigen::MatrixXd& M) const = 0;
 
+  /// The same problem posed for the target frame W*R (R orthogonal r×r) and the link f*∘R (tensors
+  /// T_k ← (Rᵀ)^{⊗k}T_k; a planted learner's link is f*∘R as well). A learner frame W' there is the frame W'Rᵀ
+  /// here, so its overlap M' = W'ᵀW*R has L_R(M') = L(RM'Rᵀ); for the joint objective, invariant under
+  /// M → QM, also L_R(M') = L(PM'Rᵀ) for every orthogonal P. The reduced flow integrates in such coordinates
+  /// (ReducedFlow's gauge). Cost O(K r^{K+1}). Throws InputError if R is not r×r.
+  virtual std::shared_ptr<const Objective> rotated(const Eigen::MatrixXd& R) const = 0;
+
   /// dM/dt of the Riemannian gradient flow dW/dt = −grad L: overlap_velocity(geometry(), M, gradient(M)).
   Eigen::MatrixXd velocity(const Eigen::MatrixXd& M) const;
   /// The same into V (no allocation in steady state: the flows' right-hand side).
@@ -54,6 +61,8 @@ class Objective {
  protected:
   explicit Objective(HermiteExpansion link);
   void check_shape(const Eigen::MatrixXd& M) const;
+  /// T_k ← (Rᵀ)^{⊗k}T_k for every active degree (see rotated(); the others are negligible and never used).
+  void rotate_link(const Eigen::MatrixXd& R);
 
   HermiteExpansion link_;
   std::vector<int> active_degrees_;  // k ≥ 1 with ‖f*_k‖² > 1e-28‖f*‖²: the only degrees worth contracting
@@ -77,6 +86,7 @@ class JointObjective final : public Objective {
   bool may_stall() const override { return false; }
   void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const override;
   double minimum_loss() const override;
+  std::shared_ptr<const Objective> rotated(const Eigen::MatrixXd& R) const override;
   double distance_to_optimum(const Eigen::MatrixXd& M) const override;
 
   /// Φ_k(C) for k = 0..K (index k; entry 0 is 0), unweighted. C symmetric r×r.
@@ -103,6 +113,7 @@ class PlantedObjective final : public Objective {
   bool may_stall() const override { return true; }
   void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const override;
   double minimum_loss() const override { return 0.0; }
+  std::shared_ptr<const Objective> rotated(const Eigen::MatrixXd& R) const override;
   double distance_to_optimum(const Eigen::MatrixXd& M) const override;
 };
 

@@ -54,6 +54,8 @@ struct StepRecord {
   Eigen::VectorXd y0, y1;
   Eigen::MatrixXd K;                         ///< DOP853 only: n × 13 stage derivatives, the last f(t1, y1)
   mutable std::shared_ptr<DenseStep> dense;  ///< built lazily for DOP853 steps
+  std::shared_ptr<const std::function<void(double, const Eigen::VectorXd&, Eigen::VectorXd&)>>
+      rhs;  ///< the right-hand side the step was taken with (the dense output's extra stages need it)
 };
 
 class Integrator {
@@ -65,6 +67,12 @@ class Integrator {
   /// zero error). Also sets the finite-difference increments of the BDF Jacobian (√u·size_i).
   using Size = std::function<void(const Eigen::VectorXd& y_old, const Eigen::VectorXd& y_new, Eigen::VectorXd& size)>;
 
+  /// Fills `directions` (n × m, any m ≥ 0) with tangent vectors at y of a symmetry of the problem (moving y
+  /// along them changes no quantity of interest, e.g. the left rotations M → QM of the joint flow): integration
+  /// errors along them are not controlled, since rounding noise of f along a neutral direction is integrated
+  /// without damping and over steps of 10²³ would otherwise stall both methods.
+  using Neutral = std::function<void(const Eigen::VectorXd& y, Eigen::MatrixXd& directions)>;
+
   enum class Result {
     ok,              ///< one step accepted
     step_too_small,  ///< the step size collapsed (60 rejections in a row): singular or non-integrable here
@@ -72,8 +80,9 @@ class Integrator {
   };
   enum class Method { dop853, bdf };
 
-  /// Starts at t = 0, y = y0. rtol in (0, 1). `allow_stiff` = false keeps DOP853 throughout.
-  Integrator(Rhs rhs, Size size, double rtol, Eigen::VectorXd y0, bool allow_stiff = true);
+  /// Starts at t = 0, y = y0. rtol in (0, 1). `allow_stiff` = false keeps DOP853 throughout. `neutral`
+  /// (optional): the symmetry directions exempt from error control.
+  Integrator(Rhs rhs, Size size, double rtol, Eigen::VectorXd y0, bool allow_stiff = true, Neutral neutral = {});
 
   /// Takes one accepted step, never beyond t_bound (the step is shortened to land on it).
   Result step(double t_bound);
@@ -91,14 +100,21 @@ class Integrator {
   /// Replaces the state at the current time (e.g. after a retraction onto a manifold) and re-evaluates f;
   /// a BDF history restarts at order 1.
   void reset_state(const Eigen::VectorXd& y);
+  /// Continues in the coordinates y' = A y (A orthogonal n×n) with the right-hand side `rhs`, which must be
+  /// the old one seen in the new coordinates (rhs(A y) = A·f(y)): the state, the BDF history (order and step
+  /// size kept) and Jacobian (J' = AJAᵀ) are mapped, f is re-evaluated. Recorded steps keep the old
+  /// coordinates and right-hand side. Used by the reduced flow to change its gauge mid-flight.
+  void change_coordinates(const Eigen::MatrixXd& A, Rhs rhs);
 
   Method method() const { return method_; }
   /// Right-hand-side evaluations so far (including dense outputs and Jacobians).
   long evaluations() const { return evaluations_; }
 
  private:
-  Rhs rhs_;
+  std::shared_ptr<const Rhs> rhs_;
   Size size_fn_;
+  Neutral neutral_;
+  Eigen::MatrixXd neutral_basis_;  // orthonormal, in the scaled coordinates v_i/(rtol·size_i)
   double rtol_;
   bool allow_stiff_;
   Method method_ = Method::dop853;
@@ -120,12 +136,17 @@ class Integrator {
 
   void eval(double t, const Eigen::VectorXd& y, Eigen::VectorXd& f);
   double initial_step();
-  double scaled_rms(const Eigen::VectorXd& v) const;  // RMS of v_i / (rtol·size_i)
+  double scaled_rms(const Eigen::VectorXd& v) const;                            // RMS of v_i / (rtol·size_i)
+  void set_scales(const Eigen::VectorXd& y_old, const Eigen::VectorXd& y_new);  // size_ and the neutral basis
+  // ‖v‖² in the scaled coordinates without its neutral part (infinite if v_i ≠ 0 where size_i = 0), and its RMS.
+  double controlled_squared_norm(const Eigen::VectorXd& v) const;
+  double controlled_rms(const Eigen::VectorXd& v) const;
   Result step_dop853(double t_bound);
   Result step_bdf(double t_bound);
   void start_bdf();
   void start_dop853(double h);
   void jacobian();
+  double scaled_jacobian_norm() const;  // ρ = max row sum of |J| in the components' own scales
   void change_differences(double factor);
 };
 
