@@ -7,22 +7,19 @@
 #include <utility>
 
 #include "grassflow/errors.h"
-#include "grassflow/hermite.h"
+#include "grassflow/link_features.h"
 #include "grassflow/manifold.h"
-#include "grassflow/multiindex.h"
 
 namespace grassflow {
 
 namespace {
 
 // Stream ids of the seed (sampling uses its own for the data it is given).
-constexpr std::uint32_t kStartStream = 3, kFeatureStream = 4, kSplitStream = 5;
-constexpr std::size_t kOnlineBlock = 256;  // fresh samples drawn at once: memory O(kOnlineBlock·d)
+constexpr std::uint32_t kStartStream = 3, kSplitStream = 5;  // 4: the random features (link_features.h)
+constexpr std::size_t kOnlineBlock = 256;                    // fresh samples drawn at once: memory O(kOnlineBlock·d)
 constexpr std::size_t kFeatureBlock = 1024;
 constexpr std::size_t kKeptFeatures = std::size_t{1} << 23;
 constexpr std::size_t kDefaultOnlineBatch = 256;
-constexpr int kMaxDegree = 12;
-constexpr int kMaxFeatures = 2000;  // the fit's p×p system
 constexpr double kUnderdeterminedRidge = 1e-3;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -31,145 +28,6 @@ std::string number(double v) {
   std::snprintf(text, sizeof text, "%g", v);
   return text;
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// The link's features φ(z) and their Jacobian.
-class FeatureMap {
- public:
-  FeatureMap(const TrainOptions& o) : r_(o.r) {
-    const std::string& spec = o.features;
-    if (spec == "hermite" || spec.rfind("hermite-kernel:", 0) == 0) {
-      double q = 1.0;
-      if (spec != "hermite") {
-        char* end = nullptr;
-        const std::string value = spec.substr(15);
-        q = std::strtod(value.c_str(), &end);
-        if (value.empty() || *end != '\0' || !(q > 0.0) || !std::isfinite(q))
-          throw InputError("--features: '" + spec + "'; hermite-kernel:q needs a decay q > 0, e.g. hermite-kernel:0.5");
-      }
-      if (o.degree < 1 || o.degree > kMaxDegree)
-        throw InputError("--degree: K = " + std::to_string(o.degree) + "; use 1 <= K <= " + std::to_string(kMaxDegree) +
-                         " (K = 0 fits a constant link, whose gradient in W is zero)");
-      const std::size_t count = multi_index_count(o.r, o.degree);
-      if (count > static_cast<std::size_t>(kMaxFeatures))
-        throw LimitError("--degree: K = " + std::to_string(o.degree) + " with r = " + std::to_string(o.r) + " gives " +
-                         std::to_string(count) + " Hermite features; the link fit is limited to " +
-                         std::to_string(kMaxFeatures) + " (lower K)");
-      degree_ = o.degree;
-      const std::vector<std::vector<int>> betas = multi_indices(o.r, o.degree);
-      p_ = static_cast<int>(betas.size());
-      for (const auto& beta : betas) {
-        int k = 0;
-        for (int b : beta) k += b;
-        scale_.push_back(std::sqrt(std::pow(q, k)));
-        betas_.insert(betas_.end(), beta.begin(), beta.end());
-      }
-      for (int j = 0; j < p_; ++j)
-        for (int c = 0; c < o.r; ++c) {
-          std::vector<int> lower = betas[static_cast<std::size_t>(j)];
-          const int bc = lower[static_cast<std::size_t>(c)]--;
-          if (bc == 0) continue;
-          const auto to = static_cast<int>(multi_index_rank(lower));
-          lowerings_.push_back({j, to, c,
-                                scale_[static_cast<std::size_t>(j)] * std::sqrt(static_cast<double>(bc)) /
-                                    scale_[static_cast<std::size_t>(to)]});
-        }
-      return;
-    }
-    if (spec.rfind("relu:", 0) == 0) {
-      char* end = nullptr;
-      const std::string value = spec.substr(5);
-      const long m = std::strtol(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || m < 1 || m > kMaxFeatures - 1)
-        throw InputError("--features: '" + spec + "'; relu:M needs 1 <= M <= " + std::to_string(kMaxFeatures - 1) +
-                         " random features, e.g. relu:100");
-      Rng rng(o.seed, kFeatureStream);
-      theta_.resize(o.r, m);
-      for (long j = 0; j < m; ++j) {
-        for (int c = 0; c < o.r; ++c) theta_(c, j) = rng.normal();
-        theta_.col(j).normalize();
-      }
-      relu_ = true;
-      p_ = static_cast<int>(m) + 1;
-      return;
-    }
-    throw InputError("--features: unknown '" + spec + "'; use hermite, hermite-kernel:q or relu:M");
-  }
-
-  int size() const { return p_; }
-
-  // Phi (rows×p): row i = φ(z_i) for the points z (row-major rows×r).
-  void evaluate(const double* z, std::size_t rows, Eigen::MatrixXd& Phi) const {
-    const auto m = static_cast<Eigen::Index>(rows);
-    Phi.resize(m, p_);
-    if (relu_) {
-      const Eigen::Map<const RowMatrix> Z(z, m, r_);
-      Phi.col(0).setOnes();
-      Phi.rightCols(p_ - 1) = (std::sqrt(2.0) * (Z * theta_)).cwiseMax(0.0);
-      return;
-    }
-    // h[(c(K + 1) + k)·rows + i] = h_k(z_ic): hermite_h_all's recurrence (hermite.h), same operations in the same
-    // order, run over the block of points so that it vectorises.
-    const auto K = static_cast<std::size_t>(degree_);
-    std::vector<double> h(static_cast<std::size_t>(r_) * (K + 1) * rows);
-    for (std::size_t c = 0; c < static_cast<std::size_t>(r_); ++c) {
-      double* hc = h.data() + c * (K + 1) * rows;
-      for (std::size_t i = 0; i < rows; ++i) {
-        hc[i] = 1.0;
-        hc[rows + i] = z[i * static_cast<std::size_t>(r_) + c];
-      }
-      for (std::size_t k = 1; k < K; ++k) {
-        const double a = std::sqrt(static_cast<double>(k)), b = std::sqrt(static_cast<double>(k + 1));
-        const double *prev = hc + (k - 1) * rows, *cur = hc + k * rows, *x = hc + rows;
-        double* next = hc + (k + 1) * rows;
-        for (std::size_t i = 0; i < rows; ++i) next[i] = (x[i] * cur[i] - a * prev[i]) / b;
-      }
-    }
-    for (int j = 0; j < p_; ++j) {
-      double* out = Phi.col(j).data();
-      const int* beta = &betas_[static_cast<std::size_t>(j * r_)];
-      std::fill(out, out + rows, scale_[static_cast<std::size_t>(j)]);
-      for (std::size_t c = 0; c < static_cast<std::size_t>(r_); ++c) {
-        if (beta[c] == 0) continue;
-        const double* hk = h.data() + (c * (K + 1) + static_cast<std::size_t>(beta[c])) * rows;
-        for (std::size_t i = 0; i < rows; ++i) out[i] *= hk[i];
-      }
-    }
-  }
-
-  // The p×r matrix B with ∇f̂(z) = Bᵀψ(φ(z)) for f̂ = a·φ: no Jacobian per sample. Hermite (ψ = φ): ∂_c H_β =
-  // √β_c H_{β−e_c} (THEORY.md §7), and H_{β−e_c} is itself a feature, so B[β − e_c, c] = a_β s_β √β_c / s_{β−e_c}
-  // with s the kernel scales. relu (ψ = 1[φ > 0]): ∂_c √2 relu(θ_j·z) = √2 θ_cj 1[θ_j·z > 0].
-  Eigen::MatrixXd gradient_coefficients(const Eigen::VectorXd& a) const {
-    Eigen::MatrixXd B = Eigen::MatrixXd::Zero(p_, r_);
-    if (relu_) {
-      for (int j = 0; j + 1 < p_; ++j)
-        for (int c = 0; c < r_; ++c) B(j + 1, c) = a(j + 1) * std::sqrt(2.0) * theta_(c, j);
-      return B;
-    }
-    for (const Lowering& l : lowerings_) B(l.to, l.c) += a(l.from) * l.factor;
-    return B;
-  }
-
-  // ∇f̂ at the points whose features are the rows of Phi: rows×r.
-  Eigen::MatrixXd gradients(const Eigen::MatrixXd& Phi, const Eigen::MatrixXd& B) const {
-    if (relu_) return (Phi.array() > 0.0).cast<double>().matrix() * B;
-    return Phi * B;
-  }
-
- private:
-  // β_j lowered in coordinate c: feature `from` contributes to B[to, c] with this factor.
-  struct Lowering {
-    int from, to, c;
-    double factor;
-  };
-  int r_ = 1, p_ = 0, degree_ = 0;
-  std::vector<int> betas_;  // p×r, row j = β_j
-  std::vector<double> scale_;
-  std::vector<Lowering> lowerings_;
-  bool relu_ = false;
-  Eigen::MatrixXd theta_;
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // Step-size schedules.
@@ -266,7 +124,7 @@ void check_frame(const Eigen::MatrixXd& W, Eigen::Index d, int r, const char* wh
 // -----------------------------------------------------------------------------------------------------------
 struct Trainer::State {
   TrainOptions opt;
-  FeatureMap features;
+  LinkFeatures features;
   Schedule schedule;
   Dataset train, test;
   std::optional<SampleStream> stream;
@@ -287,7 +145,10 @@ struct Trainer::State {
   std::vector<std::string> warnings;
 
   State(TrainOptions o, std::size_t d)
-      : opt(std::move(o)), features((validate(opt, d), opt)), schedule(opt.schedule), lambda(opt.ridge) {}
+      : opt(std::move(o)),
+        features((validate(opt, d), opt.features), opt.r, opt.degree, opt.seed),
+        schedule(opt.schedule),
+        lambda(opt.ridge) {}
 
   static void validate(const TrainOptions& o, std::size_t d) {
     if (o.r < 1 || static_cast<std::size_t>(o.r) > d)
@@ -320,11 +181,12 @@ struct Trainer::State {
 
   // v_i = (f̂(z_i) − y_i)∇f̂(z_i) for the points whose features are the rows of Phi, with f̂ = a·φ and ∇f̂ from
   // B (row-major into v); returns Σ ½(f̂ − y)² and, if grad_a, adds Σ (f̂ − y)φ into it.
-  double residual_weights(const Eigen::MatrixXd& Phi, const double* y, const Eigen::VectorXd& coef,
+  double residual_weights(const double* z, const Eigen::MatrixXd& Phi, const double* y, const Eigen::VectorXd& coef,
                           const Eigen::MatrixXd& B, double* v, Eigen::VectorXd* grad_a) const {
     const Eigen::Index m = Phi.rows();
-    const Eigen::VectorXd residual = Phi * coef - Eigen::Map<const Eigen::VectorXd>(y, m);
-    Eigen::Map<RowMatrix>(v, m, opt.r) = residual.asDiagonal() * features.gradients(Phi, B);
+    const Eigen::VectorXd fitted = Phi * coef;
+    const Eigen::VectorXd residual = fitted - Eigen::Map<const Eigen::VectorXd>(y, m);
+    Eigen::Map<RowMatrix>(v, m, opt.r) = residual.asDiagonal() * features.gradients(z, Phi, fitted, B);
     if (grad_a) *grad_a += Phi.transpose() * residual;
     return 0.5 * residual.squaredNorm();
   }
@@ -350,8 +212,8 @@ struct Trainer::State {
     double total = 0.0;
     for (std::size_t b = 0, blk = 0; b < m; b += kFeatureBlock, ++blk) {
       if (!keep) features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), scratch);
-      total += residual_weights(keep ? feature_blocks[blk] : scratch, train.y.data() + begin + b, a, B,
-                                V.data() + b * r, nullptr);
+      total += residual_weights(Z.data() + b * r, keep ? feature_blocks[blk] : scratch, train.y.data() + begin + b, a,
+                                B, V.data() + b * r, nullptr);
     }
     train_loss = total / static_cast<double>(m);
   }
@@ -375,7 +237,7 @@ struct Trainer::State {
         [&](int w, std::size_t first, std::size_t count, const double* z, double* v) {
           Eigen::MatrixXd& Phi = blocks[static_cast<std::size_t>(w)];
           features.evaluate(z, count, Phi);
-          residual_weights(Phi, train.y.data() + first, lagged, B, v, nullptr);
+          residual_weights(z, Phi, train.y.data() + first, lagged, B, v, nullptr);
           normals[static_cast<std::size_t>(w)].add(Phi, train.y.data() + first);
         },
         opt.threads);
@@ -405,7 +267,7 @@ struct Trainer::State {
             Eigen::MatrixXd& Phi = blocks[static_cast<std::size_t>(w)];
             features.evaluate(z, rows, Phi);
             losses[static_cast<std::size_t>(w)] +=
-                residual_weights(Phi, block.y.data() + first, a, B, v, &grad_a[static_cast<std::size_t>(w)]);
+                residual_weights(z, Phi, block.y.data() + first, a, B, v, &grad_a[static_cast<std::size_t>(w)]);
           },
           opt.threads);
     }
@@ -604,7 +466,7 @@ Eigen::MatrixXd Trainer::riemannian_gradient() const {
   Eigen::MatrixXd Phi;
   for (std::size_t b = 0; b < m; b += kFeatureBlock) {
     s.features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
-    s.residual_weights(Phi, s.train.y.data() + s.begin + b, s.a, B, V.data() + b * r, nullptr);
+    s.residual_weights(Z.data() + b * r, Phi, s.train.y.data() + s.begin + b, s.a, B, V.data() + b * r, nullptr);
   }
   const Eigen::MatrixXd G = accumulate(s.train.x, s.begin, s.end, V, s.opt.threads) / static_cast<double>(m);
   return project_tangent(Geometry::grassmann, s.W, G);
