@@ -30,13 +30,30 @@ constexpr std::size_t kPrefetchRows = 16;
 
 // Rows handled together for R columns: the RB·R accumulators (or broadcast weights) and their operands fit in
 // the vector registers (16 on SSE4, AVX2 and WASM; 32 on AVX-512), and every loaded W (or x) vector is used
-// RB (or R) times.
+// RB (or R) times. Natively, RB rows are RB streams 4 KiB apart, which the prefetches above keep flowing.
+// WebAssembly has no prefetch instruction: there, RB > 1 rows leave the hardware prefetchers restarting at
+// every 4 KiB page of each stream, and the SIMD kernels streamed X at half the read bandwidth (n = 5·10⁴,
+// d = 1000, r = 3: projection 17.7 ms at RB = 3 against 8.1 ms at RB = 1, accumulation 20.4 against 10.6;
+// node 20, bench/README.md). One row at a time reads X as a single sequential stream. The scalar build
+// (EMU128) is bound by its arithmetic instead, and keeps the RB that is fastest for it (projection 41 ms at
+// RB = 3 against 53 ms at RB = 1; accumulation 30 ms at RB = 1 against 37 at RB = 3).
 template <int R>
-constexpr int RowsPerGroup() {
+constexpr int ProjectRowsPerGroup() {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   return 4;
+#elif HWY_TARGET == HWY_WASM
+  return 1;
 #else
   return R <= 2 ? 4 : R == 3 ? 3 : 2;
+#endif
+}
+
+template <int R>
+constexpr int AccumulateRowsPerGroup() {
+#if HWY_TARGET == HWY_WASM || HWY_TARGET == HWY_EMU128
+  return 1;
+#else
+  return ProjectRowsPerGroup<R>();
 #endif
 }
 
@@ -135,9 +152,9 @@ double SumAll(const double* p, std::size_t count) {
 }
 #endif
 
-// Rows [begin, end) of X: all r ≤ 4 columns at once in groups of RowsPerGroup rows, the rest one by one.
-// Calls f(std::integral_constant<int, R>{}) with R = width (1 ≤ width ≤ 4): the kernels' column count as a
-// compile-time constant.
+// Rows [begin, end) of X: all r ≤ 4 columns at once in groups of Project/AccumulateRowsPerGroup rows, the rest
+// one by one. Calls f(std::integral_constant<int, R>{}) with R = width (1 ≤ width ≤ 4): the kernels' column
+// count as a compile-time constant.
 template <class F>
 void WithColumns(std::size_t width, F&& f) {
   switch (width) {
@@ -161,7 +178,7 @@ const T* Ahead(const T* X, std::size_t stride, std::size_t i, std::size_t rows, 
 template <int R, class T>
 void ProjectColumns(const T* X, std::size_t stride, std::size_t begin, std::size_t end, std::size_t limit, const T* wt,
                     std::size_t r, double* z) {
-  constexpr int RB = RowsPerGroup<R>();
+  constexpr int RB = ProjectRowsPerGroup<R>();
   std::size_t i = begin;
   for (; i + RB <= end; i += RB)
     DotRows<RB, R>(X + i * stride, Ahead(X, stride, i, RB, limit), stride, wt, z + (i - begin) * r, r);
@@ -187,7 +204,7 @@ void ProjectRows(const T* X, std::size_t stride, std::size_t begin, std::size_t 
 template <int R, class T>
 void AccumulateColumns(const T* X, std::size_t stride, std::size_t b0, std::size_t b1, std::size_t limit,
                        const double* v, std::size_t r, T* partial) {
-  constexpr int RB = RowsPerGroup<R>();
+  constexpr int RB = AccumulateRowsPerGroup<R>();
   std::size_t i = b0;
   for (; i + RB <= b1; i += RB)
     AccumulateGroup<RB, R>(X + i * stride, Ahead(X, stride, i, RB, limit), stride, v + (i - b0) * r, r, partial);
