@@ -29,19 +29,18 @@ constexpr std::size_t kRowBlock = 64;
 constexpr std::size_t kPrefetchRows = 16;
 
 // Rows handled together for R columns: the RB·R accumulators (or broadcast weights) and their operands fit in
-// the vector registers (16 on SSE4, AVX2 and WASM; 32 on AVX-512), and every loaded W (or x) vector is used
-// RB (or R) times. Natively, RB rows are RB streams 4 KiB apart, which the prefetches above keep flowing.
-// WebAssembly has no prefetch instruction: there, RB > 1 rows leave the hardware prefetchers restarting at
-// every 4 KiB page of each stream, and the SIMD kernels streamed X at half the read bandwidth (n = 5·10⁴,
-// d = 1000, r = 3: projection 17.7 ms at RB = 3 against 8.1 ms at RB = 1, accumulation 20.4 against 10.6;
-// node 20, bench/README.md). One row at a time reads X as a single sequential stream. The scalar build
-// (EMU128) is bound by its arithmetic instead, and keeps the RB that is fastest for it (projection 41 ms at
-// RB = 3 against 53 ms at RB = 1; accumulation 30 ms at RB = 1 against 37 at RB = 3).
+// the vector registers (16 on SSE4, AVX2 and WASM), and every loaded W (or x) vector is used RB (or R) times.
+// But RB > 1 rows are RB streams 4 KiB apart, and hardware prefetchers restart at every 4 KiB page of each;
+// one row at a time reads X as a single sequential stream. Measured at n = 5·10⁴, d = 1000, r = 3 (float32,
+// 202 MB; bench/README.md): AVX-512, with the prefetches above, projection 5.9 → 5.2 ms and accumulation
+// 6.5 → 5.2 ms from RB = 4 to RB = 1 (read 4.7 ms), because its wide registers leave the loop far from
+// arithmetic-bound anyway; WebAssembly SIMD (no prefetch instruction) projection 17.7 → 8.1 ms and
+// accumulation 20.4 → 11 ms from RB = 3 to 1. The scalar WebAssembly build (EMU128) is bound by arithmetic
+// and keeps what is fastest for it: projection at RB = 3 (41 ms; 53 ms at RB = 1), accumulation at RB = 1
+// (30 ms; 37 ms at RB = 3). SSE4 and AVX2 keep their register-blocked groups (not measured here).
 template <int R>
 constexpr int ProjectRowsPerGroup() {
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-  return 4;
-#elif HWY_TARGET == HWY_WASM
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_WASM
   return 1;
 #else
   return R <= 2 ? 4 : R == 3 ? 3 : 2;
@@ -50,7 +49,7 @@ constexpr int ProjectRowsPerGroup() {
 
 template <int R>
 constexpr int AccumulateRowsPerGroup() {
-#if HWY_TARGET == HWY_WASM || HWY_TARGET == HWY_EMU128
+#if HWY_TARGET == HWY_EMU128
   return 1;
 #else
   return ProjectRowsPerGroup<R>();
@@ -521,6 +520,27 @@ void project(const SampleMatrix& X, std::size_t begin, std::size_t end, const Ei
   const void* wt = X.precision() == Precision::float32 ? static_cast<const void*>(wt32.data()) : wt64.data();
   run_split(threads, begin, end,
             [&](int, std::size_t b, std::size_t e) { project_rows(X, b, e, e, wt, r, Z.data() + (b - begin) * r); });
+}
+
+void project_visit(const SampleMatrix& X, std::size_t begin, std::size_t end, const Eigen::MatrixXd& W, RowMatrix& Z,
+                   const ProjectionVisitor& visit, int threads) {
+  check_range(X, begin, end, "project_visit");
+  const auto r = static_cast<std::size_t>(W.cols());
+  Z.resize(static_cast<Eigen::Index>(end - begin), W.cols());
+  const AlignedVector<float> wt32 =
+      X.precision() == Precision::float32 ? transposed<float>(X, W) : AlignedVector<float>{};
+  const AlignedVector<double> wt64 =
+      X.precision() == Precision::float64 ? transposed<double>(X, W) : AlignedVector<double>{};
+  const void* wt = X.precision() == Precision::float32 ? static_cast<const void*>(wt32.data()) : wt64.data();
+  run_split(threads, begin, end, [&](int w, std::size_t b, std::size_t e) {
+    for (std::size_t b0 = b; b0 < e; b0 += kRowBlock) {
+      const std::size_t b1 = std::min(e, b0 + kRowBlock);
+      double* z = Z.data() + (b0 - begin) * r;
+      // Prefetches run ahead into the next block while the visitor works on this one.
+      project_rows(X, b0, b1, e, wt, r, z);
+      visit(w, b0, b1 - b0, z);
+    }
+  });
 }
 
 Eigen::MatrixXd accumulate(const SampleMatrix& X, std::size_t begin, std::size_t end, const RowMatrix& V, int threads) {

@@ -18,7 +18,6 @@ namespace {
 constexpr std::uint32_t kStartStream = 3, kSplitStream = 5;  // 4: the random features (link_features.h)
 constexpr std::size_t kOnlineBlock = 256;                    // fresh samples drawn at once: memory O(kOnlineBlock·d)
 constexpr std::size_t kFeatureBlock = 1024;
-constexpr std::size_t kKeptFeatures = std::size_t{1} << 23;
 constexpr std::size_t kDefaultOnlineBatch = 256;
 constexpr double kUnderdeterminedRidge = 1e-3;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -71,20 +70,36 @@ class Schedule {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// Normal equations of the ridge fit, accumulated over samples: A = Σφφᵀ (full, symmetric), b = Σφy, yy = Σy².
+// Normal equations of the ridge fit, accumulated over samples: A = Σφφᵀ (its lower triangle), b = Σφy, yy = Σy².
 struct NormalEquations {
   Eigen::MatrixXd A;
   Eigen::VectorXd b;
   double yy = 0.0, count = 0.0;
 
   explicit NormalEquations(int p) : A(Eigen::MatrixXd::Zero(p, p)), b(Eigen::VectorXd::Zero(p)) {}
-  // The samples whose features are the rows of Phi, with responses y.
+  // The samples whose features are the rows of Phi, with responses y. Blocks are small (the kernels' 64 rows,
+  // visited while they are in cache), where Eigen's GEMM spends more on packing than on products, and Eigen
+  // does not vectorise in WebAssembly (TOOLCHAIN.md): plain dot products with four independent partial sums,
+  // which compilers vectorise without reassociating (no -ffast-math), over the lower triangle only.
   void add(const Eigen::MatrixXd& Phi, const double* y) {
-    const Eigen::Map<const Eigen::VectorXd> response(y, Phi.rows());
-    A.noalias() += Phi.transpose() * Phi;
-    b += Phi.transpose() * response;
-    yy += response.squaredNorm();
-    count += static_cast<double>(Phi.rows());
+    const auto rows = static_cast<std::size_t>(Phi.rows());
+    const Eigen::Index p = Phi.cols();
+    for (Eigen::Index j = 0; j < p; ++j) {
+      const double* u = Phi.col(j).data();
+      for (Eigen::Index k = 0; k <= j; ++k) A(j, k) += dot(u, Phi.col(k).data(), rows);
+      b(j) += dot(u, y, rows);
+    }
+    yy += dot(y, y, rows);
+    count += static_cast<double>(rows);
+  }
+  static double dot(const double* u, const double* v, std::size_t rows) {
+    double lane[4] = {0.0, 0.0, 0.0, 0.0};
+    std::size_t i = 0;
+    for (; i + 4 <= rows; i += 4)
+      for (std::size_t l = 0; l < 4; ++l) lane[l] += u[i + l] * v[i + l];
+    double total = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+    for (; i < rows; ++i) total += u[i] * v[i];
+    return total;
   }
   void merge(const NormalEquations& other) {
     A += other.A;
@@ -95,7 +110,7 @@ struct NormalEquations {
   // a = (A/m + λI)^{−1} b/m. Throws InputError when singular with λ = 0.
   Eigen::VectorXd solve(double lambda) const {
     const Eigen::Index p = b.size();
-    Eigen::MatrixXd S = A;
+    Eigen::MatrixXd S = A.selfadjointView<Eigen::Lower>();
     S /= count;
     S.diagonal().array() += lambda;
     const Eigen::LLT<Eigen::MatrixXd> llt(S);
@@ -107,7 +122,8 @@ struct NormalEquations {
   }
   // ½ mean (a·φ − y)² from the sufficient statistics (exact up to cancellation ~1e-13·mean y²).
   double loss(const Eigen::VectorXd& a) const {
-    return std::max(0.0, 0.5 * (a.dot(A * a) - 2.0 * a.dot(b) + yy) / count);
+    const Eigen::VectorXd Aa = A.selfadjointView<Eigen::Lower>() * a;
+    return std::max(0.0, 0.5 * (a.dot(Aa) - 2.0 * a.dot(b) + yy) / count);
   }
 };
 
@@ -134,10 +150,9 @@ struct Trainer::State {
   Eigen::MatrixXd W, pending;                 // pending: lagged, the Euclidean gradient for the next update
   Eigen::VectorXd a;
   RowMatrix V;  // exact: v_i = (f̂(z_i) − y_i)∇f̂(z_i) on the window at W, for the next gradient
-  // Exact: Z = XW on the window and its feature blocks, kept across steps so that their memory is reused
-  // (fresh pages would cost a page fault each, ~1 ms per step at n = 10⁵).
+  // Exact: Z = XW on the window, kept across steps so that its memory is reused (fresh pages would cost a page
+  // fault each, ~1 ms per step at n = 10⁵).
   RowMatrix Z;
-  std::vector<Eigen::MatrixXd> feature_blocks;
   double train_loss = kNaN;
   long k = 0;
   double t = 0.0;
@@ -191,29 +206,32 @@ struct Trainer::State {
     return 0.5 * residual.squaredNorm();
   }
 
-  // Exact: Z = XW on the window (one pass), the ridge fit from Z, then V for the next gradient. Features go
-  // block by block (cache-sized); the blocks are kept for the residuals when the window's features fit in
-  // kKeptFeatures doubles (p·m: 1M for the benchmark's n = 10⁵, K = 2, r = 3), else evaluated again.
+  // Exact: Z = XW on the window (one pass) with the normal equations of the ridge fit accumulated block by block
+  // while each block is in cache (project_visit), the fit, then V for the next gradient from Z (features
+  // evaluated again, in cache-sized blocks).
   void fit_exact() {
-    project(train.x, begin, end, W, Z, opt.threads);
+    const int p = features.size();
     const std::size_t m = end - begin, r = static_cast<std::size_t>(opt.r);
-    const bool keep = static_cast<std::size_t>(features.size()) * m <= kKeptFeatures;
-    feature_blocks.resize(keep ? (m + kFeatureBlock - 1) / kFeatureBlock : 0);
-    NormalEquations normal(features.size());
-    Eigen::MatrixXd scratch;
-    for (std::size_t b = 0, blk = 0; b < m; b += kFeatureBlock, ++blk) {
-      Eigen::MatrixXd& Phi = keep ? feature_blocks[blk] : scratch;
-      features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
-      normal.add(Phi, train.y.data() + begin + b);
-    }
-    a = normal.solve(lambda);
+    const auto workers = static_cast<std::size_t>(opt.threads);
+    std::vector<NormalEquations> normals(workers, NormalEquations(p));
+    std::vector<Eigen::MatrixXd> blocks(workers);
+    project_visit(
+        train.x, begin, end, W, Z,
+        [&](int w, std::size_t first, std::size_t count, const double* z) {
+          Eigen::MatrixXd& Phi = blocks[static_cast<std::size_t>(w)];
+          features.evaluate(z, count, Phi);
+          normals[static_cast<std::size_t>(w)].add(Phi, train.y.data() + first);
+        },
+        opt.threads);
+    for (std::size_t w = 1; w < workers; ++w) normals[0].merge(normals[w]);
+    a = normals[0].solve(lambda);
     const Eigen::MatrixXd B = features.gradient_coefficients(a);
     V.resize(static_cast<Eigen::Index>(m), opt.r);
     double total = 0.0;
-    for (std::size_t b = 0, blk = 0; b < m; b += kFeatureBlock, ++blk) {
-      if (!keep) features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), scratch);
-      total += residual_weights(Z.data() + b * r, keep ? feature_blocks[blk] : scratch, train.y.data() + begin + b, a,
-                                B, V.data() + b * r, nullptr);
+    Eigen::MatrixXd& Phi = blocks[0];
+    for (std::size_t b = 0; b < m; b += kFeatureBlock) {
+      features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
+      total += residual_weights(Z.data() + b * r, Phi, train.y.data() + begin + b, a, B, V.data() + b * r, nullptr);
     }
     train_loss = total / static_cast<double>(m);
   }
