@@ -135,6 +135,13 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write("1,2,3\n4,5\n")
     p = run("--data", bad, "--r", "1", expect=2)
     check("bad.csv line 2: 2 columns, expected 3" in p.stderr, "column count checked: " + p.stderr.strip())
+    # Identical rows make the normal equations singular: with --ridge 0 that is one clear line, exit 2.
+    same = os.path.join(tmp, "same.csv")
+    np.savetxt(same, np.tile([0.3, -1.0, 2.0, 0.5, 1.0], (40, 1)), delimiter=",")
+    p = run("--data", same, "--r", "2", "--ridge", "0", expect=2)
+    check(p.stderr.startswith("grassflow: error: --ridge: the link fit's normal equations (6 features, ") and
+          "are singular with ridge = 0; use --ridge > 0" in p.stderr and p.stderr.count("\n") == 1,
+          "ridge 0 with a singular system: " + p.stderr.strip())
     p = run("--data", path, "--r", "2", "--d", "9", expect=2)
     check("expected 10 (d = 9 inputs, then y)" in p.stderr, "--d checked against the file: " + p.stderr.strip())
 
