@@ -181,20 +181,48 @@ Eigen::MatrixXd LinkFeatures::gradient_coefficients(const Eigen::VectorXd& a) co
   return B;
 }
 
+namespace {
+
+// out (rows×cols, column-major) = Phi·C, column by column as sums of scaled feature columns: loops without a
+// reduction, which vectorise under -msimd128 too (Eigen's products run scalar in WebAssembly: TOOLCHAIN.md).
+// Zero entries of C (most of the Hermite B) are skipped.
+Eigen::MatrixXd times(const Eigen::MatrixXd& Phi, const Eigen::MatrixXd& C) {
+  const Eigen::Index rows = Phi.rows();
+  Eigen::MatrixXd out = Eigen::MatrixXd::Zero(rows, C.cols());
+  for (Eigen::Index c = 0; c < C.cols(); ++c) {
+    double* o = out.col(c).data();
+    for (Eigen::Index j = 0; j < Phi.cols(); ++j) {
+      const double w = C(j, c);
+      if (w == 0.0) continue;
+      const double* f = Phi.col(j).data();
+      for (Eigen::Index i = 0; i < rows; ++i) o[i] += w * f[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Eigen::MatrixXd LinkFeatures::gradients(const double* z, const Eigen::MatrixXd& Phi, const Eigen::VectorXd& fitted,
                                         const Eigen::MatrixXd& B) const {
   switch (kind_) {
     case Kind::relu:
       return (Phi.array() > 0.0).cast<double>().matrix() * B;
     case Kind::mehler: {
-      const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> Z(z, Phi.rows(),
-                                                                                                       r_);
-      return Phi * B - (s_ * s_ / (1.0 - s_ * s_)) * (fitted.asDiagonal() * Z);
+      Eigen::MatrixXd G = times(Phi, B);
+      const double shrink = s_ * s_ / (1.0 - s_ * s_);
+      for (Eigen::Index c = 0; c < r_; ++c)
+        for (Eigen::Index i = 0; i < Phi.rows(); ++i) G(i, c) -= shrink * fitted(i) * z[i * r_ + c];
+      return G;
     }
     case Kind::hermite:
       break;
   }
-  return Phi * B;
+  return times(Phi, B);
+}
+
+Eigen::VectorXd LinkFeatures::values(const Eigen::MatrixXd& Phi, const Eigen::VectorXd& a) const {
+  return times(Phi, a);
 }
 
 }  // namespace grassflow

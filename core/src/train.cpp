@@ -199,9 +199,11 @@ struct Trainer::State {
   double residual_weights(const double* z, const Eigen::MatrixXd& Phi, const double* y, const Eigen::VectorXd& coef,
                           const Eigen::MatrixXd& B, double* v, Eigen::VectorXd* grad_a) const {
     const Eigen::Index m = Phi.rows();
-    const Eigen::VectorXd fitted = Phi * coef;
+    const Eigen::VectorXd fitted = features.values(Phi, coef);
     const Eigen::VectorXd residual = fitted - Eigen::Map<const Eigen::VectorXd>(y, m);
-    Eigen::Map<RowMatrix>(v, m, opt.r) = residual.asDiagonal() * features.gradients(z, Phi, fitted, B);
+    const Eigen::MatrixXd gradient = features.gradients(z, Phi, fitted, B);
+    for (Eigen::Index c = 0; c < opt.r; ++c)
+      for (Eigen::Index i = 0; i < m; ++i) v[i * opt.r + c] = residual(i) * gradient(i, c);
     if (grad_a) *grad_a += Phi.transpose() * residual;
     return 0.5 * residual.squaredNorm();
   }

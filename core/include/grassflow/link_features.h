@@ -48,6 +48,9 @@ class LinkFeatures {
   /// formed. Hermite: ∂_c H_β = √β_c H_{β−e_c} (THEORY.md §7).
   Eigen::MatrixXd gradient_coefficients(const Eigen::VectorXd& a) const;
 
+  /// The fitted values f = Phi·a (rows entries) for features Phi (rows×p) and coefficients a (p entries).
+  Eigen::VectorXd values(const Eigen::MatrixXd& Phi, const Eigen::VectorXd& a) const;
+
   /// ∇f̂(z_i) (rows×r) at the points z (row-major rows×r) whose features are the rows of Phi, given B =
   /// gradient_coefficients(a) and the fitted values f = Phi·a (rows entries). Mehler: Phi·B − s²/(1 − s²)·f_i z_i.
   Eigen::MatrixXd gradients(const double* z, const Eigen::MatrixXd& Phi, const Eigen::VectorXd& fitted,
