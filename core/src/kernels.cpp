@@ -29,12 +29,42 @@ constexpr std::size_t kRowBlock = 64;
 constexpr std::size_t kPrefetchRows = 16;
 
 // Rows handled together for R columns: the RB·R accumulators (or broadcast weights) and their operands fit in
-// the vector registers (16 on SSE4, AVX2 and WASM; 32 on AVX-512), and every loaded W (or x) vector is used
-// RB (or R) times.
+// the vector registers (16 on SSE4, AVX2 and WASM), and every loaded W (or x) vector is used RB (or R) times.
+// But RB > 1 rows are RB streams 4 KiB apart, and hardware prefetchers restart at every 4 KiB page of each;
+// one row at a time reads X as a single sequential stream. Measured at n = 5·10⁴, d = 1000, r = 3 (float32,
+// 202 MB; bench/README.md): AVX-512, with the prefetches above, projection 5.9 → 5.2 ms and accumulation
+// 6.5 → 5.2 ms from RB = 4 to RB = 1 (read 4.7 ms), because its wide registers leave the loop far from
+// arithmetic-bound anyway; WebAssembly SIMD (no prefetch instruction) projection 17.7 → 8.1 ms and
+// accumulation 20.4 → 11 ms from RB = 3 to 1. The scalar WebAssembly build (EMU128) is bound by arithmetic
+// and keeps what is fastest for it: projection at RB = 3 (41 ms; 53 ms at RB = 1), accumulation at RB = 1
+// (30 ms; 37 ms at RB = 3). SSE4 and AVX2 keep their register-blocked groups (not measured here).
 template <int R>
-constexpr int RowsPerGroup() {
+constexpr int ProjectRowsPerGroup() {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_WASM
+  return 1;
+#else
+  return R <= 2 ? 4 : R == 3 ? 3 : 2;
+#endif
+}
+
+template <int R>
+constexpr int AccumulateRowsPerGroup() {
+#if HWY_TARGET == HWY_EMU128
+  return 1;
+#else
+  return ProjectRowsPerGroup<R>();
+#endif
+}
+
+// The accumulation of a block the fused pass has just projected reads it from cache, where there is no stream
+// to keep: register blocking pays there (n = 5·10⁴: fused pass 8.5 → 7.3 ms on AVX-512, 18.3 → 14.8 ms in
+// WebAssembly SIMD). The scalar build stays at one row, its fastest here too (fused 74 ms; 79 ms at RB = 3).
+template <int R>
+constexpr int CachedRowsPerGroup() {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   return 4;
+#elif HWY_TARGET == HWY_EMU128
+  return AccumulateRowsPerGroup<R>();
 #else
   return R <= 2 ? 4 : R == 3 ? 3 : 2;
 #endif
@@ -135,9 +165,9 @@ double SumAll(const double* p, std::size_t count) {
 }
 #endif
 
-// Rows [begin, end) of X: all r ≤ 4 columns at once in groups of RowsPerGroup rows, the rest one by one.
-// Calls f(std::integral_constant<int, R>{}) with R = width (1 ≤ width ≤ 4): the kernels' column count as a
-// compile-time constant.
+// Rows [begin, end) of X: all r ≤ 4 columns at once in groups of Project/AccumulateRowsPerGroup rows, the rest
+// one by one. Calls f(std::integral_constant<int, R>{}) with R = width (1 ≤ width ≤ 4): the kernels' column
+// count as a compile-time constant.
 template <class F>
 void WithColumns(std::size_t width, F&& f) {
   switch (width) {
@@ -161,7 +191,7 @@ const T* Ahead(const T* X, std::size_t stride, std::size_t i, std::size_t rows, 
 template <int R, class T>
 void ProjectColumns(const T* X, std::size_t stride, std::size_t begin, std::size_t end, std::size_t limit, const T* wt,
                     std::size_t r, double* z) {
-  constexpr int RB = RowsPerGroup<R>();
+  constexpr int RB = ProjectRowsPerGroup<R>();
   std::size_t i = begin;
   for (; i + RB <= end; i += RB)
     DotRows<RB, R>(X + i * stride, Ahead(X, stride, i, RB, limit), stride, wt, z + (i - begin) * r, r);
@@ -184,10 +214,10 @@ void ProjectRows(const T* X, std::size_t stride, std::size_t begin, std::size_t 
       });
 }
 
-template <int R, class T>
+template <int R, bool Cached, class T>
 void AccumulateColumns(const T* X, std::size_t stride, std::size_t b0, std::size_t b1, std::size_t limit,
                        const double* v, std::size_t r, T* partial) {
-  constexpr int RB = RowsPerGroup<R>();
+  constexpr int RB = Cached ? CachedRowsPerGroup<R>() : AccumulateRowsPerGroup<R>();
   std::size_t i = b0;
   for (; i + RB <= b1; i += RB)
     AccumulateGroup<RB, R>(X + i * stride, Ahead(X, stride, i, RB, limit), stride, v + (i - b0) * r, r, partial);
@@ -197,15 +227,21 @@ void AccumulateColumns(const T* X, std::size_t stride, std::size_t b0, std::size
 
 // G (r rows of stride, double) += Σ_{i∈[begin,end)} v_i x_iᵀ with v row i at v + (i − begin)·r. Blocks of
 // kRowBlock rows are summed in T in `partial` (r·stride entries of aligned scratch), then added into G.
+// `cached`: the rows were just read (the fused pass), so they are grouped for the arithmetic, not the stream.
 template <class T>
 void AccumulateRows(const T* X, std::size_t stride, std::size_t begin, std::size_t end, std::size_t limit,
-                    const double* v, std::size_t r, T* HWY_RESTRICT partial, double* HWY_RESTRICT G) {
+                    const double* v, std::size_t r, bool cached, T* HWY_RESTRICT partial, double* HWY_RESTRICT G) {
   for (std::size_t b0 = begin; b0 < end; b0 += kRowBlock) {
     const std::size_t b1 = std::min(end, b0 + kRowBlock);
     const double* vb = v + (b0 - begin) * r;
     std::fill(partial, partial + r * stride, T(0));
     if (r <= 4)
-      WithColumns(r, [&](auto R) { AccumulateColumns<decltype(R)::value>(X, stride, b0, b1, limit, vb, r, partial); });
+      WithColumns(r, [&](auto R) {
+        if (cached)
+          AccumulateColumns<decltype(R)::value, true>(X, stride, b0, b1, limit, vb, r, partial);
+        else
+          AccumulateColumns<decltype(R)::value, false>(X, stride, b0, b1, limit, vb, r, partial);
+      });
     else
       for (std::size_t i = b0; i < b1; ++i)
         for (std::size_t c0 = 0; c0 < r; c0 += 4)
@@ -249,12 +285,12 @@ void ProjectF64(const double* X, std::size_t stride, std::size_t begin, std::siz
   ProjectRows(X, stride, begin, end, limit, wt, r, z);
 }
 void AccumulateF32(const float* X, std::size_t stride, std::size_t begin, std::size_t end, std::size_t limit,
-                   const double* v, std::size_t r, float* partial, double* G) {
-  AccumulateRows(X, stride, begin, end, limit, v, r, partial, G);
+                   const double* v, std::size_t r, bool cached, float* partial, double* G) {
+  AccumulateRows(X, stride, begin, end, limit, v, r, cached, partial, G);
 }
 void AccumulateF64(const double* X, std::size_t stride, std::size_t begin, std::size_t end, std::size_t limit,
-                   const double* v, std::size_t r, double* partial, double* G) {
-  AccumulateRows(X, stride, begin, end, limit, v, r, partial, G);
+                   const double* v, std::size_t r, bool cached, double* partial, double* G) {
+  AccumulateRows(X, stride, begin, end, limit, v, r, cached, partial, G);
 }
 double SumF32(const float* p, std::size_t count) {
   return SumAll(p, count);
@@ -392,11 +428,12 @@ struct Partial {
     else
       scratch64.assign(r * X.stride(), 0.0);
   }
-  void add(const SampleMatrix& X, std::size_t b, std::size_t e, std::size_t limit, const double* v, std::size_t r) {
+  void add(const SampleMatrix& X, std::size_t b, std::size_t e, std::size_t limit, const double* v, std::size_t r,
+           bool cached = false) {
     if (X.precision() == Precision::float32)
-      HWY_DYNAMIC_DISPATCH(AccumulateF32)(X.f32(), X.stride(), b, e, limit, v, r, scratch32.data(), G.data());
+      HWY_DYNAMIC_DISPATCH(AccumulateF32)(X.f32(), X.stride(), b, e, limit, v, r, cached, scratch32.data(), G.data());
     else
-      HWY_DYNAMIC_DISPATCH(AccumulateF64)(X.f64(), X.stride(), b, e, limit, v, r, scratch64.data(), G.data());
+      HWY_DYNAMIC_DISPATCH(AccumulateF64)(X.f64(), X.stride(), b, e, limit, v, r, cached, scratch64.data(), G.data());
   }
 };
 
@@ -506,6 +543,27 @@ void project(const SampleMatrix& X, std::size_t begin, std::size_t end, const Ei
             [&](int, std::size_t b, std::size_t e) { project_rows(X, b, e, e, wt, r, Z.data() + (b - begin) * r); });
 }
 
+void project_visit(const SampleMatrix& X, std::size_t begin, std::size_t end, const Eigen::MatrixXd& W, RowMatrix& Z,
+                   const ProjectionVisitor& visit, int threads) {
+  check_range(X, begin, end, "project_visit");
+  const auto r = static_cast<std::size_t>(W.cols());
+  Z.resize(static_cast<Eigen::Index>(end - begin), W.cols());
+  const AlignedVector<float> wt32 =
+      X.precision() == Precision::float32 ? transposed<float>(X, W) : AlignedVector<float>{};
+  const AlignedVector<double> wt64 =
+      X.precision() == Precision::float64 ? transposed<double>(X, W) : AlignedVector<double>{};
+  const void* wt = X.precision() == Precision::float32 ? static_cast<const void*>(wt32.data()) : wt64.data();
+  run_split(threads, begin, end, [&](int w, std::size_t b, std::size_t e) {
+    for (std::size_t b0 = b; b0 < e; b0 += kRowBlock) {
+      const std::size_t b1 = std::min(e, b0 + kRowBlock);
+      double* z = Z.data() + (b0 - begin) * r;
+      // Prefetches run ahead into the next block while the visitor works on this one.
+      project_rows(X, b0, b1, e, wt, r, z);
+      visit(w, b0, b1 - b0, z);
+    }
+  });
+}
+
 Eigen::MatrixXd accumulate(const SampleMatrix& X, std::size_t begin, std::size_t end, const RowMatrix& V, int threads) {
   check_range(X, begin, end, "accumulate");
   if (static_cast<std::size_t>(V.rows()) != end - begin)
@@ -536,7 +594,7 @@ Eigen::MatrixXd project_accumulate(const SampleMatrix& X, std::size_t begin, std
       // The accumulation re-reads the block from cache; its prefetches run ahead into the next block.
       project_rows(X, b0, b1, e, wt, r, z.data());
       visit(w, b0, b1 - b0, z.data(), v.data());
-      partials[static_cast<std::size_t>(w)].add(X, b0, b1, e, v.data(), r);
+      partials[static_cast<std::size_t>(w)].add(X, b0, b1, e, v.data(), r, true);
     }
   });
   return reduce(X, r, partials, used);

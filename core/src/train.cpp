@@ -7,22 +7,18 @@
 #include <utility>
 
 #include "grassflow/errors.h"
-#include "grassflow/hermite.h"
+#include "grassflow/link_features.h"
 #include "grassflow/manifold.h"
-#include "grassflow/multiindex.h"
 
 namespace grassflow {
 
 namespace {
 
 // Stream ids of the seed (sampling uses its own for the data it is given).
-constexpr std::uint32_t kStartStream = 3, kFeatureStream = 4, kSplitStream = 5;
-constexpr std::size_t kOnlineBlock = 256;  // fresh samples drawn at once: memory O(kOnlineBlock·d)
+constexpr std::uint32_t kStartStream = 3, kSplitStream = 5;  // 4: the random features (link_features.h)
+constexpr std::size_t kOnlineBlock = 256;                    // fresh samples drawn at once: memory O(kOnlineBlock·d)
 constexpr std::size_t kFeatureBlock = 1024;
-constexpr std::size_t kKeptFeatures = std::size_t{1} << 23;
 constexpr std::size_t kDefaultOnlineBatch = 256;
-constexpr int kMaxDegree = 12;
-constexpr int kMaxFeatures = 2000;  // the fit's p×p system
 constexpr double kUnderdeterminedRidge = 1e-3;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -31,145 +27,6 @@ std::string number(double v) {
   std::snprintf(text, sizeof text, "%g", v);
   return text;
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// The link's features φ(z) and their Jacobian.
-class FeatureMap {
- public:
-  FeatureMap(const TrainOptions& o) : r_(o.r) {
-    const std::string& spec = o.features;
-    if (spec == "hermite" || spec.rfind("hermite-kernel:", 0) == 0) {
-      double q = 1.0;
-      if (spec != "hermite") {
-        char* end = nullptr;
-        const std::string value = spec.substr(15);
-        q = std::strtod(value.c_str(), &end);
-        if (value.empty() || *end != '\0' || !(q > 0.0) || !std::isfinite(q))
-          throw InputError("--features: '" + spec + "'; hermite-kernel:q needs a decay q > 0, e.g. hermite-kernel:0.5");
-      }
-      if (o.degree < 1 || o.degree > kMaxDegree)
-        throw InputError("--degree: K = " + std::to_string(o.degree) + "; use 1 <= K <= " + std::to_string(kMaxDegree) +
-                         " (K = 0 fits a constant link, whose gradient in W is zero)");
-      const std::size_t count = multi_index_count(o.r, o.degree);
-      if (count > static_cast<std::size_t>(kMaxFeatures))
-        throw LimitError("--degree: K = " + std::to_string(o.degree) + " with r = " + std::to_string(o.r) + " gives " +
-                         std::to_string(count) + " Hermite features; the link fit is limited to " +
-                         std::to_string(kMaxFeatures) + " (lower K)");
-      degree_ = o.degree;
-      const std::vector<std::vector<int>> betas = multi_indices(o.r, o.degree);
-      p_ = static_cast<int>(betas.size());
-      for (const auto& beta : betas) {
-        int k = 0;
-        for (int b : beta) k += b;
-        scale_.push_back(std::sqrt(std::pow(q, k)));
-        betas_.insert(betas_.end(), beta.begin(), beta.end());
-      }
-      for (int j = 0; j < p_; ++j)
-        for (int c = 0; c < o.r; ++c) {
-          std::vector<int> lower = betas[static_cast<std::size_t>(j)];
-          const int bc = lower[static_cast<std::size_t>(c)]--;
-          if (bc == 0) continue;
-          const auto to = static_cast<int>(multi_index_rank(lower));
-          lowerings_.push_back({j, to, c,
-                                scale_[static_cast<std::size_t>(j)] * std::sqrt(static_cast<double>(bc)) /
-                                    scale_[static_cast<std::size_t>(to)]});
-        }
-      return;
-    }
-    if (spec.rfind("relu:", 0) == 0) {
-      char* end = nullptr;
-      const std::string value = spec.substr(5);
-      const long m = std::strtol(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || m < 1 || m > kMaxFeatures - 1)
-        throw InputError("--features: '" + spec + "'; relu:M needs 1 <= M <= " + std::to_string(kMaxFeatures - 1) +
-                         " random features, e.g. relu:100");
-      Rng rng(o.seed, kFeatureStream);
-      theta_.resize(o.r, m);
-      for (long j = 0; j < m; ++j) {
-        for (int c = 0; c < o.r; ++c) theta_(c, j) = rng.normal();
-        theta_.col(j).normalize();
-      }
-      relu_ = true;
-      p_ = static_cast<int>(m) + 1;
-      return;
-    }
-    throw InputError("--features: unknown '" + spec + "'; use hermite, hermite-kernel:q or relu:M");
-  }
-
-  int size() const { return p_; }
-
-  // Phi (rows×p): row i = φ(z_i) for the points z (row-major rows×r).
-  void evaluate(const double* z, std::size_t rows, Eigen::MatrixXd& Phi) const {
-    const auto m = static_cast<Eigen::Index>(rows);
-    Phi.resize(m, p_);
-    if (relu_) {
-      const Eigen::Map<const RowMatrix> Z(z, m, r_);
-      Phi.col(0).setOnes();
-      Phi.rightCols(p_ - 1) = (std::sqrt(2.0) * (Z * theta_)).cwiseMax(0.0);
-      return;
-    }
-    // h[(c(K + 1) + k)·rows + i] = h_k(z_ic): hermite_h_all's recurrence (hermite.h), same operations in the same
-    // order, run over the block of points so that it vectorises.
-    const auto K = static_cast<std::size_t>(degree_);
-    std::vector<double> h(static_cast<std::size_t>(r_) * (K + 1) * rows);
-    for (std::size_t c = 0; c < static_cast<std::size_t>(r_); ++c) {
-      double* hc = h.data() + c * (K + 1) * rows;
-      for (std::size_t i = 0; i < rows; ++i) {
-        hc[i] = 1.0;
-        hc[rows + i] = z[i * static_cast<std::size_t>(r_) + c];
-      }
-      for (std::size_t k = 1; k < K; ++k) {
-        const double a = std::sqrt(static_cast<double>(k)), b = std::sqrt(static_cast<double>(k + 1));
-        const double *prev = hc + (k - 1) * rows, *cur = hc + k * rows, *x = hc + rows;
-        double* next = hc + (k + 1) * rows;
-        for (std::size_t i = 0; i < rows; ++i) next[i] = (x[i] * cur[i] - a * prev[i]) / b;
-      }
-    }
-    for (int j = 0; j < p_; ++j) {
-      double* out = Phi.col(j).data();
-      const int* beta = &betas_[static_cast<std::size_t>(j * r_)];
-      std::fill(out, out + rows, scale_[static_cast<std::size_t>(j)]);
-      for (std::size_t c = 0; c < static_cast<std::size_t>(r_); ++c) {
-        if (beta[c] == 0) continue;
-        const double* hk = h.data() + (c * (K + 1) + static_cast<std::size_t>(beta[c])) * rows;
-        for (std::size_t i = 0; i < rows; ++i) out[i] *= hk[i];
-      }
-    }
-  }
-
-  // The p×r matrix B with ∇f̂(z) = Bᵀψ(φ(z)) for f̂ = a·φ: no Jacobian per sample. Hermite (ψ = φ): ∂_c H_β =
-  // √β_c H_{β−e_c} (THEORY.md §7), and H_{β−e_c} is itself a feature, so B[β − e_c, c] = a_β s_β √β_c / s_{β−e_c}
-  // with s the kernel scales. relu (ψ = 1[φ > 0]): ∂_c √2 relu(θ_j·z) = √2 θ_cj 1[θ_j·z > 0].
-  Eigen::MatrixXd gradient_coefficients(const Eigen::VectorXd& a) const {
-    Eigen::MatrixXd B = Eigen::MatrixXd::Zero(p_, r_);
-    if (relu_) {
-      for (int j = 0; j + 1 < p_; ++j)
-        for (int c = 0; c < r_; ++c) B(j + 1, c) = a(j + 1) * std::sqrt(2.0) * theta_(c, j);
-      return B;
-    }
-    for (const Lowering& l : lowerings_) B(l.to, l.c) += a(l.from) * l.factor;
-    return B;
-  }
-
-  // ∇f̂ at the points whose features are the rows of Phi: rows×r.
-  Eigen::MatrixXd gradients(const Eigen::MatrixXd& Phi, const Eigen::MatrixXd& B) const {
-    if (relu_) return (Phi.array() > 0.0).cast<double>().matrix() * B;
-    return Phi * B;
-  }
-
- private:
-  // β_j lowered in coordinate c: feature `from` contributes to B[to, c] with this factor.
-  struct Lowering {
-    int from, to, c;
-    double factor;
-  };
-  int r_ = 1, p_ = 0, degree_ = 0;
-  std::vector<int> betas_;  // p×r, row j = β_j
-  std::vector<double> scale_;
-  std::vector<Lowering> lowerings_;
-  bool relu_ = false;
-  Eigen::MatrixXd theta_;
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // Step-size schedules.
@@ -213,20 +70,36 @@ class Schedule {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// Normal equations of the ridge fit, accumulated over samples: A = Σφφᵀ (full, symmetric), b = Σφy, yy = Σy².
+// Normal equations of the ridge fit, accumulated over samples: A = Σφφᵀ (its lower triangle), b = Σφy, yy = Σy².
 struct NormalEquations {
   Eigen::MatrixXd A;
   Eigen::VectorXd b;
   double yy = 0.0, count = 0.0;
 
   explicit NormalEquations(int p) : A(Eigen::MatrixXd::Zero(p, p)), b(Eigen::VectorXd::Zero(p)) {}
-  // The samples whose features are the rows of Phi, with responses y.
+  // The samples whose features are the rows of Phi, with responses y. Blocks are small (the kernels' 64 rows,
+  // visited while they are in cache), where Eigen's GEMM spends more on packing than on products, and Eigen
+  // does not vectorise in WebAssembly (TOOLCHAIN.md): plain dot products with four independent partial sums,
+  // which compilers vectorise without reassociating (no -ffast-math), over the lower triangle only.
   void add(const Eigen::MatrixXd& Phi, const double* y) {
-    const Eigen::Map<const Eigen::VectorXd> response(y, Phi.rows());
-    A.noalias() += Phi.transpose() * Phi;
-    b += Phi.transpose() * response;
-    yy += response.squaredNorm();
-    count += static_cast<double>(Phi.rows());
+    const auto rows = static_cast<std::size_t>(Phi.rows());
+    const Eigen::Index p = Phi.cols();
+    for (Eigen::Index j = 0; j < p; ++j) {
+      const double* u = Phi.col(j).data();
+      for (Eigen::Index k = 0; k <= j; ++k) A(j, k) += dot(u, Phi.col(k).data(), rows);
+      b(j) += dot(u, y, rows);
+    }
+    yy += dot(y, y, rows);
+    count += static_cast<double>(rows);
+  }
+  static double dot(const double* u, const double* v, std::size_t rows) {
+    double lane[4] = {0.0, 0.0, 0.0, 0.0};
+    std::size_t i = 0;
+    for (; i + 4 <= rows; i += 4)
+      for (std::size_t l = 0; l < 4; ++l) lane[l] += u[i + l] * v[i + l];
+    double total = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+    for (; i < rows; ++i) total += u[i] * v[i];
+    return total;
   }
   void merge(const NormalEquations& other) {
     A += other.A;
@@ -237,7 +110,7 @@ struct NormalEquations {
   // a = (A/m + λI)^{−1} b/m. Throws InputError when singular with λ = 0.
   Eigen::VectorXd solve(double lambda) const {
     const Eigen::Index p = b.size();
-    Eigen::MatrixXd S = A;
+    Eigen::MatrixXd S = A.selfadjointView<Eigen::Lower>();
     S /= count;
     S.diagonal().array() += lambda;
     const Eigen::LLT<Eigen::MatrixXd> llt(S);
@@ -249,7 +122,8 @@ struct NormalEquations {
   }
   // ½ mean (a·φ − y)² from the sufficient statistics (exact up to cancellation ~1e-13·mean y²).
   double loss(const Eigen::VectorXd& a) const {
-    return std::max(0.0, 0.5 * (a.dot(A * a) - 2.0 * a.dot(b) + yy) / count);
+    const Eigen::VectorXd Aa = A.selfadjointView<Eigen::Lower>() * a;
+    return std::max(0.0, 0.5 * (a.dot(Aa) - 2.0 * a.dot(b) + yy) / count);
   }
 };
 
@@ -266,7 +140,7 @@ void check_frame(const Eigen::MatrixXd& W, Eigen::Index d, int r, const char* wh
 // -----------------------------------------------------------------------------------------------------------
 struct Trainer::State {
   TrainOptions opt;
-  FeatureMap features;
+  LinkFeatures features;
   Schedule schedule;
   Dataset train, test;
   std::optional<SampleStream> stream;
@@ -276,10 +150,9 @@ struct Trainer::State {
   Eigen::MatrixXd W, pending;                 // pending: lagged, the Euclidean gradient for the next update
   Eigen::VectorXd a;
   RowMatrix V;  // exact: v_i = (f̂(z_i) − y_i)∇f̂(z_i) on the window at W, for the next gradient
-  // Exact: Z = XW on the window and its feature blocks, kept across steps so that their memory is reused
-  // (fresh pages would cost a page fault each, ~1 ms per step at n = 10⁵).
+  // Exact: Z = XW on the window, kept across steps so that its memory is reused (fresh pages would cost a page
+  // fault each, ~1 ms per step at n = 10⁵).
   RowMatrix Z;
-  std::vector<Eigen::MatrixXd> feature_blocks;
   double train_loss = kNaN;
   long k = 0;
   double t = 0.0;
@@ -287,7 +160,10 @@ struct Trainer::State {
   std::vector<std::string> warnings;
 
   State(TrainOptions o, std::size_t d)
-      : opt(std::move(o)), features((validate(opt, d), opt)), schedule(opt.schedule), lambda(opt.ridge) {}
+      : opt(std::move(o)),
+        features((validate(opt, d), opt.features), opt.r, opt.degree, opt.seed),
+        schedule(opt.schedule),
+        lambda(opt.ridge) {}
 
   static void validate(const TrainOptions& o, std::size_t d) {
     if (o.r < 1 || static_cast<std::size_t>(o.r) > d)
@@ -320,38 +196,44 @@ struct Trainer::State {
 
   // v_i = (f̂(z_i) − y_i)∇f̂(z_i) for the points whose features are the rows of Phi, with f̂ = a·φ and ∇f̂ from
   // B (row-major into v); returns Σ ½(f̂ − y)² and, if grad_a, adds Σ (f̂ − y)φ into it.
-  double residual_weights(const Eigen::MatrixXd& Phi, const double* y, const Eigen::VectorXd& coef,
+  double residual_weights(const double* z, const Eigen::MatrixXd& Phi, const double* y, const Eigen::VectorXd& coef,
                           const Eigen::MatrixXd& B, double* v, Eigen::VectorXd* grad_a) const {
     const Eigen::Index m = Phi.rows();
-    const Eigen::VectorXd residual = Phi * coef - Eigen::Map<const Eigen::VectorXd>(y, m);
-    Eigen::Map<RowMatrix>(v, m, opt.r) = residual.asDiagonal() * features.gradients(Phi, B);
+    const Eigen::VectorXd fitted = features.values(Phi, coef);
+    const Eigen::VectorXd residual = fitted - Eigen::Map<const Eigen::VectorXd>(y, m);
+    const Eigen::MatrixXd gradient = features.gradients(z, Phi, fitted, B);
+    for (Eigen::Index c = 0; c < opt.r; ++c)
+      for (Eigen::Index i = 0; i < m; ++i) v[i * opt.r + c] = residual(i) * gradient(i, c);
     if (grad_a) *grad_a += Phi.transpose() * residual;
     return 0.5 * residual.squaredNorm();
   }
 
-  // Exact: Z = XW on the window (one pass), the ridge fit from Z, then V for the next gradient. Features go
-  // block by block (cache-sized); the blocks are kept for the residuals when the window's features fit in
-  // kKeptFeatures doubles (p·m: 1M for the benchmark's n = 10⁵, K = 2, r = 3), else evaluated again.
+  // Exact: Z = XW on the window (one pass) with the normal equations of the ridge fit accumulated block by block
+  // while each block is in cache (project_visit), the fit, then V for the next gradient from Z (features
+  // evaluated again, in cache-sized blocks).
   void fit_exact() {
-    project(train.x, begin, end, W, Z, opt.threads);
+    const int p = features.size();
     const std::size_t m = end - begin, r = static_cast<std::size_t>(opt.r);
-    const bool keep = static_cast<std::size_t>(features.size()) * m <= kKeptFeatures;
-    feature_blocks.resize(keep ? (m + kFeatureBlock - 1) / kFeatureBlock : 0);
-    NormalEquations normal(features.size());
-    Eigen::MatrixXd scratch;
-    for (std::size_t b = 0, blk = 0; b < m; b += kFeatureBlock, ++blk) {
-      Eigen::MatrixXd& Phi = keep ? feature_blocks[blk] : scratch;
-      features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
-      normal.add(Phi, train.y.data() + begin + b);
-    }
-    a = normal.solve(lambda);
+    const auto workers = static_cast<std::size_t>(opt.threads);
+    std::vector<NormalEquations> normals(workers, NormalEquations(p));
+    std::vector<Eigen::MatrixXd> blocks(workers);
+    project_visit(
+        train.x, begin, end, W, Z,
+        [&](int w, std::size_t first, std::size_t count, const double* z) {
+          Eigen::MatrixXd& Phi = blocks[static_cast<std::size_t>(w)];
+          features.evaluate(z, count, Phi);
+          normals[static_cast<std::size_t>(w)].add(Phi, train.y.data() + first);
+        },
+        opt.threads);
+    for (std::size_t w = 1; w < workers; ++w) normals[0].merge(normals[w]);
+    a = normals[0].solve(lambda);
     const Eigen::MatrixXd B = features.gradient_coefficients(a);
     V.resize(static_cast<Eigen::Index>(m), opt.r);
     double total = 0.0;
-    for (std::size_t b = 0, blk = 0; b < m; b += kFeatureBlock, ++blk) {
-      if (!keep) features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), scratch);
-      total += residual_weights(keep ? feature_blocks[blk] : scratch, train.y.data() + begin + b, a, B,
-                                V.data() + b * r, nullptr);
+    Eigen::MatrixXd& Phi = blocks[0];
+    for (std::size_t b = 0; b < m; b += kFeatureBlock) {
+      features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
+      total += residual_weights(Z.data() + b * r, Phi, train.y.data() + begin + b, a, B, V.data() + b * r, nullptr);
     }
     train_loss = total / static_cast<double>(m);
   }
@@ -375,7 +257,7 @@ struct Trainer::State {
         [&](int w, std::size_t first, std::size_t count, const double* z, double* v) {
           Eigen::MatrixXd& Phi = blocks[static_cast<std::size_t>(w)];
           features.evaluate(z, count, Phi);
-          residual_weights(Phi, train.y.data() + first, lagged, B, v, nullptr);
+          residual_weights(z, Phi, train.y.data() + first, lagged, B, v, nullptr);
           normals[static_cast<std::size_t>(w)].add(Phi, train.y.data() + first);
         },
         opt.threads);
@@ -405,7 +287,7 @@ struct Trainer::State {
             Eigen::MatrixXd& Phi = blocks[static_cast<std::size_t>(w)];
             features.evaluate(z, rows, Phi);
             losses[static_cast<std::size_t>(w)] +=
-                residual_weights(Phi, block.y.data() + first, a, B, v, &grad_a[static_cast<std::size_t>(w)]);
+                residual_weights(z, Phi, block.y.data() + first, a, B, v, &grad_a[static_cast<std::size_t>(w)]);
           },
           opt.threads);
     }
@@ -604,7 +486,7 @@ Eigen::MatrixXd Trainer::riemannian_gradient() const {
   Eigen::MatrixXd Phi;
   for (std::size_t b = 0; b < m; b += kFeatureBlock) {
     s.features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
-    s.residual_weights(Phi, s.train.y.data() + s.begin + b, s.a, B, V.data() + b * r, nullptr);
+    s.residual_weights(Z.data() + b * r, Phi, s.train.y.data() + s.begin + b, s.a, B, V.data() + b * r, nullptr);
   }
   const Eigen::MatrixXd G = accumulate(s.train.x, s.begin, s.end, V, s.opt.threads) / static_cast<double>(m);
   return project_tangent(Geometry::grassmann, s.W, G);

@@ -258,7 +258,9 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--baselines", c->baselines, "also fit SIR, SAVE and pHd on the training samples");
   cmd->add_flag("--json", c->json, "print JSON: records (one per step) and summary");
   cmd->add_option("--schedule", c->schedule, "step sizes: constant (default), inverse:tau, cosine");
-  cmd->add_option("--features", c->features, "link features: hermite (default), hermite-kernel:q, relu:M");
+  cmd->add_option("--features", c->features,
+                  "link features: hermite (default), hermite-kernel:q, relu:M, mehler:M or mehler:M:q (Mehler random "
+                  "features, 0 < q < 1, default q = 0.5)");
   cmd->add_flag("--lagged", c->lagged, "one pass over the data per step, using the previous step's link");
   cmd->add_flag("--float32", c->float32, "store the samples in float32 (half the memory traffic)");
   cmd->add_option("--threads", c->threads, "native threads for the data passes (default 1)");

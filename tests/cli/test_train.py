@@ -8,6 +8,7 @@
   C(0) = I/d, integrated here with scipy.
 - staircase2 learned by online SGD at d = 100 (fresh samples, link learned at rho times the rate).
 - the JSON contract, determinism, the CSV route (with its errors) and the errors of bad flags.
+- Mehler random features (--features mehler:M[:q]) learn staircase2; malformed values are refused.
 """
 import json
 import os
@@ -134,6 +135,13 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write("1,2,3\n4,5\n")
     p = run("--data", bad, "--r", "1", expect=2)
     check("bad.csv line 2: 2 columns, expected 3" in p.stderr, "column count checked: " + p.stderr.strip())
+    # Identical rows make the normal equations singular: with --ridge 0 that is one clear line, exit 2.
+    same = os.path.join(tmp, "same.csv")
+    np.savetxt(same, np.tile([0.3, -1.0, 2.0, 0.5, 1.0], (40, 1)), delimiter=",")
+    p = run("--data", same, "--r", "2", "--ridge", "0", expect=2)
+    check(p.stderr.startswith("grassflow: error: --ridge: the link fit's normal equations (6 features, ") and
+          "are singular with ridge = 0; use --ridge > 0" in p.stderr and p.stderr.count("\n") == 1,
+          "ridge 0 with a singular system: " + p.stderr.strip())
     p = run("--data", path, "--r", "2", "--d", "9", expect=2)
     check("expected 10 (d = 9 inputs, then y)" in p.stderr, "--d checked against the file: " + p.stderr.strip())
 
@@ -148,5 +156,20 @@ p = run("--link", "preset:parity2", "--d", "10", "--n", "4", "--steps", "2")
 check("below the 6 link features" in p.stderr, "n below the feature count warns: " + p.stderr.strip())
 p = run("--link", "preset:parity2", "--d", "10", "--n", "100", "--schedule", "warm", expect=2)
 check("--schedule" in p.stderr, "bad --schedule: " + p.stderr.strip())
+
+# Mehler random features (exact in expectation for the kernel c_k = q^k): seeded, and they learn staircase2.
+out = train_json("--link", "preset:staircase2", "--d", "30", "--n", "4000", "--steps", "100", "--lr", "0.2",
+                 "--features", "mehler:100", "--seed", "3")
+check(out["features"] == 100, "--features mehler:100 fits with 100 features")
+check(out["summary"]["subspace_error"] < 0.15,
+      "mehler:100 learns staircase2 at d = 30: sin theta_max = %.4f < 0.15" % out["summary"]["subspace_error"])
+again = train_json("--link", "preset:staircase2", "--d", "30", "--n", "4000", "--steps", "100", "--lr", "0.2",
+                   "--features", "mehler:100:0.5", "--seed", "3")
+check(again["records"] == out["records"], "mehler:100 is mehler:100:0.5 (default q), and the seed reproduces it")
+for bad in ["mehler:0", "mehler:100:1.5", "mehler:"]:
+    p = run("--link", "preset:staircase2", "--d", "10", "--n", "100", "--features", bad, expect=2)
+    check(p.stderr.strip() == ("grassflow: error: --features: '%s'; mehler:M or mehler:M:q needs 1 <= M <= 2000 random "
+                               "features and a decay 0 < q < 1 (default 0.5), e.g. mehler:200 or mehler:200:0.3" % bad),
+          "malformed --features %s: one line, exit 2: %s" % (bad, p.stderr.strip()))
 
 print("test_train: %d checks passed" % checks)

@@ -2,6 +2,7 @@
 // multiples of any vector length, with threads, row ranges, the fused pass, and float32 error control.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -202,4 +203,36 @@ TEST_CASE("sample storage: padding, caps and bad shapes") {
   CHECK_THROWS_AS(grassflow::project(X, 5, 11, Eigen::MatrixXd::Ones(37, 2), Z), grassflow::InputError);
   CHECK_THROWS_AS(grassflow::accumulate(X, 0, 10, RowMatrix::Ones(9, 2)), grassflow::InputError);
   CHECK(std::string(grassflow::simd_target()).size() > 0);
+}
+
+TEST_CASE("project_visit writes project's Z and shows each row to the visitor once, already projected") {
+  const std::size_t n = 1000, d = 45, begin = 37, end = 941;
+  const Eigen::Index r = 3;
+  for (Precision precision : {Precision::float64, Precision::float32}) {
+    const SampleMatrix X = random_samples(n, d, precision, 5);
+    const Eigen::MatrixXd W = random_matrix(d, r, 6);
+    RowMatrix Zref;
+    grassflow::project(X, begin, end, W, Zref);
+    for (int threads : {1, 2}) {
+      RowMatrix Z;
+      std::vector<int> seen(end - begin, 0);
+      std::vector<double> sums(2, 0.0);
+      grassflow::project_visit(
+          X, begin, end, W, Z,
+          [&](int worker, std::size_t first, std::size_t count, const double* z) {
+            for (std::size_t k = 0; k < count; ++k) {
+              ++seen[first + k - begin];
+              // The visitor's z is row first + k of the final Z (the block is already projected).
+              for (Eigen::Index c = 0; c < r; ++c)
+                sums[static_cast<std::size_t>(worker)] +=
+                    std::fabs(z[k * r + c] - Zref(static_cast<Eigen::Index>(first + k - begin), c));
+            }
+          },
+          threads);
+      CHECK(Z == Zref);  // the same numbers, bit for bit
+      CHECK(std::count(seen.begin(), seen.end(), 1) == static_cast<std::ptrdiff_t>(end - begin));
+      CHECK(sums[0] == 0.0);
+      CHECK(sums[1] == 0.0);
+    }
+  }
 }

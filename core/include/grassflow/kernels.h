@@ -103,6 +103,16 @@ class SampleMatrix {
 void project(const SampleMatrix& X, std::size_t begin, std::size_t end, const Eigen::MatrixXd& W, RowMatrix& Z,
              int threads = 1);
 
+/// Called by `project_visit` once per block of consecutive rows [first, first + count) with their projections
+/// `z` (count×r, row-major), while the block's rows are still in cache. `worker` as in BlockVisitor.
+using ProjectionVisitor = std::function<void(int worker, std::size_t first, std::size_t count, const double* z)>;
+
+/// `project`, calling visit(worker, first, count, z) on each block of rows as soon as it is projected, so that
+/// work on z (the link fit's normal equations) overlaps the stream of X instead of following it. Z is written
+/// as by `project` (its rows are the same numbers). Same errors.
+void project_visit(const SampleMatrix& X, std::size_t begin, std::size_t end, const Eigen::MatrixXd& W, RowMatrix& Z,
+                   const ProjectionVisitor& visit, int threads = 1);
+
 /// G = Σ_{i∈[begin,end)} x_i v_{i−begin}ᵀ = X[begin:end]ᵀ V (d×r, no 1/n factor): the gradient accumulation
 /// of ∇_W L = (1/n) Σ_i r_i x_i ∇f(z_i)ᵀ (THEORY.md §7). V is (end − begin)×r. In float32 storage v is
 /// rounded to float and the products are summed in float32 over blocks of 64 rows, the block sums in double.

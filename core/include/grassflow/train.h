@@ -7,7 +7,8 @@
 // with φ = √c_{|β|} H_β(z), |β| ≤ K, in the graded order of multiindex.h (an isotropic Hermite kernel
 // Σ_k c_k Σ_{|β|=k} H_β(z)H_β(z'); c_k = 1 is plain ridge on Hermite features, c_k = q^k a decaying kernel;
 // in population ridge multiplies Φ_k by w_k = c_k/(c_k + λ)), or random ridge features √2·relu(θ_j·z) with
-// θ_j uniform on the sphere (plus a constant; not degree-diagonal).
+// θ_j uniform on the sphere (plus a constant; not degree-diagonal), or Mehler random features, exact in
+// expectation for the kernel with c_k = q^k at all degrees (link_features.h).
 // Slow step: the envelope theorem gives ∇_W L = (1/m) Σ_i r_i x_i ∇f̂(z_i)ᵀ with r_i = f̂(z_i) − y_i (no
 // derivative through the fitted coefficients); the Riemannian gradient on the Grassmannian is
 // ξ = (I − WWᵀ)∇_W L and W ← qr_retraction(W, −η_s ξ) (manifold.h). Gradient-flow time t = Σ_s η_s.
@@ -42,7 +43,7 @@ enum class TrainVariant { exact, lagged, online };
 struct TrainOptions {
   int r = 1;  ///< rank of the learner W ∈ St(d, r)
   TrainVariant variant = TrainVariant::exact;
-  std::string features = "hermite";      ///< "hermite", "hermite-kernel:q" (c_k = q^k, 0 < q), "relu:M"
+  std::string features = "hermite";      ///< "hermite", "hermite-kernel:q" (c_k = q^k, 0 < q), "relu:M", "mehler:M[:q]"
   int degree = 2;                        ///< K, the largest |β| of the Hermite features (1 ≤ K ≤ 12)
   double ridge = 1e-4;                   ///< λ ≥ 0
   double lr = 0.1;                       ///< η > 0, the subspace's step size
