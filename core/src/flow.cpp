@@ -25,7 +25,7 @@ constexpr std::uint32_t kRandomStartStream = 0x5354u, kEquatorStartStream = 0x45
 // keeps that near 1e-34: creeping relative speeds down to ~1e-30 (an escape at t ~ 1e30, the default t_max)
 // stay resolved. Tighter (1e-12) re-gauges so often in long creeps that the BDF history, re-rotated each time,
 // loses its order; allowing δ up to 1e-4 while a cluster moved fast let a leap-4 creep at d = 1e10 stall (measured).
-constexpr double kScaleRatio = 4.0, kNegligibleScale = 1e-24, kGaugeMixing = 1e-10;
+constexpr double kScaleRatio = 4, kNegligibleScale = 1e-24, kGaugeMixing = 1e-10;
 
 // dM/dt of the objective, on M stored column-major in a vector (allocation-free in steady state).
 Integrator::Rhs velocity_rhs(std::shared_ptr<const Objective> L, int r) {

@@ -40,14 +40,23 @@ void Objective::check_shape(const Eigen::MatrixXd& M) const {
                      std::to_string(M.rows()) + "x" + std::to_string(M.cols()) + ")");
 }
 
-void Objective::rotate_link(const Eigen::MatrixXd& R) {
+HermiteExpansion Objective::rotated_link(const Eigen::MatrixXd& R) const {
   check_shape(R);
   const Eigen::MatrixXd Rt = R.transpose();
-  // Only the degrees that are ever contracted (a rotation of a degree-8 tensor costs more than many flow steps).
+  HermiteExpansion rotated;
+  rotated.r = link_.r;
+  rotated.degree = link_.degree;
+  rotated.norm2 = link_.norm2;
+  rotated.truncation_residual = link_.truncation_residual;
+  // Only the degrees ever contracted: copying, let alone rotating, a negligible degree-8 tensor (r^8 entries)
+  // would cost more than many flow steps. The others become empty (zero energy, so inactive here too).
+  rotated.tensors.assign(link_.tensors.size(), SymTensor());
+  rotated.tensors[0] = link_.tensors[0];
   for (int k : active_degrees_) {
-    SymTensor& T = link_.tensors[static_cast<std::size_t>(k)];
-    T = apply_on_every_mode(Rt, T);
+    const auto K = static_cast<std::size_t>(k);
+    rotated.tensors[K] = apply_on_every_mode(Rt, link_.tensors[K]);
   }
+  return rotated;
 }
 
 double Objective::loss(const Eigen::MatrixXd& M) const {
@@ -135,9 +144,7 @@ double JointObjective::minimum_loss() const {
 }
 
 std::shared_ptr<const Objective> JointObjective::rotated(const Eigen::MatrixXd& R) const {
-  auto copy = std::make_shared<JointObjective>(*this);
-  copy->rotate_link(R);
-  return copy;
+  return std::make_shared<JointObjective>(rotated_link(R), weights_);
 }
 
 double JointObjective::distance_to_optimum(const Eigen::MatrixXd& M) const {
@@ -163,9 +170,7 @@ void PlantedObjective::evaluate(const Eigen::MatrixXd& M, double& loss_value, Ei
 }
 
 std::shared_ptr<const Objective> PlantedObjective::rotated(const Eigen::MatrixXd& R) const {
-  auto copy = std::make_shared<PlantedObjective>(*this);
-  copy->rotate_link(R);
-  return copy;
+  return std::make_shared<PlantedObjective>(rotated_link(R));
 }
 
 double PlantedObjective::distance_to_optimum(const Eigen::MatrixXd& M) const {

@@ -365,8 +365,7 @@ void write_outputs(const std::filesystem::path& dir, const std::vector<ExponentR
   }
   md << "\n## 3. Global convergence of the joint flow (" << kStarts << " Haar starts, d = " << number(kConvergenceD)
      << ")\n\nTHEORY.md §4: the joint flow converges from every start with M(0) nonsingular. \"diverged\" counts "
-     << "flows stopped by the step limit: a direction creeping at a relative speed below the rounding of the "
-     << "converged ones (flow.h).\n\n"
+     << "flows stopped by the step limit or a step-size collapse (flow.h states the measured limits).\n\n"
      << "| preset | converged | stalled | t_max | diverged | median time to loss < 1e-10 "
         "|\n|---|---|---|---|---|---|\n";
   for (const auto& c : conv)

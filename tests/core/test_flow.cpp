@@ -134,7 +134,9 @@ TEST_CASE("joint flow with one direction creeping at 1e-30 beside a converged on
   // creep far below the rounding of the converged entries: only the flow's gauge (flow.h) resolves it.
   grassflow::Rng rng(34);
   const MatrixXd Q = grassflow::haar_orthogonal(2, rng), R = grassflow::haar_orthogonal(2, rng);
-  for (const auto& [s, m2] : {std::pair{4, 1e-5}, std::pair{3, 1e-6}, std::pair{2, 1e-8}}) {
+  for (const auto& exponent_and_cosine : {std::pair{4, 1e-5}, std::pair{3, 1e-6}, std::pair{2, 1e-8}}) {
+    const int s = exponent_and_cosine.first;
+    const double m2 = exponent_and_cosine.second;
     CAPTURE(s);
     MatrixXd D = MatrixXd::Zero(2, 2);
     D(0, 0) = 0.1;

@@ -46,7 +46,8 @@ class Objective {
   /// T_k ← (Rᵀ)^{⊗k}T_k; a planted learner's link is f*∘R as well). A learner frame W' there is the frame W'Rᵀ
   /// here, so its overlap M' = W'ᵀW*R has L_R(M') = L(RM'Rᵀ); for the joint objective, invariant under
   /// M → QM, also L_R(M') = L(PM'Rᵀ) for every orthogonal P. The reduced flow integrates in such coordinates
-  /// (ReducedFlow's gauge). Cost O(K r^{K+1}). Throws InputError if R is not r×r.
+  /// (ReducedFlow's gauge). Degrees the objective neglects (energy below 1e-28 of the total) are dropped from
+  /// the rotated link. Cost O(K r^{K+1}) over the active degrees K. Throws InputError if R is not r×r.
   virtual std::shared_ptr<const Objective> rotated(const Eigen::MatrixXd& R) const = 0;
 
   /// dM/dt of the Riemannian gradient flow dW/dt = −grad L: overlap_velocity(geometry(), M, gradient(M)).
@@ -61,8 +62,9 @@ class Objective {
  protected:
   explicit Objective(HermiteExpansion link);
   void check_shape(const Eigen::MatrixXd& M) const;
-  /// T_k ← (Rᵀ)^{⊗k}T_k for every active degree (see rotated(); the others are negligible and never used).
-  void rotate_link(const Eigen::MatrixXd& R);
+  /// The link with T_k ← (Rᵀ)^{⊗k}T_k for every active degree and the negligible degrees left empty (see
+  /// rotated()).
+  HermiteExpansion rotated_link(const Eigen::MatrixXd& R) const;
 
   HermiteExpansion link_;
   std::vector<int> active_degrees_;  // k ≥ 1 with ‖f*_k‖² > 1e-28‖f*‖²: the only degrees worth contracting
