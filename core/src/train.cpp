@@ -20,6 +20,7 @@ constexpr std::size_t kOnlineBlock = 256;                    // fresh samples dr
 constexpr std::size_t kFeatureBlock = 1024;
 constexpr std::size_t kDefaultOnlineBatch = 256;
 constexpr double kUnderdeterminedRidge = 1e-3;
+constexpr double kUnstableGrowth = 100.0;  // a training loss this many times its start: warn (unstable steps)
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string number(double v) {
@@ -158,6 +159,7 @@ struct Trainer::State {
   double t = 0.0;
   std::vector<TrainRecord> records;
   std::vector<std::string> warnings;
+  bool warned_unstable = false;
 
   State(TrainOptions o, std::size_t d)
       : opt(std::move(o)),
@@ -338,6 +340,24 @@ struct Trainer::State {
     return total / static_cast<double>(test.size());
   }
 
+  // A loss that grows a hundredfold over its start while staying finite is a step too large for the problem
+  // (online SGD with the link's rate ρη > ~1 oscillates this way): say so once, with the knobs to turn.
+  void warn_if_unstable() {
+    if (warned_unstable) return;
+    // The first recorded training loss (online SGD has none before its first step).
+    const auto first_record = std::find_if(records.begin(), records.end(),
+                                           [](const TrainRecord& rec) { return std::isfinite(rec.train_loss); });
+    if (first_record == records.end()) return;
+    const double first = first_record->train_loss, now = records.back().train_loss;
+    if (!(first > 0.0) || !(now > kUnstableGrowth * first)) return;
+    warned_unstable = true;
+    std::string fix = "lower --lr";
+    if (opt.variant == TrainVariant::online)
+      fix += " or --ratio (the link's coefficients move at rate ratio × lr = " + number(opt.ratio * opt.lr) + ")";
+    warnings.push_back("--lr: the training loss grew from " + number(first) + " to " + number(now) + " by step " +
+                       std::to_string(k) + ": the steps are unstable; " + fix);
+  }
+
   void record() {
     TrainRecord rec;
     rec.step = k;
@@ -436,6 +456,7 @@ const TrainRecord& Trainer::step() {
   }
   s.t += eta;
   s.record();
+  s.warn_if_unstable();
   return s.records.back();
 }
 

@@ -167,8 +167,8 @@ void run(const TrainCommand& c) {
     }
     source = link.spec();
   }
-  warnings.insert(warnings.end(), trainer->warnings().begin(), trainer->warnings().end());
   trainer->run(trainer->options().steps);
+  warnings.insert(warnings.end(), trainer->warnings().begin(), trainer->warnings().end());
 
   const std::vector<TrainRecord>& records = trainer->records();
   const TrainRecord& last = records.back();

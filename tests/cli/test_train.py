@@ -154,6 +154,12 @@ p = run("--link", "z1*", "--d", "10", "--n", "100", expect=2)
 check(p.stderr.startswith("grassflow: error: --link:"), "bad link: " + p.stderr.strip())
 p = run("--link", "preset:parity2", "--d", "10", "--n", "4", "--steps", "2")
 check("below the 6 link features" in p.stderr, "n below the feature count warns: " + p.stderr.strip())
+# Online SGD whose link rate ratio × lr = 2 oscillates: the loss grows by orders of magnitude yet stays finite.
+p = run("--link", "preset:staircase2", "--d", "50", "--n", "20000", "--online", "--lr", "0.2", "--steps", "300")
+check("the steps are unstable; lower --lr or --ratio (the link's coefficients move at rate ratio × lr = 2)"
+      in p.stderr, "an unstable online run warns with the knobs to turn: " + p.stderr.strip())
+p = run("--link", "preset:staircase2", "--d", "50", "--n", "20000", "--online", "--lr", "0.05", "--steps", "300")
+check("unstable" not in p.stderr, "a stable online run does not warn: " + p.stderr.strip())
 p = run("--link", "preset:parity2", "--d", "10", "--n", "100", "--schedule", "warm", expect=2)
 check("--schedule" in p.stderr, "bad --schedule: " + p.stderr.strip())
 

@@ -102,7 +102,8 @@ class Trainer {
   /// Escape k (k = 1..r): the first t at which the k-th largest cos²θ reaches ½ (THEORY.md §6), linearly
   /// interpolated in t between records; nullopt if not reached or W* unknown.
   std::vector<std::optional<double>> escape_times() const;
-  /// Warnings collected so far (n below the number of features, ...), for the user.
+  /// Warnings collected so far (n below the number of features; a training loss grown 100-fold over its start:
+  /// unstable steps), for the user.
   const std::vector<std::string>& warnings() const;
   /// The stored training samples (nullptr online).
   const Dataset* training_data() const;
