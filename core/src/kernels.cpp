@@ -408,6 +408,22 @@ AlignedVector<T> transposed(const SampleMatrix& X, const Eigen::MatrixXd& W) {
   return wt;
 }
 
+// Wᵀ padded to X's row stride, in X's precision: what the kernels multiply rows of X with.
+class TransposedWeights {
+ public:
+  TransposedWeights(const SampleMatrix& X, const Eigen::MatrixXd& W) {
+    if (X.precision() == Precision::float32)
+      f32_ = transposed<float>(X, W);
+    else
+      f64_ = transposed<double>(X, W);
+  }
+  const void* data() const { return f32_.empty() ? static_cast<const void*>(f64_.data()) : f32_.data(); }
+
+ private:
+  AlignedVector<float> f32_;
+  AlignedVector<double> f64_;
+};
+
 // Projects rows [b, e) into z (row i at z + (i − b)·r), prefetching rows below `limit`.
 void project_rows(const SampleMatrix& X, std::size_t b, std::size_t e, std::size_t limit, const void* wt, std::size_t r,
                   double* z) {
@@ -534,11 +550,8 @@ void project(const SampleMatrix& X, std::size_t begin, std::size_t end, const Ei
   check_range(X, begin, end, "project");
   const auto r = static_cast<std::size_t>(W.cols());
   Z.resize(static_cast<Eigen::Index>(end - begin), W.cols());
-  const AlignedVector<float> wt32 =
-      X.precision() == Precision::float32 ? transposed<float>(X, W) : AlignedVector<float>{};
-  const AlignedVector<double> wt64 =
-      X.precision() == Precision::float64 ? transposed<double>(X, W) : AlignedVector<double>{};
-  const void* wt = X.precision() == Precision::float32 ? static_cast<const void*>(wt32.data()) : wt64.data();
+  const TransposedWeights weights(X, W);
+  const void* wt = weights.data();
   run_split(threads, begin, end,
             [&](int, std::size_t b, std::size_t e) { project_rows(X, b, e, e, wt, r, Z.data() + (b - begin) * r); });
 }
@@ -548,11 +561,8 @@ void project_visit(const SampleMatrix& X, std::size_t begin, std::size_t end, co
   check_range(X, begin, end, "project_visit");
   const auto r = static_cast<std::size_t>(W.cols());
   Z.resize(static_cast<Eigen::Index>(end - begin), W.cols());
-  const AlignedVector<float> wt32 =
-      X.precision() == Precision::float32 ? transposed<float>(X, W) : AlignedVector<float>{};
-  const AlignedVector<double> wt64 =
-      X.precision() == Precision::float64 ? transposed<double>(X, W) : AlignedVector<double>{};
-  const void* wt = X.precision() == Precision::float32 ? static_cast<const void*>(wt32.data()) : wt64.data();
+  const TransposedWeights weights(X, W);
+  const void* wt = weights.data();
   run_split(threads, begin, end, [&](int w, std::size_t b, std::size_t e) {
     for (std::size_t b0 = b; b0 < e; b0 += kRowBlock) {
       const std::size_t b1 = std::min(e, b0 + kRowBlock);
@@ -581,11 +591,8 @@ Eigen::MatrixXd project_accumulate(const SampleMatrix& X, std::size_t begin, std
                                    const BlockVisitor& visit, int threads) {
   check_range(X, begin, end, "project_accumulate");
   const auto r = static_cast<std::size_t>(W.cols());
-  const AlignedVector<float> wt32 =
-      X.precision() == Precision::float32 ? transposed<float>(X, W) : AlignedVector<float>{};
-  const AlignedVector<double> wt64 =
-      X.precision() == Precision::float64 ? transposed<double>(X, W) : AlignedVector<double>{};
-  const void* wt = X.precision() == Precision::float32 ? static_cast<const void*>(wt32.data()) : wt64.data();
+  const TransposedWeights weights(X, W);
+  const void* wt = weights.data();
   std::vector<Partial> partials(static_cast<std::size_t>(std::max(threads, 1)), Partial(X, r));
   const int used = run_split(threads, begin, end, [&](int w, std::size_t b, std::size_t e) {
     std::vector<double> z(kRowBlock * r), v(kRowBlock * r);
