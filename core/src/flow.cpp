@@ -138,7 +138,6 @@ ReducedFlow::ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen
   };
   gauges_.push_back({Eigen::MatrixXd::Identity(r_, r_), Eigen::MatrixXd::Identity(r_, r_)});
   gauged_ = objective_;
-  gauge_state_ = M0;
   // The joint flow is equivariant under M → QM (Q orthogonal): errors along the left rotations AM (A
   // antisymmetric) move W within its span, not the span, and go uncontrolled (ode.h).
   Integrator::Neutral left_rotations;
@@ -178,9 +177,10 @@ ReducedFlow::ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen
 void ReducedFlow::regauge_if_mixed() {
   if (objective_->geometry() != Geometry::grassmann || r_ == 1) return;
   // Scaled by a power of two (exact) so that a state of size 1e-300 does not underflow inside the SVD.
-  const double largest = gauge_state_.cwiseAbs().maxCoeff();
+  const ConstMap X = gauge_state();
+  const double largest = X.cwiseAbs().maxCoeff();
   if (!(largest > 0.0)) return;
-  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(std::ldexp(1.0, -std::ilogb(largest)) * gauge_state_,
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(std::ldexp(1.0, -std::ilogb(largest)) * X,
                                               Eigen::ComputeFullU | Eigen::ComputeFullV);
   const Eigen::VectorXd& sigma = svd.singularValues();  // descending
   if (!(sigma(r_ - 1) > 0.0)) return;
@@ -216,7 +216,6 @@ void ReducedFlow::regauge_if_mixed() {
   gauged_ = objective_->rotated(next.R);
   gauges_.push_back(std::move(next));
   integrator_->change_coordinates(A, velocity_rhs(gauged_, r_));
-  gauge_state_ = ConstMap(integrator_->y().data(), r_, r_);
 }
 
 Eigen::MatrixXd ReducedFlow::ungauged(std::size_t segment, const Eigen::MatrixXd& gauged) const {
@@ -251,7 +250,6 @@ bool ReducedFlow::step() {
   }
   segments_.push_back(integrator_->last_step());
   segment_gauges_.push_back(gauges_.size() - 1);
-  gauge_state_ = M;
   state_ = ungauged(segments_.size() - 1, M);
   times_.push_back(integrator_->t());
   losses_.push_back(L);
@@ -289,7 +287,7 @@ void ReducedFlow::update_status() {
 }
 
 void ReducedFlow::record_escapes() {
-  const Eigen::VectorXd c = principal_cosines(gauge_state_);
+  const Eigen::VectorXd c = principal_cosines(gauge_state());
   const std::size_t seg = segments_.size() - 1;
   const double level = options_.escape_level;
   for (int k = 0; k < r_; ++k) {
@@ -331,12 +329,22 @@ Eigen::MatrixXd ReducedFlow::dense_state(std::size_t segment, double t) const {
 }
 
 Eigen::MatrixXd ReducedFlow::state_at(double t) const {
+  Eigen::MatrixXd gauged, M;
+  states_at(t, gauged, M);
+  return M;
+}
+
+void ReducedFlow::states_at(double t, Eigen::MatrixXd& gauged, Eigen::MatrixXd& M) const {
   if (!(t >= 0.0) || t > time())
     throw InputError("flow: t = " + std::to_string(t) + " is outside the integrated range [0, " +
                      std::to_string(time()) + "]");
-  if (t == 0.0) return M0_;
+  if (t == 0.0) {
+    gauged = M = M0_;  // the first gauge is the identity
+    return;
+  }
   const std::size_t segment = segment_at(t);
-  return ungauged(segment, dense_state(segment, t));
+  gauged = dense_state(segment, t);
+  M = ungauged(segment, gauged);
 }
 
 std::size_t ReducedFlow::segment_at(double t) const {
@@ -348,10 +356,10 @@ std::size_t ReducedFlow::segment_at(double t) const {
 FlowPoint ReducedFlow::observe(double t) const {
   FlowPoint p;
   p.t = t;
-  p.M = state_at(t);
-  p.loss = objective_->loss(p.M);
   // Cosines and distance are gauge-invariant and keep their relative accuracy in the gauge.
-  const Eigen::MatrixXd gauged = t == 0.0 ? M0_ : dense_state(segment_at(t), t);
+  Eigen::MatrixXd gauged;
+  states_at(t, gauged, p.M);
+  p.loss = objective_->loss(p.M);
   p.cosines = principal_cosines(gauged);
   p.distance = objective_->distance_to_optimum(gauged);
   return p;

@@ -233,7 +233,8 @@ void Integrator::set_scales(const Eigen::VectorXd& y_old, const Eigen::VectorXd&
 }
 
 double Integrator::controlled_squared_norm(const Eigen::VectorXd& v) const {
-  Eigen::VectorXd u(v.size());
+  Eigen::VectorXd& u = scaled_;  // reused: this runs several times per step
+  u.resize(v.size());
   for (Eigen::Index i = 0; i < v.size(); ++i) {
     const double scale = rtol_ * size_(i);
     if (v(i) == 0.0) {

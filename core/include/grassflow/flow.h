@@ -146,7 +146,6 @@ class ReducedFlow {
   };
   std::vector<Gauge> gauges_;                // every gauge used so far; the current one is the last
   std::shared_ptr<const Objective> gauged_;  // objective_ rotated by the current gauge's R
-  Eigen::MatrixXd gauge_state_;              // M' at time()
   std::vector<StepRecord> segments_;
   std::vector<std::size_t> segment_gauges_;      // the gauge each segment was integrated in
   std::vector<double> times_, losses_, speeds_;  // per step end, index 0 = start
@@ -154,6 +153,10 @@ class ReducedFlow {
   FlowStatus status_ = FlowStatus::running;
   std::string failure_;
 
+  /// M' at time(): the integrator's state.
+  Eigen::Map<const Eigen::MatrixXd> gauge_state() const { return {integrator_->y().data(), r_, r_}; }
+  /// M'(t) in the gauge of the segment holding t and M(t), from one dense evaluation; range checked.
+  void states_at(double t, Eigen::MatrixXd& gauged, Eigen::MatrixXd& M) const;
   /// M' (in the segment's gauge) by dense output.
   Eigen::MatrixXd dense_state(std::size_t segment, double t) const;
   Eigen::MatrixXd ungauged(std::size_t segment, const Eigen::MatrixXd& gauged) const;

@@ -114,7 +114,8 @@ class Integrator {
   std::shared_ptr<const Rhs> rhs_;
   Size size_fn_;
   Neutral neutral_;
-  Eigen::MatrixXd neutral_basis_;  // orthonormal, in the scaled coordinates v_i/(rtol·size_i)
+  Eigen::MatrixXd neutral_basis_;   // orthonormal, in the scaled coordinates v_i/(rtol·size_i)
+  mutable Eigen::VectorXd scaled_;  // work vector of controlled_squared_norm
   double rtol_;
   bool allow_stiff_;
   Method method_ = Method::dop853;
