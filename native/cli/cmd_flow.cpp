@@ -113,7 +113,7 @@ void add_flow_command(CLI::App& app) {
       ->excludes(seed)
       ->excludes(eps);
   cmd->add_option("--t-max", options->t_max, "stop at this time (default 1e30)");
-  cmd->add_option("--degree", options->degree, "Hermite truncation degree K (default 8)")->check(CLI::Range(0, 1000));
+  add_degree_option(cmd, options->degree);
   cmd->add_flag("--json", options->json, "print one JSON object");
   cmd->callback([options, eps] {
     options->eps_given = eps->count() > 0;

@@ -122,7 +122,7 @@ void add_hermite_command(CLI::App& app) {
   cmd->add_option("--r", options->r,
                   "number of variables; default: the preset's natural r or the largest zk of the expression")
       ->check(CLI::Range(1, kMaxLinkRank));
-  cmd->add_option("--degree", options->degree, "truncation degree K (default 8)")->check(CLI::Range(0, 1000));
+  add_degree_option(cmd, options->degree);
   cmd->add_flag("--json", options->json, "print one JSON object instead of a table");
   cmd->callback([options] { run(*options); });
 }

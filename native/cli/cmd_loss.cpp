@@ -62,7 +62,7 @@ void add_loss_command(CLI::App& app) {
       ->required();
   cmd->add_option("--M", options->M, "the r×r overlap M, rows separated by ';', entries by ',' (e.g. \"0.5,0;0,0.1\")")
       ->required();
-  cmd->add_option("--degree", options->degree, "Hermite truncation degree K (default 8)")->check(CLI::Range(0, 1000));
+  add_degree_option(cmd, options->degree);
   cmd->add_flag("--json", options->json, "print {\"loss\", \"grad_M\"} as JSON");
   cmd->callback([options] { run(*options); });
 }

@@ -107,7 +107,7 @@ void add_sweep_command(CLI::App& app) {
   cmd->add_option("--seeds", options->seeds, "seeds per d for random starts (default 5); medians are fitted")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--t-max", options->t_max, "stop each flow at this time (default 1e30)");
-  cmd->add_option("--degree", options->degree, "Hermite truncation degree K (default 8)")->check(CLI::Range(0, 1000));
+  add_degree_option(cmd, options->degree);
   cmd->add_flag("--json", options->json, "print {\"rows\", \"fit\"} as JSON");
   cmd->callback([options] { run(*options); });
 }

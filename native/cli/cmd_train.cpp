@@ -241,16 +241,20 @@ void add_train_command(CLI::App& app) {
       "(THEORY.md §7)");
   cmd->add_option("--link", c->link, "the target link f*: an expression in z1..zr or preset:NAME (see `hermite`)");
   cmd->add_option("--r", c->r, "rank r of the index space (default: the link's own; required with --data)");
-  cmd->add_option("--d", c->d, "input dimension d (with --data: checked against the file's columns)");
-  cmd->add_option("--n", c->n, "number of training samples (online: the sample budget, steps = n / batch)");
+  cmd->add_option("--d", c->d, "input dimension d (with --data: checked against the file's columns)")
+      ->transform(whole_number());
+  cmd->add_option("--n", c->n, "number of training samples (online: the sample budget, steps = n / batch)")
+      ->transform(whole_number());
   cmd->add_flag("--online", c->online,
                 "online SGD on fresh samples each step; the link learned at --ratio times the rate");
   cmd->add_option("--noise", c->noise, "label noise sigma (default 0)");
-  cmd->add_option("--steps", c->steps, "number of steps T (default 1000; online: n / batch)")->check(non_negative("T"));
+  cmd->add_option("--steps", c->steps, "number of steps T (default 1000; online: n / batch)")
+      ->transform(whole_number())
+      ->check(non_negative("T"));
   cmd->add_option("--lr", c->lr, "step size eta of the subspace (default 0.1); gradient-flow time t = eta x steps");
   cmd->add_option("--ridge", c->ridge, "ridge lambda of the link fit (default 1e-4)");
   cmd->add_option("--degree", c->degree, "largest total degree K of the Hermite features (default 2)");
-  cmd->add_option("--batch", c->batch, "samples per step (default: all; online 256)");
+  cmd->add_option("--batch", c->batch, "samples per step (default: all; online 256)")->transform(whole_number());
   cmd->add_option("--ratio", c->ratio, "online: the link's learning rate over the subspace's, rho (default 10)");
   cmd->add_option("--seed", c->seed, "seed of the data, the held-out split, W(0) and random features (default 0)")
       ->check(non_negative("seed"));
@@ -264,8 +268,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--lagged", c->lagged, "one pass over the data per step, using the previous step's link");
   cmd->add_flag("--float32", c->float32, "store the samples in float32 (half the memory traffic)");
   cmd->add_option("--threads", c->threads, "native threads for the data passes (default 1)");
-  cmd->add_option("--test-size", c->test_size, "held-out samples for test_loss (default 2000; synthetic data)");
-  cmd->add_option("--every", c->every, "keep every k-th record in the output (default 1: every step)");
+  cmd->add_option("--test-size", c->test_size, "held-out samples for test_loss (default 2000; synthetic data)")
+      ->transform(whole_number());
+  cmd->add_option("--every", c->every, "keep every k-th record in the output (default 1: every step)")
+      ->transform(whole_number());
   cmd->callback([c] { run(*c); });
 }
 

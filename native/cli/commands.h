@@ -5,6 +5,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "grassflow/hermite.h"
 
 namespace grassflow::cli {
 
@@ -17,6 +22,32 @@ inline CLI::Validator non_negative(const std::string& symbol) {
                                                  : std::string();
       },
       symbol + " >= 0");
+}
+
+/// Lets a whole-number flag be written in scientific notation ("--n 1e5", "--d 2.5e3"): a value that reads
+/// completely as a finite whole number below 2^53 is rewritten in digits before CLI11 converts it. Anything
+/// else is left as typed, for CLI11's own error ("cannot read '1.5e0' as this flag's value").
+inline CLI::Validator whole_number() {
+  return CLI::Validator(
+      [](std::string& value) {
+        char* end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        if (!value.empty() && *end == '\0' && std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 0x1p53)
+          value = std::to_string(static_cast<long long>(v));
+        return std::string();
+      },
+      "", "whole_number");
+}
+
+/// --degree K of the Hermite expansion: 0 ≤ K ≤ 99, since the Gauss–Hermite rule needs 2K + 2 nodes per axis
+/// and at most kMaxGaussHermiteNodes (200) are reliable (hermite.h).
+inline void add_degree_option(CLI::App* cmd, int& degree) {
+  constexpr int largest = kMaxGaussHermiteNodes / 2 - 1;
+  cmd->add_option("--degree", degree,
+                  "Hermite truncation degree K, 0 to " + std::to_string(largest) +
+                      " (default 8; the quadrature "
+                      "needs 2K + 2 nodes per axis)")
+      ->check(CLI::Range(0, largest));
 }
 
 /// `grassflow version`: the core version and build.

@@ -110,6 +110,8 @@ check(summary["subspace_error"] < 0.1 and summary["test_loss"] < 0.02,
 args = ["--link", "z1 + z1*z2", "--d", "20", "--n", "5000", "--steps", "120", "--lr", "0.2", "--seed", "4"]
 a, b2 = run(*args, "--json").stdout, run(*args, "--json").stdout
 check(a == b2, "same seed, same output")
+sci = ["--link", "z1 + z1*z2", "--d", "2e1", "--n", "5e3", "--steps", "1.2e2", "--lr", "0.2", "--seed", "4"]
+check(run(*sci, "--json").stdout == a, "whole numbers in scientific notation (--d 2e1 --n 5e3 --steps 1.2e2) read exactly")
 for extra in (["--lagged"], ["--float32"], ["--lagged", "--float32", "--threads", "2"]):
     s = train_json(*args, *extra)["summary"]
     check(s["subspace_error"] < 0.1, "%s learns: sin theta_max %.4f" % (" ".join(extra), s["subspace_error"]))
