@@ -150,8 +150,17 @@ Experiment::Experiment(const AppState& state) : state_(state) {
   if (state.d < r)
     throw InputError("d = " + std::to_string(static_cast<long long>(state.d)) +
                      " is smaller than r = " + std::to_string(r) + ": choose d >= r");
+  // The UI offers r up to 8 with the default K = 8, which only r ≤ 5 affords: lower K, and say so.
+  int degree = state.degree;
+  if (const int largest = max_hermite_degree(r); largest >= 0 && largest < degree) {
+    degree = largest;
+    analysis->link.warnings.push_back("degree K lowered from " + std::to_string(state.degree) + " to " +
+                                      std::to_string(degree) +
+                                      ": the quadrature affords no more in r = " + std::to_string(r) +
+                                      "; energy above degree " + std::to_string(degree) + " counts as the residual");
+  }
   QuadratureReport report;
-  analysis->expansion = hermite_expansion(analysis->link.link, state.degree, &report);
+  analysis->expansion = hermite_expansion(analysis->link.link, degree, &report);
   if (!report.converged) {
     char text[240];
     std::snprintf(text, sizeof text,

@@ -357,36 +357,51 @@ HermiteExpansion expansion_from(const Projection& p, int r, int K) {
 
 }  // namespace
 
-HermiteExpansion hermite_expansion(const Link& link, int K, QuadratureReport* report) {
-  const int r = link.r();
-  if (K < 0) throw InputError("degree K = " + std::to_string(K) + " is negative; choose K >= 0 (default 8)");
+namespace {
+
+// Why degree K in r variables is beyond the supported sizes, or "" when it is not (see hermite_analysis.h);
+// `advise`: end with the largest degree that fits.
+std::string size_limit(int r, int K, bool advise) {
   const int q0 = K + 1;
   if (2 * q0 > kMaxGaussHermiteNodes)
-    throw LimitError("degree K = " + std::to_string(K) + " needs " + std::to_string(2 * q0) +
-                     " Gauss–Hermite nodes per axis; at most " + std::to_string(kMaxGaussHermiteNodes) +
-                     " are supported (K <= " + std::to_string(kMaxGaussHermiteNodes / 2 - 1) + ")");
-  const std::size_t tensor_entries = [&] {
-    std::size_t total = 0;
-    for (int k = 0; k <= K; ++k) {
-      const std::size_t n = saturating_power(static_cast<std::size_t>(r), k, kMaxHermiteTensorEntries);
-      total = n > kMaxHermiteTensorEntries ? n : total + n;
-      if (total > kMaxHermiteTensorEntries) return total;
-    }
-    return total;
-  }();
+    return "degree K = " + std::to_string(K) + " needs " + std::to_string(2 * q0) +
+           " Gauss–Hermite nodes per axis; at most " + std::to_string(kMaxGaussHermiteNodes) +
+           " are supported (K <= " + std::to_string(kMaxGaussHermiteNodes / 2 - 1) + ")";
+  std::size_t tensor_entries = 0;
+  for (int k = 0; k <= K && tensor_entries <= kMaxHermiteTensorEntries; ++k) {
+    const std::size_t n = saturating_power(static_cast<std::size_t>(r), k, kMaxHermiteTensorEntries);
+    tensor_entries = n > kMaxHermiteTensorEntries ? n : tensor_entries + n;
+  }
+  const std::string lower =
+      advise ? "; lower the degree to K <= " + std::to_string(max_hermite_degree(r)) + " or lower r" : "";
   if (tensor_entries > kMaxHermiteTensorEntries)
-    throw LimitError("the coefficient tensors T_0..T_" + std::to_string(K) + " in r = " + std::to_string(r) +
-                     " need more than " + std::to_string(kMaxHermiteTensorEntries) +
-                     " doubles (32 MiB); lower the degree or r");
+    return "the coefficient tensors T_0..T_" + std::to_string(K) + " in r = " + std::to_string(r) + " need more than " +
+           std::to_string(kMaxHermiteTensorEntries) + " doubles (32 MiB)" + lower;
   const std::size_t cost_coarse = saturating_power(static_cast<std::size_t>(q0), r, kMaxHermiteEvaluations);
   const std::size_t cost_fine = saturating_power(static_cast<std::size_t>(2 * q0), r, kMaxHermiteEvaluations);
   if (cost_fine > kMaxHermiteEvaluations || cost_coarse + cost_fine > kMaxHermiteEvaluations)
-    throw LimitError(
-        "Hermite coefficients of degree " + std::to_string(K) + " in r = " + std::to_string(r) +
-        " need (K+1)^r + (2K+2)^r = " +
-        (cost_fine > kMaxHermiteEvaluations ? std::string("more than 2^24") : std::to_string(cost_coarse + cost_fine)) +
-        " link evaluations; at most " + std::to_string(kMaxHermiteEvaluations) +
-        " are supported: lower the degree or r");
+    return "Hermite coefficients of degree " + std::to_string(K) + " in r = " + std::to_string(r) +
+           " need (K+1)^r + (2K+2)^r = " +
+           (cost_fine > kMaxHermiteEvaluations ? std::string("more than 2^24")
+                                               : std::to_string(cost_coarse + cost_fine)) +
+           " link evaluations; at most " + std::to_string(kMaxHermiteEvaluations) + " are supported" + lower;
+  return "";
+}
+
+}  // namespace
+
+int max_hermite_degree(int r) {
+  if (r < 1) throw InputError("max_hermite_degree: r = " + std::to_string(r) + "; need r >= 1");
+  // The sizes grow with K, so the first K that fails ends the search.
+  int K = -1;
+  while (K < kMaxGaussHermiteNodes / 2 - 1 && size_limit(r, K + 1, false).empty()) ++K;
+  return K;
+}
+
+HermiteExpansion hermite_expansion(const Link& link, int K, QuadratureReport* report) {
+  const int r = link.r();
+  if (K < 0) throw InputError("degree K = " + std::to_string(K) + " is negative; choose K >= 0 (default 8)");
+  if (const std::string limit = size_limit(r, K, true); !limit.empty()) throw LimitError(limit);
 
   const std::vector<std::size_t> positions = truncated_positions(r, K);
   std::size_t evaluations = 0;
@@ -429,7 +444,7 @@ HermiteExpansion hermite_expansion(const Link& link, int K, QuadratureReport* re
     return previous;
   };
 
-  Candidate gauss = run_family("gauss-hermite", q0, kMaxGaussHermiteNodes, 2);
+  Candidate gauss = run_family("gauss-hermite", K + 1, kMaxGaussHermiteNodes, 2);
   if (converged(gauss)) return finish(gauss, true);
   const int half0 = K / 2 + 2;
   Candidate split;

@@ -70,7 +70,7 @@ BAD = [
     (H + ["z1", "--degree", "-1"], ["--degree", "0 to 99"]),
     (H + ["z1", "--degree", "abc"], ["--degree"]),
     (H + ["z1", "--degree", "100"], ["--degree", "0 to 99"]),
-    (H + [P9], ["--degree/--r", "r = 9", "lower the degree or r"]),
+    (H + [P9], ["--degree/--r", "r = 9", "lower the degree to K <= 2 or lower r"]),
     # train: the model and the sizes.
     (["train"], ["--link", "--data FILE"]),
     (["train", "--link", "preset:parity2"], ["--d", "d >= 1"]),

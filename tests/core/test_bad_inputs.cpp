@@ -99,7 +99,7 @@ const std::vector<BadInput>& table() {
       {"hermite r = 9",
        [] { coefficients_of("z1+z2+z3+z4+z5+z6+z7+z8+z9"); },
        Kind::limit,
-       {"r = 9", "32 MiB", "lower the degree or r"}},
+       {"r = 9", "32 MiB", "lower the degree to K <= 2 or lower r"}},
       // Matrices (--M, --M0, the M0 URL key).
       {"matrix 1,2;3",
        [] { parse_matrix("1,2;3", "--M0"); },

@@ -79,8 +79,27 @@ TEST_CASE("numerical stress: one beyond the largest degree and r is refused with
   // r = 8: K = 2 runs (above), K = 3 needs 4^8 + 8^8 = 16842752 > 2^24 evaluations.
   const std::string r8 = limit_message("z1*z2 + z3*z4 + z5*z6 + z7*z8", 3);
   CHECK(r8.find("16842752 link evaluations") != std::string::npos);
-  CHECK(r8.find("lower the degree or r") != std::string::npos);
+  CHECK(r8.find("lower the degree to K <= 2 or lower r") != std::string::npos);
   // r = 1: K = 99 is the largest (200 nodes), K = 100 needs 202.
   CHECK(hermite_expansion(resolve_link("z1", 0).link, 99).degree == 99);
   CHECK(limit_message("z1", 100).find("needs 202 Gauss–Hermite nodes per axis; at most 200") != std::string::npos);
+}
+
+TEST_CASE("max_hermite_degree is the largest degree hermite_expansion accepts, for every r") {
+  // The documented table (hermite_analysis.h), recomputed by hand from its three limits: e.g. r = 3, K = 13:
+  // 14³ + 28³ = 24696 evaluations and Σ_k≤13 3^k = 2391484 ≤ 2^22 tensor entries; K = 14: Σ 3^k > 2^22.
+  const int expected[] = {99, 21, 13, 10, 9, 6, 4, 2, 2, 1, 1, 0, 0};
+  for (int r = 1; r <= 13; ++r) CHECK(max_hermite_degree(r) == expected[r - 1]);
+  CHECK(max_hermite_degree(23) == 0);
+  CHECK(max_hermite_degree(24) == -1);  // 1 + 2^24 evaluations even for the constant
+  CHECK_THROWS_AS(max_hermite_degree(0), InputError);
+  std::string sum = "z1";
+  for (int r = 1; r <= 11; ++r) {
+    if (r > 1) sum += " + z" + std::to_string(r);
+    INFO("r = " << r);
+    const Link link = resolve_link(sum, 0).link;
+    CHECK_THROWS_AS(hermite_expansion(link, max_hermite_degree(r) + 1), LimitError);
+    // Computing at the largest degree itself costs up to 4^11 evaluations; the small r suffice.
+    if (r <= 6) CHECK(hermite_expansion(link, max_hermite_degree(r)).degree == max_hermite_degree(r));
+  }
 }

@@ -32,7 +32,7 @@
 namespace grassflow {
 
 /// Most link evaluations the first pair of Gauss–Hermite rules may cost: (K+1)^r + (2K+2)^r ≤ 2^24.
-/// With the tensor-storage limit below this allows, e.g.: r = 1: K ≤ 99 (node limit 200); r = 2: K ≤ 20;
+/// With the tensor-storage limit below this allows, e.g.: r = 1: K ≤ 99 (node limit 200); r = 2: K ≤ 21;
 /// r = 3: K ≤ 13; r = 4: K ≤ 10; r = 5: K ≤ 9; r = 6: K ≤ 6; r = 7: K ≤ 4; r = 8: K ≤ 2.
 constexpr std::size_t kMaxHermiteEvaluations = std::size_t{1} << 24;
 /// Most doubles the tensors T_0..T_K may hold together: Σ_k r^k ≤ 2^22 (32 MiB).
@@ -46,6 +46,12 @@ struct QuadratureReport {
   double error_estimate = 0.0;  ///< ‖α_fine − α_coarse‖₂ of the last comparison (an upper estimate)
   bool converged = false;       ///< error_estimate ≤ 1e-12·‖f*‖ (adaptive rule: 1e-11·‖f*‖)
 };
+
+/// The largest degree K whose expansion in r variables fits the sizes above (nodes per axis, tensor entries,
+/// link evaluations): 99 for r = 1, 21 for r = 2, then 13, 10, 9, 6, 4, 2, 2, 1, 1 for r = 3..11, 0 for
+/// r = 12..23 and −1 from r = 24 on (not even K = 0 fits).
+/// hermite_expansion(link, K) throws LimitError exactly when K exceeds it. Throws InputError for r < 1.
+int max_hermite_degree(int r);
 
 /// The Hermite expansion of `link` up to degree K (call sites use K = 8): tensors T_0..T_K (T_0 = α_0),
 /// norm2 = ‖f*‖² = E[f*²] from the finest rule (all degrees, also those above K), truncation_residual =
