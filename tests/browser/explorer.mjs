@@ -73,6 +73,24 @@ try {
   check(s.problems[0].includes('expression'), `invalid UTF-8 in the URL is reported, the API keeps answering (${s.problems[0]})`);
   const setReply = await page.evaluate(() => window.grassflow.set({ d: 'abc' }));
   check(setReply && setReply.problems.some((m) => m.includes('d=abc')), 'grassflow.set resolves to the new snapshot with its problems');
+  // 4c. Calls that are not the API's: rejected or thrown with a message naming the call, the state kept.
+  const misuse = await page.evaluate(async () => {
+    const caught = async (f) => { try { await f(); return 'no error'; } catch (e) { return `${e.name}: ${e.message}`; } };
+    return {
+      nullState: await caught(() => window.grassflow.set(null)),
+      numberState: await caught(() => window.grassflow.set(42)),
+      unknownEvent: await caught(() => window.grassflow.on('escpae', () => {})),
+      notAFunction: await caught(() => window.grassflow.on('escape', 'alert')),
+      after: await window.grassflow.get(),
+    };
+  });
+  check(misuse.nullState.startsWith('TypeError: grassflow.set') && misuse.nullState.includes('not null'),
+        `grassflow.set(null) is rejected (${misuse.nullState})`);
+  check(misuse.numberState.includes('not 42'), `grassflow.set(42) is rejected (${misuse.numberState})`);
+  check(misuse.unknownEvent.includes("unknown event 'escpae'") && misuse.unknownEvent.includes('escape'),
+        `grassflow.on with a misspelt event throws (${misuse.unknownEvent})`);
+  check(misuse.notAFunction.includes('must be a function'), `grassflow.on without a function throws (${misuse.notAFunction})`);
+  check(misuse.after.hash === setReply.hash, 'the rejected calls left the state as it was');
 
   // 5. The lecture page: two embedded instances, addressed separately.
   const lecture = await context.newPage();
@@ -80,6 +98,13 @@ try {
   await lecture.evaluate(() => {
     window.firstEscape = new Promise((resolve) => window.lectureInstances.joint.on('escape', resolve));
   });
+  const embedMisuse = await lecture.evaluate(async () => {
+    const g = window.lectureInstances.joint;
+    const caught = async (f) => { try { await f(); return 'no error'; } catch (e) { return `${e.name}: ${e.message}`; } };
+    return [await caught(() => g.set(null)), await caught(() => g.on('finish', () => {}))];
+  });
+  check(embedMisuse[0].startsWith('TypeError: set') && embedMisuse[1].includes("unknown event 'finish'"),
+        `embed.js rejects set(null) and on('finish') (${embedMisuse.join(' / ')})`);
   const joint = await lecture.evaluate(() => window.lectureInstances.joint.get());
   const planted = await lecture.evaluate(() => window.lectureInstances.planted.get());
   check(joint.objective === 'joint' && planted.objective === 'planted', 'the two embedded instances answer for themselves');
