@@ -66,7 +66,7 @@ void run(const FlowCommandOptions& options) {
                                 {"objective", objective->name()},
                                 {"escape_times", optional_list_json(flow.escape_times())},
                                 {"final_loss", flow.loss()},
-                                {"final_cosines", vector_json(principal_cosines(flow.state()))},
+                                {"final_cosines", vector_json(trajectory.back().cosines)},
                                 {"status", to_string(flow.status())},
                                 {"trajectory", points}};
     std::printf("%s\n", out.dump().c_str());

@@ -101,6 +101,13 @@ z = as_json("flow", "--link", "preset:staircase2", "--objective", "joint", "--d"
 check(rel(z["escape_times"][0], 4.604609801) < 1e-8 and rel(z["escape_times"][1], 9.209404158) < 1e-8,
       "flow: staircase2, d = 1e4: escapes 4.604609801 and 9.209404158 (THEORY.md §6)")
 check(len(z["final_cosines"]) == 2 and z["final_cosines"][0] >= z["final_cosines"][1], "flow: final cosines, descending")
+# A converged direction beside one still ~1e-44 (from eps = 1e-300): the final cosines are read in the flow's
+# gauge like every trajectory point, so the small one keeps its digits (M's own entries would round it to 0).
+tiny = as_json("flow", "--link", "preset:staircase2", "--objective", "joint", "--d", "1e12", "--init", "equator",
+               "--eps", "1e-300", "--t-max", "700")
+check(tiny["final_cosines"] == tiny["trajectory"][-1]["cosines"] and tiny["final_cosines"][0] > 0.99
+      and 0 < tiny["final_cosines"][1] < 1e-20,
+      "flow: final cosines are the last trajectory point's, small ones included (%s)" % tiny["final_cosines"])
 p = as_json("flow", "--link", "preset:he3", "--objective", "planted", "--d", "100", "--M0", "0.1")
 check(rel(p["escape_times"][0], 3.122274892) < 1e-8, "flow: planted he3 from m0 = 0.1 escapes at 3.122274892")
 trap = as_json("flow", "--link", "preset:trap", "--objective", "planted", "--d", "100", "--M0", "-0.1")
