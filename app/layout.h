@@ -1,6 +1,7 @@
-// Tiled panel layout. Dear ImGui 1.86 has no docking (TOOLCHAIN.md), so panels are plain windows placed by
-// this function: a controls column on the left, the views tiled in a grid to its right, a status bar below.
-// Recomputed every frame from the canvas size, so resizing the window or the browser tab re-tiles.
+// Layout without ImGui, so that it is testable: the tiled panels (Dear ImGui 1.86 has no docking, TOOLCHAIN.md,
+// so panels are plain windows placed here: a controls column on the left, the views tiled in a grid to its
+// right, a status bar below; recomputed every frame from the canvas size, so resizing re-tiles), and where a
+// plot's labels and legend entries go so that none covers another.
 #pragma once
 
 #include <string>
@@ -21,5 +22,19 @@ const std::vector<std::string>& all_panel_ids();
 /// to keep panels close to 4:3. Returns one Rect per entry of `ids`, in the same order (w = h = 0 if hidden).
 std::vector<Rect> tile_panels(const std::vector<std::string>& ids, float width, float height, float status_height,
                               float ui_scale);
+
+/// True when a and b share interior points (touching edges do not count).
+bool overlaps(const Rect& a, const Rect& b);
+
+/// Where a plot's text label goes: `wanted` (its preferred place) moved by whole steps of (step_x, step_y)
+/// until it overlaps none of `taken` and lies inside `bounds`; if no position within `bounds` is free, the
+/// wanted place. The result is appended to `taken`. Used for escape markers (stepping down a line at a time)
+/// and reference lines (stepping right past the label in the way).
+Rect place_label(std::vector<Rect>& taken, Rect wanted, float step_x, float step_y, const Rect& bounds);
+
+/// A legend's entries, of widths `widths` (pixels) and height `line`, laid out left to right in rows no wider
+/// than `width`, `gap` pixels apart (an entry wider than `width` gets a row of its own). Rectangles relative to
+/// the legend's top-left corner, one per entry in order.
+std::vector<Rect> legend_layout(const std::vector<float>& widths, float line, float gap, float width);
 
 }  // namespace grassflow::app

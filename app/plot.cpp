@@ -64,7 +64,8 @@ double Plot::from_unit(const Axis& a, double u) const {
   return a.min + u * (a.max - a.min);
 }
 
-Plot::Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, const char* y_label)
+Plot::Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, const char* y_label,
+           const std::vector<LegendEntry>& legend)
     : draw_(ImGui::GetWindowDrawList()), x_(x), y_(y) {
   if (x_.log && !(x_.min > 0)) x_.min = x_.max > 0 ? x_.max * 1e-6 : 1e-6;
   if (y_.log && !(y_.min > 0)) y_.min = y_.max > 0 ? y_.max * 1e-6 : 1e-6;
@@ -76,8 +77,21 @@ Plot::Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, con
   ImGui::InvisibleButton(id, size);
   hovered_ = ImGui::IsItemHovered();
   const float font = ImGui::GetFontSize();
-  min_ = ImVec2(origin.x + 4.2f * font, origin.y + 0.6f * font);
+  // The legend: swatch and name per entry, in rows from the right of the y label to the right edge.
+  const float swatch = 1.5f * font, line = 1.2f * font;
+  const float legend_x = origin.x + ImGui::CalcTextSize(y_label).x + 1.5f * font;
+  std::vector<float> widths;
+  for (const LegendEntry& entry : legend) widths.push_back(swatch + ImGui::CalcTextSize(entry.name.c_str()).x);
+  const std::vector<Rect> boxes = legend_layout(widths, line, font, origin.x + size.x - 0.8f * font - legend_x);
+  const float legend_height = boxes.empty() ? 0.0f : boxes.back().y + line;
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    const ImVec2 at(legend_x + boxes[i].x, origin.y + boxes[i].y);
+    draw_->AddLine(ImVec2(at.x, at.y + font / 2), ImVec2(at.x + 1.2f * font, at.y + font / 2), legend[i].colour, 2.5f);
+    draw_->AddText(ImVec2(at.x + swatch, at.y), IM_COL32(220, 220, 220, 255), legend[i].name.c_str());
+  }
+  min_ = ImVec2(origin.x + 4.2f * font, origin.y + std::max(0.6f * font, legend_height + 0.3f * font));
   max_ = ImVec2(origin.x + size.x - 0.8f * font, origin.y + size.y - 2.4f * font);
+  max_.y = std::max(max_.y, min_.y + font);
   const ImU32 frame = ImGui::GetColorU32(ImGuiCol_Border), grid = IM_COL32(255, 255, 255, 28),
               text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   draw_->AddRectFilled(min_, max_, IM_COL32(0, 0, 0, 60));
@@ -133,7 +147,7 @@ void Plot::line(const std::vector<double>& xs, const std::vector<double>& ys, Im
   flush();
 }
 
-void Plot::vline(double x, ImU32 colour, const char* label, bool dashed, int row) {
+void Plot::vline(double x, ImU32 colour, const char* label, bool dashed) {
   if (!std::isfinite(x) || (x_.log && x <= 0)) return;
   const float px = to_screen(x, y_.min).x;
   if (dashed) {
@@ -144,10 +158,18 @@ void Plot::vline(double x, ImU32 colour, const char* label, bool dashed, int row
   }
   if (label && *label) {
     // Right of the marker, or left of it where the text would leave the plot.
-    const float w = ImGui::CalcTextSize(label).x;
-    const float text_x = px + 3 + w > max_.x ? std::max(min_.x + 2, px - 3 - w) : px + 3;
-    draw_->AddText(ImVec2(text_x, min_.y + 2 + 1.1f * ImGui::GetFontSize() * static_cast<float>(row)), colour, label);
+    // A space's width on both sides keeps side-by-side labels of neighbouring markers apart.
+    const ImVec2 text = ImGui::CalcTextSize(label);
+    const float pad = 0.3f * text.y;
+    const float text_x = px + 3 + text.x > max_.x ? std::max(min_.x + 2, px - 3 - text.x) : px + 3;
+    const Rect at =
+        place_label(labels_, {text_x - pad, min_.y + 2, text.x + 2 * pad, text.y}, 0.0f, 0.1f * text.y, area());
+    draw_->AddText(ImVec2(at.x + pad, at.y), colour, label);
   }
+}
+
+Rect Plot::area() const {
+  return {min_.x, min_.y, max_.x - min_.x, max_.y - min_.y};
 }
 
 void Plot::hline(double y, ImU32 colour, const char* label) {
@@ -155,7 +177,11 @@ void Plot::hline(double y, ImU32 colour, const char* label) {
   const float py = to_screen(x_.min, y).y;
   for (float x = min_.x; x < max_.x; x += 8.0f)
     draw_->AddLine(ImVec2(x, py), ImVec2(std::min(x + 4.0f, max_.x), py), colour, 1.0f);
-  if (label && *label) draw_->AddText(ImVec2(min_.x + 4, py - ImGui::GetFontSize() - 1), colour, label);
+  if (label && *label) {
+    const ImVec2 text = ImGui::CalcTextSize(label);
+    const Rect at = place_label(labels_, {min_.x + 4, py - text.y - 1, text.x, text.y}, 0.5f * text.y, 0.0f, area());
+    draw_->AddText(ImVec2(at.x, at.y), colour, label);
+  }
 }
 
 void Plot::point(double x, double y, ImU32 colour, float radius) {
@@ -163,22 +189,7 @@ void Plot::point(double x, double y, ImU32 colour, float radius) {
   draw_->AddCircleFilled(to_screen(x, y), radius, colour);
 }
 
-void Plot::legend(const char* name, ImU32 colour) {
-  legend_.emplace_back(name, colour);
-}
-
 bool Plot::finish() {
-  const float font = ImGui::GetFontSize();
-  float y = legend_bottom_ ? max_.y - (1.25f * static_cast<float>(legend_.size()) + 0.3f) * font : min_.y + 0.3f * font;
-  for (const auto& [name, colour] : legend_) {
-    const float w = ImGui::CalcTextSize(name.c_str()).x;
-    const ImVec2 at(max_.x - w - 2.2f * font, y);
-    draw_->AddRectFilled(ImVec2(at.x - 0.2f * font, y - 0.1f * font), ImVec2(max_.x - 0.2f * font, y + 1.1f * font),
-                         IM_COL32(20, 22, 26, 200));
-    draw_->AddLine(ImVec2(at.x, y + font / 2), ImVec2(at.x + 1.2f * font, y + font / 2), colour, 2.5f);
-    draw_->AddText(ImVec2(at.x + 1.5f * font, y), IM_COL32(220, 220, 220, 255), name.c_str());
-    y += 1.25f * font;
-  }
   draw_->PopClipRect();
   if (hovered_) {
     const ImVec2 m = ImGui::GetIO().MousePos;

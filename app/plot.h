@@ -1,6 +1,7 @@
 // A small plotting module on ImDrawList (ImPlot is not packaged for Debian's ImGui 1.86): axes with
-// "nice" ticks on linear or log₁₀ scales, polylines, vertical markers, points, a legend, and a hover readout.
-// Usage per frame:  Plot p("##cos", size, {xmin, xmax, log}, {ymin, ymax, false}, "t", "cos θ");
+// "nice" ticks on linear or log₁₀ scales, polylines, vertical markers, points, a legend above the plotting
+// area (it never covers a curve), and a hover readout. Marker labels are placed so that none covers another.
+// Usage per frame:  Plot p("##cos", size, {xmin, xmax, log}, {ymin, ymax, false}, "t", "cos θ", {{"cos θ1", c}});
 //                   p.line(xs, ys, colour); p.vline(t_escape, colour, "escape 1"); p.finish();
 #pragma once
 
@@ -8,6 +9,8 @@
 
 #include <string>
 #include <vector>
+
+#include "layout.h"
 
 namespace grassflow::app {
 
@@ -22,24 +25,29 @@ std::vector<double> nice_ticks(const Axis& axis, int max_ticks);
 /// Short tick label: "1e-3", "250", "0.5".
 std::string tick_label(double value);
 
+struct LegendEntry {
+  std::string name;
+  ImU32 colour;
+};
+
 class Plot {
  public:
-  /// Reserves `size` pixels (ImGui item) and draws the frame, grid and tick labels.
-  Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, const char* y_label);
+  /// Reserves `size` pixels (ImGui item) and draws the frame, grid, tick labels and the legend: its entries
+  /// in rows above the plotting area, right of the y label (the area shrinks by the rows it takes).
+  Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, const char* y_label,
+       const std::vector<LegendEntry>& legend = {});
 
   /// A polyline through (xs[i], ys[i]); points outside a log axis' domain are skipped, the rest clipped.
   void line(const std::vector<double>& xs, const std::vector<double>& ys, ImU32 colour, float thickness = 2.0f);
-  /// A vertical marker at x with a label at the top, on text row `row` (0 = top) so that labels of nearby
-  /// markers do not overlap.
-  void vline(double x, ImU32 colour, const char* label, bool dashed = true, int row = 0);
-  /// A horizontal reference line at y.
+  /// A vertical marker at x with a label near the top, right of the marker (left of it at the right edge),
+  /// moved down past the labels already placed.
+  void vline(double x, ImU32 colour, const char* label, bool dashed = true);
+  /// A horizontal reference line at y with a label just above it at the left, moved right past the labels
+  /// already placed.
   void hline(double y, ImU32 colour, const char* label);
   /// A filled point.
   void point(double x, double y, ImU32 colour, float radius = 4.0f);
-  /// Adds an entry to the legend drawn by finish() (top-right, or bottom-right after legend_at_bottom()).
-  void legend(const char* name, ImU32 colour);
-  void legend_at_bottom() { legend_bottom_ = true; }
-  /// Draws the legend and, when hovered, a crosshair with the data coordinates. Returns true if hovered.
+  /// Ends the plot; when hovered, draws a crosshair at the mouse. Returns true if hovered.
   bool finish();
 
   ImVec2 to_screen(double x, double y) const;
@@ -53,9 +61,9 @@ class Plot {
   ImVec2 min_, max_;  // plotting area in screen pixels
   Axis x_, y_;
   bool hovered_ = false;
-  bool legend_bottom_ = false;
   double mouse_x_ = 0, mouse_y_ = 0;
-  std::vector<std::pair<std::string, ImU32>> legend_;
+  std::vector<Rect> labels_;  // the marker labels placed so far (screen pixels)
+  Rect area() const;          // the plotting area as a Rect
   double unit(const Axis& a, double v) const;
   double from_unit(const Axis& a, double u) const;
 };

@@ -33,10 +33,17 @@ void Views::draw_cosines() {
   y.log = false;
   y.min = 0.0;
   y.max = 1.02;
-  const ImVec2 size = ImGui::GetContentRegionAvail();
-  Plot plot("##cosines-plot", size, time_axis(e, state.log_time), y, "t (simulated time)", "cos θ");
-  plot.legend_at_bottom();
-  int row = 0;
+  std::vector<LegendEntry> legend;
+  for (std::size_t i = 0; i < e.runs().size(); ++i)
+    for (int k = 0; k < r; ++k) {
+      const std::string prefix = e.runs().size() > 1 ? std::string(e.runs()[i]->objective().name()) + " " : "";
+      legend.push_back({prefix + "cos θ" + std::to_string(k + 1), series_colour(k + (i == 0 ? 0 : 3))});
+    }
+  if (e.samples()) legend.push_back({"on n samples (wide, pale)", IM_COL32(200, 200, 200, 140)});
+  Plot plot("##cosines-plot", ImGui::GetContentRegionAvail(), time_axis(e, state.log_time), y, "t (simulated time)",
+            "cos θ", legend);
+  // First, at its place on the left: the markers' labels, placed after it, step down past it.
+  plot.hline(std::sqrt(0.5), IM_COL32(255, 255, 255, 70), "escape level cos²θ = ½");
   for (const auto& run : e.runs()) {
     std::vector<double> ts;
     std::vector<std::vector<double>> cos(static_cast<std::size_t>(r));
@@ -54,7 +61,7 @@ void Views::draw_cosines() {
         char label[48];
         std::snprintf(label, sizeof label, "escape %zu%s", k + 1,
                       e.runs().size() > 1 ? (run->objective().name()[0] == 'j' ? " (joint)" : " (planted)") : "");
-        plot.vline(*escapes[k], series_colour(static_cast<int>(k) + offset), label, true, row++);
+        plot.vline(*escapes[k], series_colour(static_cast<int>(k) + offset), label, true);
       }
   }
   if (const SampleRun* samples = e.samples()) {
@@ -67,7 +74,6 @@ void Views::draw_cosines() {
     }
     for (int k = 0; k < r; ++k)
       plot.line(ts, cos[static_cast<std::size_t>(k)], (series_colour(k) & 0x00FFFFFF) | 0x90000000, 4.0f);
-    plot.legend("on n samples (wide, pale)", IM_COL32(200, 200, 200, 140));
   }
   // Predicted scales, labelled with the objective they are for.
   const bool planted = std::string(e.active().objective().name()) == "planted";
@@ -84,15 +90,8 @@ void Views::draw_cosines() {
       std::snprintf(label, sizeof label, "theory: leap 1, ~ln d");
     else
       std::snprintf(label, sizeof label, "theory: leap %d, ~d^%d", leaps[j], leaps[j] - 1);
-    plot.vline(cumulative, IM_COL32(200, 200, 200, 150), label, false, row++);
+    plot.vline(cumulative, IM_COL32(200, 200, 200, 150), label, false);
   }
-  plot.hline(std::sqrt(0.5), IM_COL32(255, 255, 255, 70), "escape level cos²θ = ½");
-  for (std::size_t i = 0; i < e.runs().size(); ++i)
-    for (int k = 0; k < r; ++k) {
-      const std::string prefix = e.runs().size() > 1 ? std::string(e.runs()[i]->objective().name()) + " " : "";
-      const std::string name = prefix + "cos θ" + std::to_string(k + 1);
-      plot.legend(name.c_str(), series_colour(k + (i == 0 ? 0 : 3)));
-    }
   if (plot.finish()) ImGui::SetTooltip("t = %.4g\ncos = %.4g", plot.mouse_x(), plot.mouse_y());
 }
 
@@ -105,18 +104,22 @@ void Views::draw_loss() {
   y.log = true;
   y.max = std::pow(10.0, std::ceil(std::log10(top * 1.2)));
   y.min = std::max(1e-12, y.max * 1e-10);
-  const ImVec2 size = ImGui::GetContentRegionAvail();
-  Plot plot("##loss-plot", size, time_axis(e, state.log_time), y, "t (simulated time)", "loss");
-  int index = 0;
-  for (const auto& run : e.runs()) {
+  // The first run in white, the second (compare mode: planted) in orange; the test loss on samples in green.
+  auto run_colour = [](std::size_t i) { return i == 0 ? IM_COL32(230, 230, 230, 255) : IM_COL32(230, 159, 0, 255); };
+  const ImU32 samples_colour = IM_COL32(0, 158, 115, 255);
+  std::vector<LegendEntry> legend;
+  for (std::size_t i = 0; i < e.runs().size(); ++i) legend.push_back({e.runs()[i]->objective().name(), run_colour(i)});
+  if (e.samples()) legend.push_back({"test loss on n samples", samples_colour});
+  Plot plot("##loss-plot", ImGui::GetContentRegionAvail(), time_axis(e, state.log_time), y, "t (simulated time)",
+            "loss", legend);
+  for (std::size_t i = 0; i < e.runs().size(); ++i) {
+    const Run& run = *e.runs()[i];
     std::vector<double> ts, ls;
-    for (const Sample& s : run->history()) {
+    for (const Sample& s : run.history()) {
       ts.push_back(s.t);
       ls.push_back(std::max(s.loss, 1e-300));
     }
-    const ImU32 colour = index++ == 0 ? IM_COL32(230, 230, 230, 255) : IM_COL32(230, 159, 0, 255);
-    plot.line(ts, ls, colour, thickness(e, *run));
-    plot.legend(run->objective().name(), colour);
+    plot.line(ts, ls, run_colour(i), thickness(e, run));
   }
   if (const SampleRun* samples = e.samples()) {
     std::vector<double> ts, ls;
@@ -124,13 +127,12 @@ void Views::draw_loss() {
       ts.push_back(s.t);
       ls.push_back(s.loss);
     }
-    plot.line(ts, ls, IM_COL32(0, 158, 115, 255), 1.8f);
-    plot.legend("test loss on n samples", IM_COL32(0, 158, 115, 255));
+    plot.line(ts, ls, samples_colour, 1.8f);
   }
   const std::vector<double>& plateaus = e.analysis().leaps.plateaus;  // joint theory
   for (std::size_t j = 0; j < plateaus.size(); ++j) {
     char label[48];
-    std::snprintf(label, sizeof label, "plateau %zu (theory)", j);
+    std::snprintf(label, sizeof label, "plateau %zu (joint theory)", j);
     plot.hline(plateaus[j], IM_COL32(200, 200, 200, 120), label);
   }
   if (plot.finish()) ImGui::SetTooltip("t = %.4g\nloss = %.4g", plot.mouse_x(), plot.mouse_y());

@@ -115,3 +115,46 @@ TEST_CASE("the CLI line quotes expressions for a POSIX shell, quotes included") 
   s.link = "it's";
   CHECK(to_command_line(s).find("--link 'it'\\''s'") != std::string::npos);
 }
+
+TEST_CASE("plot labels: each is moved past the ones placed before it, inside the plot, never onto another") {
+  const Rect plot{100, 50, 400, 200};
+  std::vector<Rect> taken;
+  // Three escape labels at nearly the same time (staircase2's two escapes and a theory marker): stacked down.
+  const Rect a = place_label(taken, {300, 52, 80, 14}, 0.0f, 1.4f, plot);
+  const Rect b = place_label(taken, {310, 52, 90, 14}, 0.0f, 1.4f, plot);
+  const Rect c = place_label(taken, {305, 52, 70, 14}, 0.0f, 1.4f, plot);
+  CHECK(a.y == 52);
+  CHECK(b.y == doctest::Approx(66.0));  // just below a
+  CHECK(c.y == doctest::Approx(80.0));  // below b
+  // Two reference lines' labels at the same height (plateaus 1 and 1/2 on a log axis): side by side.
+  const Rect p0 = place_label(taken, {104, 120, 120, 14}, 7.0f, 0.0f, plot);
+  const Rect p1 = place_label(taken, {104, 125, 120, 14}, 7.0f, 0.0f, plot);
+  CHECK(p0.x == 104);
+  CHECK(p1.x == doctest::Approx(231.0));  // right of p0 plus one step
+  CHECK(p1.y == 125);
+  for (std::size_t i = 0; i < taken.size(); ++i)
+    for (std::size_t j = i + 1; j < taken.size(); ++j) CHECK_FALSE(overlaps(taken[i], taken[j]));
+  // With no free place inside the plot the label stays where it was wanted (and may overlap).
+  std::vector<Rect> full = {plot};
+  const Rect stuck = place_label(full, {120, 60, 50, 14}, 0.0f, 1.4f, plot);
+  CHECK(stuck.x == 120);
+  CHECK(stuck.y == 60);
+  std::vector<Rect> blocked = {{110, 60, 50, 14}};
+  CHECK(place_label(blocked, {120, 60, 50, 14}, 0.0f, 0.0f, plot).y == 60);  // no step: no loop
+}
+
+TEST_CASE("legend entries flow into rows no wider than the space, without overlap") {
+  // Compare mode at r = 4: eight entries of 90 px in 400 px with 10 px gaps: four per row, two rows.
+  const std::vector<Rect> boxes = legend_layout(std::vector<float>(8, 90.0f), 16.0f, 10.0f, 400.0f);
+  REQUIRE(boxes.size() == 8);
+  CHECK(boxes[3].x == doctest::Approx(300.0));
+  CHECK(boxes[3].y == 0);
+  CHECK(boxes[4].x == 0);
+  CHECK(boxes[4].y == doctest::Approx(16.0));
+  for (const Rect& b : boxes) CHECK(b.x + b.w <= 400.0f);
+  // An entry wider than the space gets a row of its own.
+  const std::vector<Rect> wide = legend_layout({50.0f, 500.0f, 50.0f}, 16.0f, 10.0f, 400.0f);
+  CHECK(wide[1].x == 0);
+  CHECK(wide[1].y == doctest::Approx(16.0));
+  CHECK(wide[2].y == doctest::Approx(32.0));
+}
