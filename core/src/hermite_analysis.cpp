@@ -172,9 +172,12 @@ const std::array<double, 8>& endpoint_rule_weights() {
   }();
   return weights;
 }
-constexpr double kAdaptiveHalfWidth = 14.0;  // φ(14)·14^16 ≈ 1e-24: the tails beyond are negligible
+constexpr double kAdaptiveHalfWidth = 14.0;  // φ(14)·14^16 ≈ 1e-24: the tails of degree-8 polynomials
 constexpr int kInitialPanels = 14;           // width 2, with a break at 0
-constexpr int kMaxPanels = 1000;             // per one-dimensional integral
+// Links that grow faster (h_60 has its outermost zero near √242 ≈ 15.5 and most of its mass beyond 14) get
+// tail panels of the same width while the last ones still matter, up to where φ underflows (φ(38) ≈ 1e-314).
+constexpr double kAdaptiveMaxHalfWidth = 38.0;
+constexpr int kMaxPanels = 1000;                               // per one-dimensional integral
 constexpr std::size_t kAdaptiveBudget = std::size_t{1} << 23;  // link evaluations, all levels together
 
 // Iterated integration: axis d is integrated adaptively, its integrand being the (adaptive) integral over
@@ -263,6 +266,16 @@ class NestedAdaptive {
     const double width = 2.0 * kAdaptiveHalfWidth / kInitialPanels;
     for (int i = 0; i < kInitialPanels; ++i)
       panels.push_back(evaluate_panel(-kAdaptiveHalfWidth + i * width, -kAdaptiveHalfWidth + (i + 1) * width));
+    // A panel matters while any of its integrals exceeds a thousandth of the tolerance.
+    auto matters = [&](const Panel& p) {
+      return std::any_of(p.integral.begin(), p.integral.end(),
+                         [&](double v) { return std::fabs(v) > 1e-3 * tolerance; });
+    };
+    for (double edge = kAdaptiveHalfWidth;
+         edge < kAdaptiveMaxHalfWidth && (matters(panels.front()) || matters(panels.back())); edge += width) {
+      panels.insert(panels.begin(), evaluate_panel(-edge - width, -edge));
+      panels.push_back(evaluate_panel(edge, edge + width));
+    }
     auto total_error = [&] {
       double s = 0.0;
       for (const Panel& p : panels) s += p.error;

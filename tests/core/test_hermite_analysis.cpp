@@ -229,6 +229,26 @@ TEST_CASE("constant links, exponents above K, truncation residuals") {
   CHECK(tanh.truncation_residual < 1e-3);
 }
 
+TEST_CASE("high-degree links keep their mass beyond |z| = 14: ‖h_k‖² = 1 whatever k, all of it above K") {
+  // h_k's outermost zero is near √(4k + 2) (15.5 for k = 60, 24.5 for k = 150): a rule that stopped at 14
+  // lost most of ‖h_k‖² (0.72 for k = 60, 0.49 for k = 100) and reported it as converged.
+  for (int k : {30, 60, 100}) {
+    INFO("h(" << k << ",z1)");
+    QuadratureReport report;
+    const HermiteExpansion e = expand("h(" + std::to_string(k) + ",z1)", 0, 8, &report);
+    CHECK(report.converged);
+    CHECK(e.norm2 == doctest::Approx(1.0).epsilon(1e-10));
+    CHECK(e.truncation_residual == doctest::Approx(1.0).epsilon(1e-10));
+    CHECK(information_exponent(e) == 0);
+  }
+  // h_150 at the largest K: no spurious energy in degrees 1..99 (the truncated rule reported exponent 24).
+  const HermiteExpansion h150 = expand("h(150,z1)", 0, 99);
+  CHECK(information_exponent(h150) == 0);
+  const std::vector<double> energy = h150.degree_energy();
+  CHECK(*std::max_element(energy.begin(), energy.end()) < 1e-20);
+  CHECK(h150.truncation_residual == doctest::Approx(1.0).epsilon(1e-10));
+}
+
 TEST_CASE("hermite_coefficients lists every β in the documented order") {
   const HermiteExpansion e = expand("preset:z1he3");
   const std::vector<HermiteCoefficient> list = hermite_coefficients(e);
