@@ -161,15 +161,11 @@ Experiment::Experiment(const AppState& state) : state_(state) {
   }
   QuadratureReport report;
   analysis->expansion = hermite_expansion(analysis->link.link, degree, &report);
-  if (!report.converged) {
-    char text[240];
-    std::snprintf(text, sizeof text,
-                  "the Hermite coefficients did not converge (%s quadrature reached %.1e only): energies, exponent "
-                  "and leaps may be wrong; lower the degree or rescale the link",
-                  report.rule.c_str(), report.error_estimate);
-    analysis->link.warnings.push_back(text);
-  }
+  check_usable_for_dynamics(analysis->link.link, analysis->expansion, report);
   const double tolerance = zero_tolerance(analysis->expansion, report);
+  for (const std::string& warning :
+       {quadrature_warning(report, tolerance), truncation_warning(analysis->expansion, tolerance)})
+    if (!warning.empty()) analysis->link.warnings.push_back(warning);
   analysis->information_exponent = information_exponent(analysis->expansion, tolerance);
   analysis->leaps = leap_sequence(analysis->expansion, tolerance);
   analysis_ = analysis;

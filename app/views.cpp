@@ -36,16 +36,16 @@ void Views::apply(const ParsedState& parsed) {
       experiment = std::move(next);
     } catch (const std::exception& e) {
       problems.push_back(e.what());
-      if (experiment) {
-        // Keep the last good experiment and the state that describes it.
-        const AppState view = state;
-        state = experiment->state();
-        state.panels = view.panels;
-        state.embed = view.embed;
-        state.speed = view.speed;
-        state.dt = view.dt;
-        state.log_time = view.log_time;
-      }
+      // Opened with a state that cannot run: show the default experiment rather than empty panels.
+      if (!experiment) experiment = std::make_unique<Experiment>(AppState());
+      // Keep the last good experiment and the state that describes it.
+      const AppState view = state;
+      state = experiment->state();
+      state.panels = view.panels;
+      state.embed = view.embed;
+      state.speed = view.speed;
+      state.dt = view.dt;
+      state.log_time = view.log_time;
     }
   } else if (experiment) {
     experiment->set_view(state);  // only the view changed (or the objective shown in compare mode)

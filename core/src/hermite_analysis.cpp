@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -186,7 +187,10 @@ constexpr std::size_t kAdaptiveBudget = std::size_t{1} << 23;  // link evaluatio
 // the inner integrals at its nodes) is settled: bisecting it cannot help.
 class NestedAdaptive {
  public:
-  NestedAdaptive(const Link& link, int K) : link_(link), r_(link.r()), Kp_(static_cast<std::size_t>(K) + 1) {
+  /// `norm`: an estimate of ‖f*‖. Errors of the E f² component count as the error of ‖f*‖ they imply,
+  /// |ΔE f²|/(2‖f*‖), so that all components are in the units of ‖f*‖ (as `difference` below compares rules).
+  NestedAdaptive(const Link& link, int K, double norm)
+      : link_(link), r_(link.r()), Kp_(static_cast<std::size_t>(K) + 1), mean_square_scale_(0.5 / norm) {
     z_.assign(static_cast<std::size_t>(r_), 0.0);
   }
 
@@ -236,7 +240,8 @@ class NestedAdaptive {
       noise[15] = integrand(b, &values[15 * m]);
       noise[16] = integrand(a, &values[16 * m]);
       Panel p{a, b, 0.0, false, std::vector<double>(m, 0.0)};
-      double error2 = 0.0, magnitude2 = 0.0;
+      // Norms over the components by hypot: links as large as He_150 (‖f‖² ≈ 6e262) would overflow squares.
+      double error_norm = 0.0, magnitude = 0.0;
       for (std::size_t c = 0; c < m; ++c) {
         const double center_value = values[14 * m + c];
         double kronrod = kKronrodWeights[7] * center_value, gauss = kGaussWeights[3] * center_value;
@@ -251,14 +256,15 @@ class NestedAdaptive {
           if (j > 0) endpoint += endpoint_weights[static_cast<std::size_t>(j)] * (left + right);
         }
         p.integral[c] = half * kronrod;
+        const double units = c + 1 == m ? mean_square_scale_ : 1.0;
         const double difference = std::max(std::fabs(kronrod - gauss), std::fabs(kronrod - endpoint));
-        error2 += half * half * difference * difference;
-        magnitude2 += half * half * absolute * absolute;
+        error_norm = std::hypot(error_norm, units * half * difference);
+        magnitude = std::hypot(magnitude, units * half * absolute);
       }
       double inner_noise = kKronrodWeights[7] * noise[14];
       for (int j = 0; j < 7; ++j) inner_noise += kKronrodWeights[j] * (noise[2 * j] + noise[2 * j + 1]);
-      const double floor = 50.0 * std::numeric_limits<double>::epsilon() * std::sqrt(magnitude2) + half * inner_noise;
-      p.error = std::max(std::sqrt(error2), floor);
+      const double floor = 50.0 * std::numeric_limits<double>::epsilon() * magnitude + half * inner_noise;
+      p.error = std::max(error_norm, floor);
       p.settled = p.error <= 2.0 * floor;
       return p;
     };
@@ -268,14 +274,22 @@ class NestedAdaptive {
       panels.push_back(evaluate_panel(-kAdaptiveHalfWidth + i * width, -kAdaptiveHalfWidth + (i + 1) * width));
     // A panel matters while any of its integrals exceeds a thousandth of the tolerance.
     auto matters = [&](const Panel& p) {
-      return std::any_of(p.integral.begin(), p.integral.end(),
-                         [&](double v) { return std::fabs(v) > 1e-3 * tolerance; });
+      for (std::size_t c = 0; c < m; ++c)
+        if ((c + 1 == m ? mean_square_scale_ : 1.0) * std::fabs(p.integral[c]) > 1e-3 * tolerance) return true;
+      return false;
     };
     for (double edge = kAdaptiveHalfWidth;
          edge < kAdaptiveMaxHalfWidth && (matters(panels.front()) || matters(panels.back())); edge += width) {
       panels.insert(panels.begin(), evaluate_panel(-edge - width, -edge));
       panels.push_back(evaluate_panel(edge, edge + width));
     }
+    // Outer panels that still matter where φ underflows: the tails beyond are unresolved (E f*² may be
+    // infinite, as for exp(z1²/4)); their size counts as error, at least as much as the last panels hold.
+    double tail_error = 0.0;
+    for (const Panel* p : {&panels.front(), &panels.back()})
+      if (matters(*p))
+        for (std::size_t c = 0; c < m; ++c)
+          tail_error = std::hypot(tail_error, (c + 1 == m ? mean_square_scale_ : 1.0) * p->integral[c]);
     auto total_error = [&] {
       double s = 0.0;
       for (const Panel& p : panels) s += p.error;
@@ -298,7 +312,7 @@ class NestedAdaptive {
     std::vector<double> result(m, 0.0);
     for (const Panel& p : panels)
       for (std::size_t c = 0; c < m; ++c) result[c] += p.integral[c];
-    *error = total_error();
+    *error = total_error() + tail_error;
     return result;
   }
 
@@ -308,6 +322,7 @@ class NestedAdaptive {
   const Link& link_;
   const int r_;
   const std::size_t Kp_;
+  const double mean_square_scale_;
   std::vector<double> z_;
   std::size_t evaluations_ = 0;
 };
@@ -468,9 +483,9 @@ HermiteExpansion hermite_expansion(const Link& link, int K, QuadratureReport* re
   }
   Candidate best = !try_split || gauss.error <= split.error ? std::move(gauss) : std::move(split);
   if (r <= 2) {
-    NestedAdaptive adaptive(link, K);
     double error = 0.0;
     const double norm = std::sqrt(best.projection.mean_square);
+    NestedAdaptive adaptive(link, K, norm > 0.0 ? norm : 1.0);
     const std::vector<double> result = adaptive.integrate(0, kAdaptiveTolerance * norm, &error);
     evaluations += adaptive.evaluations();
     if (error < best.error) {
@@ -528,6 +543,45 @@ double energy_threshold(const HermiteExpansion& e, const std::vector<double>& en
 double zero_tolerance(const HermiteExpansion& e, const QuadratureReport& report) {
   const double sd = std::sqrt(variance(e, e.degree_energy()));
   return sd > 0.0 ? std::max(kHermiteZeroTolerance, 10.0 * report.error_estimate / sd) : kHermiteZeroTolerance;
+}
+
+std::string quadrature_warning(const QuadratureReport& report, double tolerance) {
+  if (report.converged) return "";
+  char text[240];
+  std::snprintf(text, sizeof text,
+                "the quadrature (%s) reached an estimated accuracy of %.1e only; exponents and leaps ignore "
+                "components below %.1e of the link's standard deviation",
+                report.rule.c_str(), report.error_estimate, tolerance);
+  return text;
+}
+
+std::string truncation_warning(const HermiteExpansion& e, double tolerance) {
+  if (information_exponent(e, tolerance) != 0 || !(e.truncation_residual > 0.0)) return "";
+  char text[240];
+  std::snprintf(text, sizeof text,
+                "degrees 1..%d carry no energy (the link's variance %.3g lies above K = %d): the truncated link is "
+                "constant and nothing is learned; raise the degree",
+                e.degree, e.truncation_residual, e.degree);
+  return text;
+}
+
+void check_usable_for_dynamics(const Link& link, const HermiteExpansion& e, const QuadratureReport& report) {
+  const double norm = std::sqrt(std::max(e.norm2, 0.0));
+  if (e.norm2 > kMaxDynamicsNorm2) {
+    char text[200];
+    std::snprintf(text, sizeof text, "%.3g exceeds %.0e", e.norm2, kMaxDynamicsNorm2);
+    throw InputError("link " + link.spec() + ": E[f*(z)^2] = " + text +
+                     ", beyond which the losses and flows overflow (their speed scales as E[f*^2]); divide the link "
+                     "by a constant (He(k,z1)/sqrt(k!) is h(k,z1))");
+  }
+  if (report.error_estimate <= kUnusableQuadratureError * norm) return;
+  char text[160];
+  std::snprintf(text, sizeof text, "%.1e of ||f*|| after %zu evaluations", report.error_estimate / norm,
+                report.evaluations);
+  throw InputError("the Hermite coefficients of " + link.spec() + " did not converge (estimated error " + text +
+                   "): E[f*(z)^2] may be infinite (f* must be square-integrable under N(0, I_r); exp(z1^2/4) is "
+                   "not), or the link is too rough to integrate; losses and flows need accurate coefficients, so "
+                   "change or tame the link");
 }
 
 int information_exponent(const HermiteExpansion& e, double tolerance) {

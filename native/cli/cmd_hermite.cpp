@@ -62,11 +62,8 @@ void run(const HermiteOptions& options) {
     throw InputError(std::string("--link: ") + error.what());
   }
   const double tolerance = zero_tolerance(e, report);
-  if (!report.converged)
-    std::fprintf(stderr,
-                 "grassflow: warning: the quadrature (%s) reached an estimated accuracy of %.1e only; exponents "
-                 "and leaps ignore components below %.1e of the link's standard deviation\n",
-                 report.rule.c_str(), report.error_estimate, tolerance);
+  if (const std::string warning = quadrature_warning(report, tolerance); !warning.empty())
+    std::fprintf(stderr, "grassflow: warning: %s\n", warning.c_str());
   const int s = information_exponent(e, tolerance);
   const LeapSequence leaps = leap_sequence(e, tolerance);
   const std::vector<double> energy = e.degree_energy();

@@ -30,7 +30,15 @@ PreparedLink prepare_link(const std::string& spec, int r, int degree) {
   } catch (const InputError& e) {
     throw InputError(std::string("--link: ") + e.what());
   }
+  try {
+    check_usable_for_dynamics(p.resolved.link, p.expansion, p.report);
+  } catch (const InputError& e) {
+    throw InputError(std::string("--link: ") + e.what());
+  }
   p.tolerance = zero_tolerance(p.expansion, p.report);
+  for (const std::string& warning :
+       {quadrature_warning(p.report, p.tolerance), truncation_warning(p.expansion, p.tolerance)})
+    if (!warning.empty()) std::fprintf(stderr, "grassflow: warning: %s\n", warning.c_str());
   p.leaps = leap_sequence(p.expansion, p.tolerance);
   return p;
 }

@@ -68,9 +68,13 @@ population = [2.2703893804, 4.5582676220]  # THEORY.md §6, d = 100
 check(all(e is not None and abs(e - p) < 0.15 * p for e, p in zip(samples["escape_times"], population)),
       f"training on n = 20000 samples escapes near the population flow: {samples['escape_times']} vs {population}")
 check(samples["subspace_error"] < 1e-2, f"and recovers span W* (sin θ_max = {samples['subspace_error']:.2g})")
-odd = run("link=He(150%2Cz1)&d=100&dt=1&panels=cosines,link", "native-odd-link", frames=5)
-check(any("did not converge" in w for w in odd["warnings"]),
-      f"a link whose Hermite coefficients do not converge is flagged: {odd['warnings']}")
+# Links whose dynamics cannot be trusted are refused with the reason; the page opened with them shows the
+# default experiment rather than empty panels:
+# exp(z1^2/4) is not square-integrable (its coefficients do not converge), He(150, z1) has E f^2 = 150! ≈ 6e262.
+for link, words in (("exp(z1%5E2%2F4)", "did not converge"), ("He(150%2Cz1)", "exceeds 1e+100")):
+    odd = run(f"link={link}&d=100&dt=1&panels=cosines,link", "native-odd-link", frames=5)
+    check(any(words in p for p in odd["problems"]) and odd["status"] == "running" and odd["r"] == 2,
+          f"link={link} is refused ({odd['problems']}); the default experiment (staircase2) runs instead")
 if failures:
     sys.exit(f"FAIL native app: {len(failures)} problem(s)")
 print("PASS native app test")

@@ -139,6 +139,12 @@ BAD_DYNAMICS = [
      ["--objective", "'banana'", "joint or planted"]),
     (F + ["--d", "1000", "--init", "foo"], ["--init", "'foo'"]),
     (F + ["--d", "1000", "--degree", "100"], ["--degree", "0 to 99"]),
+    # Links whose coefficients cannot be trusted for dynamics (docs/errors.md, "Link expressions").
+    (["flow", "--link", "exp(z1^2/4)", "--objective", "joint", "--d", "1000"],
+     ["--link", "exp(z1^2/4) did not converge", "square-integrable"]),
+    (["loss", "--link", "exp(z1^2/3)", "--objective", "joint", "--M", "0.5"], ["--link", "did not converge"]),
+    (["flow", "--link", "He(150,z1)", "--objective", "joint", "--d", "1000"],
+     ["--link", "E[f*(z)^2] = 5.71e+262 exceeds 1e+100", "h(k,z1)"]),
     (["flow", "--link", "z1*", "--objective", "joint", "--d", "100"], ["--link", "end of expression"]),
     (L + ["--M", "1.5,0;0,0"], ["--M", "singular value"]),
     (L + ["--M", "nan,0;0,0"], ["--M", "'nan'", "finite"]),

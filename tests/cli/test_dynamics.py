@@ -101,6 +101,10 @@ z = as_json("flow", "--link", "preset:staircase2", "--objective", "joint", "--d"
 check(rel(z["escape_times"][0], 4.604609801) < 1e-8 and rel(z["escape_times"][1], 9.209404158) < 1e-8,
       "flow: staircase2, d = 1e4: escapes 4.604609801 and 9.209404158 (THEORY.md §6)")
 check(len(z["final_cosines"]) == 2 and z["final_cosines"][0] >= z["final_cosines"][1], "flow: final cosines, descending")
+# A truncation that keeps no energy still runs (the flow has nothing to learn) but says so.
+code, out, err = run("flow", "--link", "preset:he2", "--objective", "joint", "--d", "1000", "--degree", "1")
+check(code == 0 and "degrees 1..1 carry no energy" in err and "raise the degree" in err,
+      "flow: he2 at K = 1 warns that the truncated link is constant")
 # A converged direction beside one still ~1e-44 (from eps = 1e-300): the final cosines are read in the flow's
 # gauge like every trajectory point, so the small one keeps its digits (M's own entries would round it to 0).
 tiny = as_json("flow", "--link", "preset:staircase2", "--objective", "joint", "--d", "1e12", "--init", "equator",

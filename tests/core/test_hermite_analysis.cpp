@@ -249,6 +249,36 @@ TEST_CASE("high-degree links keep their mass beyond |z| = 14: ‖h_k‖² = 1 wh
   CHECK(h150.truncation_residual == doctest::Approx(1.0).epsilon(1e-10));
 }
 
+TEST_CASE("heavy tails: E[exp(2 z²/c)] = 1/sqrt(1 − 4/c) for c > 4 is integrated; c = 4 (infinite) is refused for dynamics") {
+  // c = 4.2: the integrand f²φ decays only as exp(−z²/84), so the tails reach far beyond |z| = 14.
+  QuadratureReport heavy;
+  const Link tame = resolve_link("exp(z1^2/4.2)", 0).link;
+  const HermiteExpansion e = hermite_expansion(tame, 8, &heavy);
+  CHECK(heavy.converged);
+  CHECK(e.norm2 == doctest::Approx(1.0 / std::sqrt(1.0 - 4.0 / 4.2)).epsilon(1e-9));
+  CHECK_NOTHROW(check_usable_for_dynamics(tame, e, heavy));
+  // c = 4: E f*² = ∫ 1/√(2π) dz = ∞. The rule must not report the truncated 76/√(2π) ≈ 30.3 as converged.
+  QuadratureReport infinite;
+  const Link wild = resolve_link("exp(z1^2/4)", 0).link;
+  const HermiteExpansion w = hermite_expansion(wild, 8, &infinite);
+  CHECK_FALSE(infinite.converged);
+  CHECK(infinite.error_estimate > 1e-3 * std::sqrt(w.norm2));
+  CHECK_THROWS_WITH_AS(check_usable_for_dynamics(wild, w, infinite),
+                       doctest::Contains("exp(z1^2/4) did not converge"), InputError);
+  CHECK(quadrature_warning(infinite, zero_tolerance(w, infinite)).find("estimated accuracy") != std::string::npos);
+  CHECK(quadrature_warning(heavy, zero_tolerance(e, heavy)).empty());
+  // He_150 is square-integrable (E He_150² = 150! ≈ 5.7e262, integrated exactly) but beyond the flows' range.
+  QuadratureReport big;
+  const Link he150 = resolve_link("He(150,z1)", 0).link;
+  const HermiteExpansion b = hermite_expansion(he150, 8, &big);
+  CHECK(b.norm2 == doctest::Approx(std::exp(std::lgamma(151.0))).epsilon(1e-9));
+  CHECK_THROWS_WITH_AS(check_usable_for_dynamics(he150, b, big), doctest::Contains("exceeds 1e+100"), InputError);
+  CHECK(truncation_warning(b, zero_tolerance(b, big)).find("degrees 1..8 carry no energy") != std::string::npos);
+  // h_2 seen at K = 1: constant after truncation; at K = 2 no warning.
+  CHECK(!truncation_warning(expand("preset:he2", 0, 1), kHermiteZeroTolerance).empty());
+  CHECK(truncation_warning(expand("preset:he2", 0, 2), kHermiteZeroTolerance).empty());
+}
+
 TEST_CASE("hermite_coefficients lists every β in the documented order") {
   const HermiteExpansion e = expand("preset:z1he3");
   const std::vector<HermiteCoefficient> list = hermite_coefficients(e);

@@ -76,6 +76,28 @@ constexpr double kHermiteZeroTolerance = 1e-8;
 /// max(kHermiteZeroTolerance, 10·error_estimate/sd(f*)), so that quadrature errors are never read as terms.
 double zero_tolerance(const HermiteExpansion& e, const QuadratureReport& report);
 
+/// "" when `report` converged; otherwise the warning that the CLI and the app show: the rule, the accuracy
+/// reached, and `tolerance` (from zero_tolerance), below which exponents and leaps ignore components.
+std::string quadrature_warning(const QuadratureReport& report, double tolerance);
+
+/// "" unless degrees 1..K of `e` carry no energy (information_exponent(e, tolerance) = 0) while the link is not
+/// constant (truncation_residual > 0): then the truncated link is constant, the flows have nothing to learn,
+/// and the warning says to raise K.
+std::string truncation_warning(const HermiteExpansion& e, double tolerance);
+
+/// Relative quadrature error (error_estimate/‖f*‖) beyond which the coefficients are refused for the losses
+/// and the flows: wrong coefficients give wrong losses (even negative joint ones), not a rough picture.
+constexpr double kUnusableQuadratureError = 1e-3;
+
+/// Largest E[f*²] the losses and flows accept: their vector field scales as ‖f*‖² (time as 1/‖f*‖²), and
+/// products of coefficients overflow beyond about 1e120 (measured: 1e98 runs, 1e160 overflows).
+constexpr double kMaxDynamicsNorm2 = 1e100;
+
+/// Throws InputError, naming `link`, when report.error_estimate exceeds kUnusableQuadratureError·‖f*‖
+/// (typically E[f*²] = ∞: exp(z1^2/4) is not square-integrable under N(0, I_r), THEORY.md §2; or a link too
+/// rough for the rules), or when E[f*²] > kMaxDynamicsNorm2 (rescale the link). Used before any loss or flow.
+void check_usable_for_dynamics(const Link& link, const HermiteExpansion& e, const QuadratureReport& report);
+
 /// The information exponent s = min{k ≥ 1 : ‖f*_k‖ > tolerance·sd(f*)} over the degrees 1..K of `e`
 /// (THEORY.md §6). Returns 0 when no degree 1..K carries energy: the link is constant, or (then
 /// truncation_residual > 0) its exponent exceeds K: raise K.
