@@ -314,18 +314,21 @@ struct Trainer::State {
     const Eigen::MatrixXd xi = project_tangent(Geometry::grassmann, W, G);
     W = qr_retraction(W, -eta * xi);
     if (!W.allFinite())
-      throw InputError("--lr: training diverged at step " + std::to_string(k) + ": the step size " + number(eta) +
-                       " times the gradient's norm " + number(xi.norm()) +
-                       " moved W out of floating-point range; use a smaller --lr, or rescale the responses y");
+      throw InputError(culprits() + ": training diverged at step " + std::to_string(k) + ": the step size " +
+                       number(eta) + " times the gradient's norm " + number(xi.norm()) +
+                       " moved W out of floating-point range; use a smaller " + culprits() +
+                       ", or rescale the responses y");
   }
 
   void check_finite(double loss, const Eigen::MatrixXd& G) const {
     if (!std::isfinite(loss) || !G.allFinite())
-      throw InputError(
-          "--lr: training diverged at step " + std::to_string(k) +
-          " (the loss or the gradient is not finite); use a smaller --lr or a larger --ridge, or rescale the "
-          "responses y");
+      throw InputError(culprits() + ": training diverged at step " + std::to_string(k) +
+                       " (the loss or the gradient is not finite); use a smaller " + culprits() +
+                       " or a larger --ridge, or rescale the responses y");
   }
+
+  // The flags whose size makes steps diverge: online, the link's coefficients move at ratio × lr too.
+  std::string culprits() const { return opt.variant == TrainVariant::online ? "--lr/--ratio" : "--lr"; }
 
   double test_loss() const {
     if (test.size() == 0) return kNaN;

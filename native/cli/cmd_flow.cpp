@@ -106,7 +106,8 @@ void add_flow_command(CLI::App& app) {
       "--init", options->init,
       "start: random (Haar W at d, seeded), equator (M(0) = eps Q, Q Haar-orthogonal), isotropic (M(0) = I/sqrt(d))");
   CLI::Option* seed = cmd->add_option("--seed", options->seed, "seed of the random and equator starts (default 0)")
-                          ->check(non_negative("seed"));
+                          ->check(non_negative("seed"))
+                          ->check(seed_range());
   CLI::Option* eps = cmd->add_option("--eps", options->eps, "scale of the equator start (default 1/sqrt(d))");
   cmd->add_option("--M0", options->M0, "an explicit r×r M(0), e.g. \"0.1,0;0,0.01\"")
       ->excludes(init)

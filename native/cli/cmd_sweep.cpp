@@ -17,7 +17,7 @@ struct SweepOptions {
   std::string link, objective, d, init = "random";
   int r = 0;
   int degree = 8;
-  int seeds = 5;
+  int seeds = 0;  // 0: not given (5 for random starts)
   double t_max = 1e30;
   bool json = false;
 };
@@ -44,7 +44,10 @@ void run(const SweepOptions& options) {
   if (options.init != "random" && options.init != "isotropic")
     throw InputError("--init: a sweep starts from random (Haar) or isotropic, got '" + options.init + "'");
   spec.start = parse_start(options.init);
-  spec.seeds = options.seeds;
+  spec.seeds = options.seeds == 0 ? 5 : options.seeds;
+  if (options.init == "isotropic" && options.seeds != 0)
+    std::fprintf(stderr, "grassflow: warning: --seeds is ignored with --init isotropic (the start is deterministic: "
+                         "one flow per d)\n");
   if (!(options.t_max > 0.0)) throw InputError("--t-max: must be > 0 (default 1e30)");
   spec.flow.t_max = options.t_max;
   const PreparedLink link = prepare_link(options.link, options.r, options.degree);

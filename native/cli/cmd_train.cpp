@@ -127,6 +127,7 @@ void run(const TrainCommand& c) {
   if (!c.data.empty()) {
     if (c.online) throw InputError("--online: it draws fresh samples of --link; it cannot train on --data");
     if (!c.link.empty()) warnings.push_back("--link is ignored with --data (the responses come from the file)");
+    if (c.n != 0) warnings.push_back("--n is ignored with --data (every row of the file is used; 20% held out)");
     if (c.r < 1) throw InputError("--r: give the rank r >= 1 of the index space to learn from --data");
     if (c.d < 0) throw InputError("--d: d = " + std::to_string(c.d) + "; need d >= 1");
     Dataset data = load_csv_file(c.data, static_cast<std::size_t>(c.d), precision);
@@ -138,6 +139,9 @@ void run(const TrainCommand& c) {
     source = c.data;
   } else {
     if (c.link.empty()) throw InputError("--link: give the target link (an expression or preset:NAME), or --data FILE");
+    // 0 is the flags' "not given".
+    if (c.d == 0) throw InputError("--d is required: give the input dimension d >= 1 (or train on --data FILE.csv)");
+    if (c.n == 0) throw InputError("--n is required: give the number of training samples n >= 1");
     if (c.d < 1) throw InputError("--d: d = " + std::to_string(c.d) + "; give the input dimension d >= 1");
     if (c.n < 1) throw InputError("--n: n = " + std::to_string(c.n) + "; give the number of samples n >= 1");
     if (c.test_size < 0) throw InputError("--test-size: need >= 0");
@@ -155,6 +159,10 @@ void run(const TrainCommand& c) {
     const auto n = static_cast<std::size_t>(c.n);
     if (c.online) {
       const std::size_t batch = options.batch == 0 ? 256 : options.batch;
+      if (n < batch)
+        throw InputError("--n: the online sample budget n = " + std::to_string(n) +
+                         " is below one batch of B = " + std::to_string(batch) +
+                         " fresh samples; give --n >= " + std::to_string(batch) + " or a smaller --batch");
       options.steps = c.steps < 0 ? static_cast<long>(std::max<std::size_t>(1, n / batch)) : c.steps;
       // The baselines see the very samples SGD consumes first (the same stream).
       if (c.baselines) baseline_data.emplace(draw(model, c.seed, kTrainStream, n, precision, "--n/--d"));
@@ -241,9 +249,11 @@ void add_train_command(CLI::App& app) {
       "(THEORY.md §7)");
   cmd->add_option("--link", c->link, "the target link f*: an expression in z1..zr or preset:NAME (see `hermite`)");
   cmd->add_option("--r", c->r, "rank r of the index space (default: the link's own; required with --data)");
-  cmd->add_option("--d", c->d, "input dimension d (with --data: checked against the file's columns)")
+  cmd->add_option("--d", c->d,
+                  "input dimension d (required without --data; with it, checked against the file's columns)")
       ->transform(whole_number());
-  cmd->add_option("--n", c->n, "number of training samples (online: the sample budget, steps = n / batch)")
+  cmd->add_option("--n", c->n,
+                  "number of training samples, required without --data (online: the sample budget, steps = n / batch)")
       ->transform(whole_number());
   cmd->add_flag("--online", c->online,
                 "online SGD on fresh samples each step; the link learned at --ratio times the rate");
@@ -257,7 +267,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--batch", c->batch, "samples per step (default: all; online 256)")->transform(whole_number());
   cmd->add_option("--ratio", c->ratio, "online: the link's learning rate over the subspace's, rho (default 10)");
   cmd->add_option("--seed", c->seed, "seed of the data, the held-out split, W(0) and random features (default 0)")
-      ->check(non_negative("seed"));
+      ->check(non_negative("seed"))
+      ->check(seed_range());
   cmd->add_option("--data", c->data, "train on a CSV file: x_1..x_d then y per row (20% held out for test_loss)");
   cmd->add_flag("--baselines", c->baselines, "also fit SIR, SAVE and pHd on the training samples");
   cmd->add_flag("--json", c->json, "print JSON: records (one per step) and summary");

@@ -40,6 +40,11 @@ std::string usage_message(const CLI::ParseError& e, CLI::App& app, int argc, cha
   if (what.compare(0, convert.size(), convert) == 0 && eq != std::string::npos)
     return what.substr(convert.size(), eq - convert.size()) + ": cannot read '" + what.substr(eq + 3) +
            "' as this flag's value; see " + help;
+  // A flag given twice: "--steps: At Most 1 required but received 2".
+  const std::string repeated = ": At Most 1 required but received ";
+  if (const std::size_t at = what.find(repeated); at != std::string::npos)
+    return what.substr(0, at) + ": given " + what.substr(at + repeated.size()) + " times; give it once (see " + help +
+           ")";
   if (what == "A subcommand is required")
     return "a command is required: one of " + command_names(app) + "; see " + help;
   return what + " (see " + help + ")";

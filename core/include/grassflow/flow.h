@@ -70,7 +70,8 @@ Start parse_start(const std::string& name);
 
 /// M(0) (r×r) for a start at ambient dimension d (a whole number ≥ r, up to ~1e15, given as double). `seed`
 /// selects the random stream (random and equator); `eps` ≤ 0 means 1/√d (equator only; it must be ≤ 1).
-/// Throws InputError for r < 1, d < r, a fractional d or eps > 1.
+/// Throws InputError for r < 1, d < r, a fractional d, eps > 1, or d < 2r for an equator (eps < 1) or
+/// isotropic (d > 1) start, which such a d cannot realise.
 Eigen::MatrixXd initial_overlap(Start start, int r, double d, std::uint64_t seed = 0, double eps = 0.0);
 
 /// One observation of a flow at time t.
