@@ -556,6 +556,11 @@ ResolvedLink resolve_expression(const std::string& text, int r) {
                            std::to_string(text.size()) + " characters are too many; muparser reads at most " +
                                std::to_string(mu::MaxLenExpression - 1),
                            -1, "shorten the expression");
+  // muparser's names are ASCII: it would cut "préset" at the é and call the rest an unknown name 'pr'.
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (static_cast<unsigned char>(text[i]) >= 0x80)
+      throw expression_error(text, "a non-ASCII character", static_cast<long>(i),
+                             "write names and operators in ASCII (z1..zr, exp, tanh, h(k,x), *, ^)");
   // muparser's '=' assigns to a variable: z1=3 would overwrite the input instead of comparing.
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '=') continue;

@@ -55,7 +55,8 @@ Eigen::MatrixXd parse_matrix(const std::string& text, const std::string& what, i
   const auto n_rows = static_cast<int>(entries.size()), n_cols = static_cast<int>(entries.front().size());
   if ((rows > 0 && n_rows != rows) || (cols > 0 && n_cols != cols))
     throw InputError(what + ": got a " + std::to_string(n_rows) + "x" + std::to_string(n_cols) + " matrix, expected " +
-                     std::to_string(rows) + "x" + std::to_string(cols));
+                     std::to_string(rows) + "x" + std::to_string(cols) + " (one row and column per direction); write " +
+                     kForm);
   Eigen::MatrixXd M(n_rows, n_cols);
   for (int i = 0; i < n_rows; ++i)
     for (int j = 0; j < n_cols; ++j) M(i, j) = entries[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];

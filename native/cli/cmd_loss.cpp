@@ -46,7 +46,8 @@ void run(const LossOptions& options) {
   std::printf("dL/dM      (Euclidean gradient, row by row)\n");
   for (Eigen::Index i = 0; i < gradient.rows(); ++i) {
     std::printf("          ");
-    for (Eigen::Index j = 0; j < gradient.cols(); ++j) std::printf(" % .17g", gradient(i, j));
+    // + 0.0 prints a zero gradient as 0, not -0.
+    for (Eigen::Index j = 0; j < gradient.cols(); ++j) std::printf(" % .17g", gradient(i, j) + 0.0);
     std::printf("\n");
   }
 }

@@ -385,8 +385,11 @@ void write_outputs(const std::filesystem::path& dir, const std::vector<ExponentR
 }
 
 void run(const std::string& out) {
+  if (out.empty()) throw InputError("--out: empty; give the folder for the results, e.g. --out results");
   const std::filesystem::path dir(out);
   std::error_code error;
+  if (std::filesystem::exists(dir, error) && !std::filesystem::is_directory(dir, error))
+    throw InputError("--out: " + out + " is a file, not a folder; give a folder (it is created if missing)");
   std::filesystem::create_directories(dir, error);
   if (error || !std::filesystem::is_directory(dir))
     throw InputError("--out: cannot create the directory " + out + "; give a writable path");

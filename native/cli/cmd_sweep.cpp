@@ -46,8 +46,9 @@ void run(const SweepOptions& options) {
   spec.start = parse_start(options.init);
   spec.seeds = options.seeds == 0 ? 5 : options.seeds;
   if (options.init == "isotropic" && options.seeds != 0)
-    std::fprintf(stderr, "grassflow: warning: --seeds is ignored with --init isotropic (the start is deterministic: "
-                         "one flow per d)\n");
+    std::fprintf(stderr,
+                 "grassflow: warning: --seeds is ignored with --init isotropic (the start is deterministic: "
+                 "one flow per d)\n");
   if (!(options.t_max > 0.0)) throw InputError("--t-max: must be > 0 (default 1e30)");
   spec.flow.t_max = options.t_max;
   const PreparedLink link = prepare_link(options.link, options.r, options.degree);

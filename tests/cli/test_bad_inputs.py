@@ -61,6 +61,7 @@ BAD = [
     (H + ["preset:parity3", "--r", "2"], ["--r", "--r 3"]),
     # hermite: links that are not (numerically) square-integrable.
     (H + ["1/z1"], ["--link", "infinite at z =", "finite on R^r"]),
+    (H + ["préset"], ["--link", "a non-ASCII character at position 3", "ASCII"]),
     (H + ["sqrt(z1)"], ["--link", "NaN at z ="]),
     (H + ["1e200*z1"], ["--link", "too large", "overflows", "rescale"]),
     # hermite: sizes.
@@ -166,6 +167,10 @@ BAD_DYNAMICS = [
     (S + ["--d", "100", "--seeds", "0"], ["--seeds"]),
     (["reproduce"], ["--out is required"]),
     (["reproduce", "--out", "/proc/grassflow-nope"], ["--out", "cannot create"]),
+    (["reproduce", "--out", ""], ["--out: empty", "--out results"]),
+    (["reproduce", "--out", GOOD], ["--out", "is a file, not a folder"]),
+    (F + ["--d", "100", "--init", "equator", "--eps", "1.0000001"], ["--eps", "eps = 1.0000001;", "0 < eps <= 1"]),
+    (L + ["--M", "0,0;0,0;0,0"], ["--M", "got a 3x2 matrix, expected 2x2", "e.g. \"0.1,0;0,0.2\""]),
 ]
 STRESS_DYNAMICS = [
     F + ["--d", "1e12", "--init", "equator", "--eps", "1e-300", "--t-max", "1e300", "--json"],

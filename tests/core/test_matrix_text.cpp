@@ -33,6 +33,7 @@ TEST_CASE("parse_matrix names the input and the problem") {
   CHECK(message("1,nan;3,4", 2).find("not a finite number") != std::string::npos);
   CHECK(message("1,inf;3,4", 2).find("not a finite number") != std::string::npos);
   CHECK(message("1,2;3,4", 3).find("got a 2x2 matrix, expected 3x3") != std::string::npos);
+  CHECK(message("1,2;3,4", 3).find("e.g. \"0.1,0;0,0.2\"") != std::string::npos);
   CHECK(message("1,2;", 2).find("empty") != std::string::npos);
   CHECK(message("1,;3,4", 2).find("empty entry") != std::string::npos);
   CHECK(message("1,2;;3,4", 2).find("empty entry") != std::string::npos);
