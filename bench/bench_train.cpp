@@ -8,6 +8,7 @@
 //   lagged    Trainer::step() of the lagged variant: one fused pass
 //   project, accumulate, fused: the kernels alone
 // Each time is the median of --reps repetitions. Output: one JSON object on stdout.
+// --target NAME runs the kernels on another SIMD target this CPU supports (simd_targets(): AVX2, SSE4, ...).
 // --dump DIR (native) writes X (float32, n×d row-major), y, W(0) and W(1) of the exact step for numpy.
 #include <algorithm>
 #include <chrono>
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
     if (flag == "--reps") reps = std::atoi(value.c_str());
     if (flag == "--threads") threads = std::atoi(value.c_str());
     if (flag == "--dump") dump = value;
+    if (flag == "--target") use_simd_target(value);  // e.g. AVX2 on an AVX-512 machine
   }
 #ifdef __EMSCRIPTEN__
   const char* target = "web";

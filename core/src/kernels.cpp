@@ -35,12 +35,14 @@ constexpr std::size_t kPrefetchRows = 16;
 // 202 MB; bench/README.md): AVX-512, with the prefetches above, projection 5.9 → 5.2 ms and accumulation
 // 6.5 → 5.2 ms from RB = 4 to RB = 1 (read 4.7 ms), because its wide registers leave the loop far from
 // arithmetic-bound anyway; WebAssembly SIMD (no prefetch instruction) projection 17.7 → 8.1 ms and
-// accumulation 20.4 → 11 ms from RB = 3 to 1. The scalar WebAssembly build (EMU128) is bound by arithmetic
-// and keeps what is fastest for it: projection at RB = 3 (41 ms; 53 ms at RB = 1), accumulation at RB = 1
-// (30 ms; 37 ms at RB = 3). SSE4 and AVX2 keep their register-blocked groups (not measured here).
+// accumulation 20.4 → 11 ms from RB = 3 to 1; AVX2 (the same AVX-512 machine, `bench_train --target AVX2`)
+// projection 7.3 → 5.2–5.8 ms, accumulation 8.0 → 5.3 ms, exact step 16.1 → 12.0 ms from RB = 3 to 1; SSE4
+// the same within noise (17.2–17.8 ms a step either way; its 4-lane vectors are bound by arithmetic). The
+// scalar WebAssembly build (EMU128) is bound by arithmetic and keeps what is fastest for it: projection at
+// RB = 3 (41 ms; 53 ms at RB = 1), accumulation at RB = 1 (30 ms; 37 ms at RB = 3).
 template <int R>
 constexpr int ProjectRowsPerGroup() {
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_WASM
+#if HWY_TARGET != HWY_EMU128 && HWY_TARGET != HWY_SCALAR  // every SIMD target
   return 1;
 #else
   return R <= 2 ? 4 : R == 3 ? 3 : 2;
@@ -622,6 +624,30 @@ double sum_entries(const SampleMatrix& X, int threads) {
 
 const char* simd_target() {
   return HWY_DYNAMIC_DISPATCH(TargetName)();
+}
+
+std::vector<std::string> simd_targets() {
+#ifdef __EMSCRIPTEN__
+  return {simd_target()};
+#else
+  std::vector<std::string> names;
+  for (const std::int64_t target : hwy::SupportedAndGeneratedTargets()) names.emplace_back(hwy::TargetName(target));
+  return names;
+#endif
+}
+
+void use_simd_target(const std::string& name) {
+#ifndef __EMSCRIPTEN__
+  hwy::SetSupportedTargetsForTest(0);  // the CPU's own targets again, the choice made anew
+  if (name.empty()) return;
+  for (const std::int64_t target : hwy::SupportedAndGeneratedTargets())
+    if (name == hwy::TargetName(target)) return hwy::SetSupportedTargetsForTest(target);
+#else
+  if (name.empty() || name == simd_target()) return;
+#endif
+  std::string known;
+  for (const std::string& target : simd_targets()) known += (known.empty() ? "" : ", ") + target;
+  throw InputError("SIMD target '" + name + "' is not available here; choose one of " + known);
 }
 
 }  // namespace grassflow

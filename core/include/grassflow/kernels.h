@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace grassflow {
@@ -140,5 +141,16 @@ double sum_entries(const SampleMatrix& X, int threads = 1);
 
 /// Name of the SIMD target the kernels run on in this process (e.g. "AVX3", "AVX2", "WASM", "EMU128").
 const char* simd_target();
+
+/// Every SIMD target this build has code for and this CPU can run, best first (natively e.g. AVX3, AVX2,
+/// SSE4, EMU128; in WebAssembly the one target compiled in). The kernels run on the first unless
+/// use_simd_target chose another.
+std::vector<std::string> simd_targets();
+
+/// Runs the kernels on target `name` (one of simd_targets()) from the next call on, or on the best again
+/// for "": so that tests cover every target's code on one machine and benchmarks compare them (Highway's
+/// SetSupportedTargetsForTest). Not thread-safe: call it while no kernel runs. Throws InputError for a name
+/// that is not in simd_targets().
+void use_simd_target(const std::string& name);
 
 }  // namespace grassflow
