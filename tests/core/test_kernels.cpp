@@ -74,6 +74,21 @@ struct BestTargetAfterwards {
   ~BestTargetAfterwards() { grassflow::use_simd_target(""); }
 };
 
+// check(precision, tolerance) on every SIMD target the CPU runs (each has its own code: vector width, rows
+// grouped; CI machines run only their best one unless chosen here) and both storage precisions. Tolerances:
+// float64 storage is exact up to summation order; float32 storage rounds W and v to float and sums blocks in
+// float32, so ~1e-7 per entry.
+template <class Check>
+void on_every_target(const Check& check) {
+  const BestTargetAfterwards restore;
+  for (const std::string& target : grassflow::simd_targets())
+    for (Precision precision : {Precision::float64, Precision::float32}) {
+      grassflow::use_simd_target(target);
+      CAPTURE(target);
+      check(precision, precision == Precision::float64 ? 1e-13 : 2e-6);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("SIMD targets: every one this CPU runs can be chosen, and an unknown name is refused") {
@@ -89,89 +104,76 @@ TEST_CASE("SIMD targets: every one this CPU runs can be chosen, and an unknown n
 }
 
 TEST_CASE("projection and gradient accumulation match naive double loops, on every SIMD target") {
-  // Tolerances: float64 storage is exact up to summation order; float32 storage rounds W and v to float and
-  // sums blocks in float32, so ~1e-7 per entry. Each target has its own code (vector width, rows grouped),
-  // and CI machines run only their best one unless chosen here.
-  const BestTargetAfterwards restore;
-  for (const std::string& target : grassflow::simd_targets())
-    for (Precision precision : {Precision::float64, Precision::float32}) {
-      grassflow::use_simd_target(target);
-      CAPTURE(target);
-      const double tol = precision == Precision::float64 ? 1e-13 : 2e-6;
-      for (std::size_t d : {1, 7, 37, 300}) {
-        for (Eigen::Index r : {1, 3, 5}) {
-          const std::size_t n = 203;
-          CAPTURE(d);
-          CAPTURE(r);
-          const SampleMatrix X = random_samples(n, d, precision, 11 + d);
-          const Eigen::MatrixXd D = dense(X);
-          const Eigen::MatrixXd W = random_matrix(static_cast<Eigen::Index>(d), r, 5);
-          const Eigen::MatrixXd Zref = naive_project(D, W);
-          for (int threads : {1, 2}) {
-            RowMatrix Z;
-            grassflow::project(X, 0, n, W, Z, threads);
-            CHECK(scaled_error(Z, Zref, D, W) < tol);
-          }
-          const RowMatrix V = random_matrix(static_cast<Eigen::Index>(n), r, 9);
-          const Eigen::MatrixXd Gref = naive_accumulate(D, V);
-          for (int threads : {1, 2})
-            CHECK(scaled_error(grassflow::accumulate(X, 0, n, V, threads), Gref, D.transpose(), V) < tol);
-
-          // A row range sees only its rows.
-          RowMatrix Zpart;
-          grassflow::project(X, 50, 150, W, Zpart);
-          CHECK(scaled_error(Zpart, Zref.middleRows(50, 100), D.middleRows(50, 100), W) < tol);
-          const RowMatrix Vpart = V.middleRows(50, 100);
-          CHECK(scaled_error(grassflow::accumulate(X, 50, 150, Vpart), naive_accumulate(D.middleRows(50, 100), Vpart),
-                             D.middleRows(50, 100).transpose(), Vpart) < tol);
+  on_every_target([](Precision precision, double tol) {
+    for (std::size_t d : {1, 7, 37, 300}) {
+      for (Eigen::Index r : {1, 3, 5}) {
+        const std::size_t n = 203;
+        CAPTURE(d);
+        CAPTURE(r);
+        const SampleMatrix X = random_samples(n, d, precision, 11 + d);
+        const Eigen::MatrixXd D = dense(X);
+        const Eigen::MatrixXd W = random_matrix(static_cast<Eigen::Index>(d), r, 5);
+        const Eigen::MatrixXd Zref = naive_project(D, W);
+        for (int threads : {1, 2}) {
+          RowMatrix Z;
+          grassflow::project(X, 0, n, W, Z, threads);
+          CHECK(scaled_error(Z, Zref, D, W) < tol);
         }
+        const RowMatrix V = random_matrix(static_cast<Eigen::Index>(n), r, 9);
+        const Eigen::MatrixXd Gref = naive_accumulate(D, V);
+        for (int threads : {1, 2})
+          CHECK(scaled_error(grassflow::accumulate(X, 0, n, V, threads), Gref, D.transpose(), V) < tol);
+
+        // A row range sees only its rows.
+        RowMatrix Zpart;
+        grassflow::project(X, 50, 150, W, Zpart);
+        CHECK(scaled_error(Zpart, Zref.middleRows(50, 100), D.middleRows(50, 100), W) < tol);
+        const RowMatrix Vpart = V.middleRows(50, 100);
+        CHECK(scaled_error(grassflow::accumulate(X, 50, 150, Vpart), naive_accumulate(D.middleRows(50, 100), Vpart),
+                           D.middleRows(50, 100).transpose(), Vpart) < tol);
       }
     }
+  });
 }
 
 TEST_CASE("the fused pass sees the projections and accumulates the weights it is given, on every SIMD target") {
   const std::size_t n = 1000, d = 45;
   const Eigen::Index r = 3;
-  const BestTargetAfterwards restore;
-  for (const std::string& target : grassflow::simd_targets())
-    for (Precision precision : {Precision::float64, Precision::float32}) {
-      grassflow::use_simd_target(target);
-      CAPTURE(target);
-      const double tol = precision == Precision::float64 ? 1e-13 : 2e-6;
-      const SampleMatrix X = random_samples(n, d, precision, 3);
-      const Eigen::MatrixXd D = dense(X);
-      const Eigen::MatrixXd W = random_matrix(d, r, 4);
-      // v_i = (Σ_c z_ic²) z_i: a nonlinear function of z, like r_i ∇f(z_i).
-      const Eigen::MatrixXd Zref = naive_project(D, W);
-      Eigen::MatrixXd Vref(n, r);
-      for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(n); ++i)
-        Vref.row(i) = Zref.row(i).squaredNorm() * Zref.row(i);
-      const Eigen::MatrixXd Gref = naive_accumulate(D, Vref);
-      for (int threads : {1, 2}) {
-        std::vector<double> calls(2, 0.0);
-        const Eigen::MatrixXd G = grassflow::project_accumulate(
-            X, 0, n, W,
-            [&](int worker, std::size_t first, std::size_t count, const double* z, double* v) {
-              calls[static_cast<std::size_t>(worker)] += static_cast<double>(count);
-              for (std::size_t k = 0; k < count; ++k) {
-                double s = 0;
-                for (Eigen::Index c = 0; c < r; ++c) s += z[k * r + c] * z[k * r + c];
-                for (Eigen::Index c = 0; c < r; ++c) {
-                  v[k * r + c] = s * z[k * r + c];
-                  // The visitor's z is the projection of row first + k.
-                  CHECK(std::fabs(z[k * r + c] - Zref(static_cast<Eigen::Index>(first + k), c)) <
-                        tol * 10 * (1 + std::fabs(Zref(static_cast<Eigen::Index>(first + k), c))));
-                }
+  on_every_target([&](Precision precision, double tol) {
+    const SampleMatrix X = random_samples(n, d, precision, 3);
+    const Eigen::MatrixXd D = dense(X);
+    const Eigen::MatrixXd W = random_matrix(d, r, 4);
+    // v_i = (Σ_c z_ic²) z_i: a nonlinear function of z, like r_i ∇f(z_i).
+    const Eigen::MatrixXd Zref = naive_project(D, W);
+    Eigen::MatrixXd Vref(n, r);
+    for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(n); ++i)
+      Vref.row(i) = Zref.row(i).squaredNorm() * Zref.row(i);
+    const Eigen::MatrixXd Gref = naive_accumulate(D, Vref);
+    for (int threads : {1, 2}) {
+      std::vector<double> calls(2, 0.0);
+      const Eigen::MatrixXd G = grassflow::project_accumulate(
+          X, 0, n, W,
+          [&](int worker, std::size_t first, std::size_t count, const double* z, double* v) {
+            calls[static_cast<std::size_t>(worker)] += static_cast<double>(count);
+            for (std::size_t k = 0; k < count; ++k) {
+              double s = 0;
+              for (Eigen::Index c = 0; c < r; ++c) s += z[k * r + c] * z[k * r + c];
+              for (Eigen::Index c = 0; c < r; ++c) {
+                v[k * r + c] = s * z[k * r + c];
+                // The visitor's z is the projection of row first + k.
+                CHECK(std::fabs(z[k * r + c] - Zref(static_cast<Eigen::Index>(first + k), c)) <
+                      tol * 10 * (1 + std::fabs(Zref(static_cast<Eigen::Index>(first + k), c))));
               }
-            },
-            threads);
-        CHECK(calls[0] + calls[1] == doctest::Approx(n));
+            }
+          },
+          threads);
+      CHECK(calls[0] + calls[1] == doctest::Approx(n));
 #ifndef __EMSCRIPTEN__
-        if (threads == 2) CHECK(calls[1] > 0);  // the second worker got its share (no threads in WebAssembly)
+      if (threads == 2) CHECK(calls[1] > 0);  // the second worker got its share (no threads in WebAssembly)
 #endif
-        CHECK(scaled_error(G, Gref, D.transpose(), Vref) < tol * 10);
-      }
+      CHECK(scaled_error(G, Gref, D.transpose(), Vref) < tol * 10);
     }
+  });
 }
 
 TEST_CASE("float32 storage: blocked sums keep the error from growing with n or d") {
