@@ -100,7 +100,7 @@ void add_flow_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "flow", "One population gradient flow (joint or planted) in the overlap M: escapes, status, trajectory");
   add_link_options(cmd, options->link, options->r);
-  cmd->add_option("--objective", options->objective, "joint or planted")->required();
+  add_objective_option(cmd, options->objective);
   cmd->add_option("--d", options->d, "ambient dimension (a whole number; 1e12 is fine)")->required();
   CLI::Option* init = cmd->add_option(
       "--init", options->init,

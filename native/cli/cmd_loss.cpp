@@ -59,8 +59,7 @@ void add_loss_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "loss", "Population loss (joint or planted) at an overlap M = W^T W* and its gradient dL/dM (THEORY.md §4-5)");
   add_link_options(cmd, options->link, options->r);
-  cmd->add_option("--objective", options->objective, "joint (link refitted, THEORY.md §4) or planted (link known)")
-      ->required();
+  add_objective_option(cmd, options->objective);
   cmd->add_option("--M", options->M, "the r×r overlap M, rows separated by ';', entries by ',' (e.g. \"0.5,0;0,0.1\")")
       ->required();
   add_degree_option(cmd, options->degree);

@@ -105,7 +105,7 @@ void add_sweep_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "sweep", "Flows over several d and seeds; per-stage fits of escape times against the leaps (THEORY.md §6)");
   add_link_options(cmd, options->link, options->r);
-  cmd->add_option("--objective", options->objective, "joint or planted")->required();
+  add_objective_option(cmd, options->objective);
   cmd->add_option("--d", options->d, "comma-separated dimensions, e.g. 100,1000,1e4")->required();
   cmd->add_option("--init", options->init, "random (Haar at each d, seeds 0..N-1; default) or isotropic (I/sqrt(d))");
   cmd->add_option("--seeds", options->seeds, "seeds per d for random starts (default 5); medians are fitted")

@@ -14,6 +14,11 @@ void add_link_options(CLI::App* cmd, std::string& link, int& r) {
   cmd->add_option("--r", r, "number of directions; default: the link's natural r")->check(CLI::Range(1, kMaxLinkRank));
 }
 
+void add_objective_option(CLI::App* cmd, std::string& objective) {
+  cmd->add_option("--objective", objective, "joint (the link refitted, THEORY.md §4) or planted (the link known)")
+      ->required();
+}
+
 PreparedLink prepare_link(const std::string& spec, int r, int degree) {
   PreparedLink p;
   try {

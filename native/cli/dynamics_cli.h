@@ -30,6 +30,9 @@ struct PreparedLink {
 /// omitted, the link's natural r), bound to `link` and `r`.
 void add_link_options(CLI::App* cmd, std::string& link, int& r);
 
+/// Adds --objective (required): joint or planted, bound to `objective` (checked by objective_from_flag).
+void add_objective_option(CLI::App* cmd, std::string& objective);
+
 /// resolve_link + hermite_expansion + leap_sequence; prints the link's warnings to stderr; InputError and
 /// LimitError carry the flag (--link, --r, --degree) in front.
 PreparedLink prepare_link(const std::string& spec, int r, int degree);
