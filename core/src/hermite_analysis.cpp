@@ -226,6 +226,8 @@ class NestedAdaptive {
       out[m - 1] = phi * u[inner];
       return phi * std::sqrt(h_norm) * inner_error;
     };
+    // Component c in the units of ‖f*‖: the last one, E f², by its implied change of ‖f*‖.
+    auto units = [&](std::size_t c) { return c + 1 == m ? mean_square_scale_ : 1.0; };
     // values[i·m ..]: i = 2j (left) and 2j+1 (right) for the Kronrod nodes j = 0..6, 14 the centre, 15 and
     // 16 the panel's ends.
     std::vector<double> values(17 * m), noise(17);
@@ -256,10 +258,9 @@ class NestedAdaptive {
           if (j > 0) endpoint += endpoint_weights[static_cast<std::size_t>(j)] * (left + right);
         }
         p.integral[c] = half * kronrod;
-        const double units = c + 1 == m ? mean_square_scale_ : 1.0;
         const double difference = std::max(std::fabs(kronrod - gauss), std::fabs(kronrod - endpoint));
-        error_norm = std::hypot(error_norm, units * half * difference);
-        magnitude = std::hypot(magnitude, units * half * absolute);
+        error_norm = std::hypot(error_norm, units(c) * half * difference);
+        magnitude = std::hypot(magnitude, units(c) * half * absolute);
       }
       double inner_noise = kKronrodWeights[7] * noise[14];
       for (int j = 0; j < 7; ++j) inner_noise += kKronrodWeights[j] * (noise[2 * j] + noise[2 * j + 1]);
@@ -275,7 +276,7 @@ class NestedAdaptive {
     // A panel matters while any of its integrals exceeds a thousandth of the tolerance.
     auto matters = [&](const Panel& p) {
       for (std::size_t c = 0; c < m; ++c)
-        if ((c + 1 == m ? mean_square_scale_ : 1.0) * std::fabs(p.integral[c]) > 1e-3 * tolerance) return true;
+        if (units(c) * std::fabs(p.integral[c]) > 1e-3 * tolerance) return true;
       return false;
     };
     for (double edge = kAdaptiveHalfWidth;
@@ -288,8 +289,7 @@ class NestedAdaptive {
     double tail_error = 0.0;
     for (const Panel* p : {&panels.front(), &panels.back()})
       if (matters(*p))
-        for (std::size_t c = 0; c < m; ++c)
-          tail_error = std::hypot(tail_error, (c + 1 == m ? mean_square_scale_ : 1.0) * p->integral[c]);
+        for (std::size_t c = 0; c < m; ++c) tail_error = std::hypot(tail_error, units(c) * p->integral[c]);
     auto total_error = [&] {
       double s = 0.0;
       for (const Panel& p : panels) s += p.error;
