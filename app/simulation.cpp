@@ -145,10 +145,23 @@ bool same_experiment(const AppState& a, const AppState& b) {
 
 Experiment::Experiment(const AppState& state) : state_(state) {
   auto analysis = std::make_shared<LinkAnalysis>();
-  analysis->link = resolve_link(state.link, state.r);
+  // Messages start with the URL keys to change, as the URL's own problems do.
+  try {
+    analysis->link = resolve_link(state.link, state.r);
+  } catch (const InputError& e) {
+    int own_r = 0;  // > 0 when the link is fine at its own r: the given r is too small for it
+    try {
+      own_r = resolve_link(state.link, 0).link.r();
+    } catch (const InputError&) {
+    }
+    if (own_r > 0)
+      throw InputError("link/r: " + std::string(e.what()) + "; set r=" + std::to_string(own_r) +
+                       " or more, or r=0 for the link's own r");
+    throw InputError("link: " + std::string(e.what()));
+  }
   const int r = analysis->link.link.r();
   if (state.d < r)
-    throw InputError("d = " + std::to_string(static_cast<long long>(state.d)) +
+    throw InputError("d: d = " + std::to_string(static_cast<long long>(state.d)) +
                      " is smaller than r = " + std::to_string(r) + ": choose d >= r");
   // The UI offers r up to 8 with the default K = 8, which only r ≤ 5 affords: lower K, and say so.
   int degree = state.degree;

@@ -1,11 +1,14 @@
 // The URL side of docs/errors.md as one table: every bad key or value of the explorer's hash gives exactly
 // one problem sentence naming the key and the value, keeps that key's default, and leaves the other keys of
 // the same URL as given (a bad URL never blanks the page). The JS API's set() goes through the same parser.
+// Then the states whose keys are all valid but which the core refuses: their message names the keys too.
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
+#include "grassflow/errors.h"
+#include "simulation.h"
 #include "state.h"
 
 using namespace grassflow::app;
@@ -82,4 +85,45 @@ TEST_CASE("bad URL values: one problem naming the key, the default kept, the res
     CHECK(again.problems.empty());
     CHECK(to_hash(again.state) == to_hash(p.state));
   }
+}
+
+namespace {
+
+// The message of the InputError that building the experiment of `hash` raises ("" if it builds).
+std::string refusal(const std::string& hash) {
+  const ParsedState p = parse_state("", hash);
+  REQUIRE(p.problems.empty());  // every key is valid on its own
+  try {
+    const Experiment e(p.state);
+  } catch (const grassflow::InputError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("valid keys the core refuses together: the message starts with the keys to change and gives the fix") {
+  // r below a preset's natural r: the core's reason, led by the two keys, then the values that work.
+  const std::string preset = refusal("#link=preset:parity3&r=2");
+  INFO(preset);
+  CHECK(preset ==
+        "link/r: preset:parity3 depends on z1..z3: it needs r >= 3, got r = 2; set r=3 or more, or r=0 for the link's "
+        "own r");
+  // The same for an expression in more variables than r.
+  const std::string expression = refusal("#link=" + percent_encode("z1*z3") + "&r=2");
+  INFO(expression);
+  CHECK(expression.rfind("link/r: ", 0) == 0);
+  CHECK(expression.find("set r=3 or more") != std::string::npos);
+  // An expression that is wrong whatever r is names only the link.
+  const std::string syntax = refusal("#link=" + percent_encode("z1+("));
+  INFO(syntax);
+  CHECK(syntax.rfind("link: expression", 0) == 0);
+  CHECK(syntax.find("position") != std::string::npos);
+  // d below the link's r.
+  const std::string small_d = refusal("#link=preset:parity3&d=2");
+  INFO(small_d);
+  CHECK(small_d.rfind("d: d = 2 is smaller than r = 3", 0) == 0);
+  // A larger r than the preset's is accepted (with a warning in the link panel).
+  CHECK(refusal("#link=preset:parity3&r=4").empty());
 }
