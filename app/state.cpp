@@ -1,6 +1,7 @@
 #include "state.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +25,19 @@ bool parse_number(const std::string& text, double& out) {
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size() || !std::isfinite(v)) return false;
+  out = v;
+  return true;
+}
+
+// Seeds travel through JavaScript numbers (the JS API, snapshots), exact only below 2^53; a double would read
+// 2^53 + 1 as 2^53, so the digits are read as an integer.
+constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;
+
+bool parse_seed(const std::string& text, std::uint64_t& out) {
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return false;
+  std::uint64_t v = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (error != std::errc() || end != text.data() + text.size() || v > kMaxSeed) return false;
   out = v;
   return true;
 }
@@ -71,9 +85,8 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
       return bad("random, equator or isotropic (or give M0=...)");
     s.init = value;
   } else if (key == "seed") {
-    if (!parse_number(value, v) || v != std::floor(v) || v < 0 || v > 9007199254740992.0)
-      return bad("a non-negative integer");
-    s.seed = static_cast<std::uint64_t>(v);
+    if (!parse_seed(value, s.seed))
+      return bad("a non-negative integer below 2^53, at most " + std::to_string(kMaxSeed));
   } else if (key == "eps") {
     if (!parse_number(value, v) || !(v > 0) || v > 1) return bad("a number in (0, 1]");
     s.eps = v;

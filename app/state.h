@@ -18,7 +18,7 @@ struct AppState {
   double d = 1000;                         ///< ambient dimension, 2 ≤ d ≤ 1e12 (need d ≥ r)
   std::string objective = "joint";         ///< "joint" (Grassmannian) or "planted" (Stiefel)
   std::string init = "random";             ///< "random" (Haar), "equator" (ε·Q), "isotropic" (I/√d), or "M0"
-  std::uint64_t seed = 0;                  ///< seed of the random start (the CLI's default too)
+  std::uint64_t seed = 0;                  ///< seed of the random start (the CLI's default too), 0 ≤ seed < 2^53
   double eps = 0;                          ///< equator distance for init=equator; 0 = 1/√d
   std::string M0;                          ///< explicit M(0) "a,b;c,d" (sets init = M0)
   double t_max = 1e30;                     ///< `t-max`
@@ -47,9 +47,9 @@ struct ParsedState {
 };
 
 /// Parses "k=v&k=v" pairs from the query and then the hash (the hash wins on a key present in both); a
-/// leading '?' or '#' is ignored. Every value is checked (ranges above); a bad one leaves the field as it was
-/// (the default, unless an earlier pair set it) and adds a problem naming the key, the value and what is
-/// accepted.
+/// leading '?' or '#' is ignored. Every value is checked (ranges above; a seed digit by digit, so 2^53 + 1 is
+/// not read as 2^53); a bad one leaves the field as it was (the default, unless an earlier pair set it) and
+/// adds a problem naming the key, the value and what is accepted.
 ParsedState parse_state(const std::string& query, const std::string& hash);
 
 /// The canonical hash (without '#') for a state: only keys that differ from the defaults, in a fixed

@@ -52,6 +52,20 @@ TEST_CASE("the hash wins over the query; embed may come from either") {
   CHECK(p.state.panels == std::vector<std::string>{"cosines", "landscape"});
 }
 
+TEST_CASE("seeds are read digit by digit: every integer below 2^53 exactly, nothing else") {
+  const ParsedState top = parse_state("", "seed=9007199254740991");  // 2^53 - 1, JavaScript's largest safe integer
+  CHECK(top.problems.empty());
+  CHECK(top.state.seed == 9007199254740991ull);
+  CHECK(to_hash(top.state) == "seed=9007199254740991");
+  CHECK(parse_state("", "seed=0").state.seed == 0);
+  CHECK(parse_state("", "seed=007").state.seed == 7);
+  // 2^53 + 1 is the double 2^53: refused, not rounded.
+  const ParsedState over = parse_state("", "seed=9007199254740993");
+  CHECK(over.state.seed == 0);
+  REQUIRE(over.problems.size() == 1);
+  CHECK(over.problems[0].rfind("URL: seed=9007199254740993 is not valid", 0) == 0);
+}
+
 TEST_CASE("to_hash round-trips every field, expressions included") {
   AppState s;
   s.link = "z1+z1*z2 - 0.5*He(3,z2)";
