@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include "layout.h"
@@ -146,16 +147,35 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
 void parse_into(const std::string& text, AppState& s, std::vector<std::string>& problems) {
   std::string body = text;
   if (!body.empty() && (body[0] == '#' || body[0] == '?')) body.erase(0, 1);
-  std::stringstream pairs(body);
+  struct Pair {
+    std::string key, value;
+  };
+  std::vector<Pair> pairs;
+  std::stringstream list(body);
   std::string pair;
-  while (std::getline(pairs, pair, '&')) {
+  while (std::getline(list, pair, '&')) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     bool ok_key = true, ok_value = true;
     const std::string key = percent_decode(pair.substr(0, eq), &ok_key);
     const std::string value = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), &ok_value);
     if (!ok_key || !ok_value) problems.push_back("URL: '" + pair + "' has a malformed %-escape; read literally");
-    apply(s, key, value, problems);
+    pairs.push_back({key, value});
+  }
+  // A key given twice: only its last value is read (an earlier bad one is no problem), and that is said.
+  std::map<std::string, std::pair<std::size_t, int>> last_and_count;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    auto& [last, count] = last_and_count[pairs[i].key];
+    last = i;
+    ++count;
+  }
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto [last, count] = last_and_count[pairs[i].key];
+    if (last != i) continue;
+    if (count > 1)
+      problems.push_back("URL: " + pairs[i].key + " given " + std::to_string(count) + " times; using the last value (" +
+                         pairs[i].key + "=" + pairs[i].value + ")");
+    apply(s, pairs[i].key, pairs[i].value, problems);
   }
 }
 

@@ -47,9 +47,11 @@ struct ParsedState {
 };
 
 /// Parses "k=v&k=v" pairs from the query and then the hash (the hash wins on a key present in both); a
-/// leading '?' or '#' is ignored. Every value is checked (ranges above; a seed digit by digit, so 2^53 + 1 is
-/// not read as 2^53); a bad one leaves the field as it was (the default, unless an earlier pair set it) and
-/// adds a problem naming the key, the value and what is accepted.
+/// leading '?' or '#' is ignored. A key given twice in the query or in the hash is a problem ("d given 2
+/// times; using the last value (d=5)"): only its last value there is read. Every value read is checked
+/// (ranges above; a seed digit by digit, so 2^53 + 1 is not read as 2^53); a bad one leaves the field as it
+/// was (the default, unless the query set it) and adds a problem naming the key, the value and what is
+/// accepted.
 ParsedState parse_state(const std::string& query, const std::string& hash);
 
 /// The canonical hash (without '#') for a state: only keys that differ from the defaults, in a fixed

@@ -58,6 +58,8 @@ const std::vector<BadUrl>& table() {
       {"panels=nope", {"unknown panel 'nope'", "cosines"}},
       {"bogus=1", {"unknown key 'bogus'"}},
       {"d=5%zz0", {"malformed %-escape"}},
+      // A key given twice: the last value is the one used, here a bad one.
+      {"d=5&d=abc", {"d given 2 times", "using the last value (d=abc)"}},
   };
   return rows;
 }
@@ -69,17 +71,19 @@ TEST_CASE("bad URL values: one problem naming the key, the default kept, the res
   const AppState defaults;
   for (const BadUrl& row : table()) {
     INFO(row.pair);
-    // The bad pair between two good ones: both good keys must still apply.
-    const ParsedState p = parse_state("", std::string("#objective=planted&") + row.pair + "&seed=9");
-    CHECK(p.state.objective == "planted");  // a bad objective=... after it leaves it as it was
-    CHECK(p.state.seed == 9);
+    // The bad pair between two good ones (keys no row uses, so none is given twice): both must still apply.
+    const ParsedState p = parse_state("", std::string("#compare=1&") + row.pair + "&paused=1");
+    CHECK(p.state.compare);
+    CHECK(p.state.paused);
     REQUIRE(p.problems.size() >= 1);
     const std::string& problem = p.problems[0];
     INFO(problem);
     CHECK(problem.rfind("URL: ", 0) == 0);
     CHECK(problem.find('\n') == std::string::npos);
     for (const std::string& word : row.words) CHECK_MESSAGE(problem.find(word) != std::string::npos, word);
-    // Every experiment key keeps its default (objective and seed were given good values above).
+    // Every experiment key keeps its default.
+    CHECK(p.state.objective == defaults.objective);
+    CHECK(p.state.seed == defaults.seed);
     CHECK(p.state.d == defaults.d);
     CHECK(p.state.r == defaults.r);
     CHECK(p.state.degree == defaults.degree);

@@ -47,9 +47,31 @@ TEST_CASE("bad values and unknown keys are reported and replaced by defaults") {
 
 TEST_CASE("the hash wins over the query; embed may come from either") {
   const ParsedState p = parse_state("?embed=1&panels=cosines,landscape&d=50", "#d=200");
+  CHECK(p.problems.empty());  // a key in both is not a key given twice
   CHECK(p.state.embed);
   CHECK(p.state.d == 200);
   CHECK(p.state.panels == std::vector<std::string>{"cosines", "landscape"});
+}
+
+TEST_CASE("a key given twice: reported once, the last value used, the rest applied") {
+  const ParsedState p = parse_state("", "#d=1000&d=5&seed=3");
+  CHECK(p.state.d == 5);
+  CHECK(p.state.seed == 3);
+  REQUIRE(p.problems.size() == 1);
+  CHECK(p.problems[0] == "URL: d given 2 times; using the last value (d=5)");
+  // An earlier bad value is not read (no second problem); a later bad one is, and gives the default.
+  const ParsedState three = parse_state("", "d=1&objective=planted&d=300&d=400");
+  CHECK(three.state.d == 400);
+  CHECK(three.state.objective == "planted");
+  REQUIRE(three.problems.size() == 1);
+  CHECK(three.problems[0].find("d given 3 times; using the last value (d=400)") != std::string::npos);
+  const ParsedState bad_last = parse_state("", "objective=planted&objective=banana");
+  CHECK(bad_last.state.objective == "joint");
+  REQUIRE(bad_last.problems.size() == 2);
+  CHECK(bad_last.problems[0].find("objective=banana") != std::string::npos);
+  CHECK(bad_last.problems[1].find("objective=banana is not valid") != std::string::npos);
+  // Within the query too.
+  CHECK(parse_state("?embed=1&embed=0", "").problems.size() == 1);
 }
 
 TEST_CASE("seeds are read digit by digit: every integer below 2^53 exactly, nothing else") {
