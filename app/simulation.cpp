@@ -145,7 +145,11 @@ bool same_experiment(const AppState& a, const AppState& b) {
 
 Experiment::Experiment(const AppState& state) : state_(state) {
   auto analysis = std::make_shared<LinkAnalysis>();
-  analysis->link = resolve_link(state.link, state.r);
+  try {
+    analysis->link = resolve_link(state.link, state.r);
+  } catch (const InputError& e) {
+    throw InputError(std::string("link/r: ") + e.what());  // named as the URL keys and controls are
+  }
   const int r = analysis->link.link.r();
   if (state.d < r)
     throw InputError("d = " + std::to_string(static_cast<long long>(state.d)) +

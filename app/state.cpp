@@ -1,9 +1,11 @@
 #include "state.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <sstream>
 
 #include "layout.h"
@@ -71,9 +73,13 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
       return bad("random, equator or isotropic (or give M0=...)");
     s.init = value;
   } else if (key == "seed") {
-    if (!parse_number(value, v) || v != std::floor(v) || v < 0 || v > 9007199254740992.0)
-      return bad("a non-negative integer");
-    s.seed = static_cast<std::uint64_t>(v);
+    // Read as digits, not as a double, which would take 2^53 + 1 for 2^53. Below 2^53, so that JavaScript
+    // numbers (set({seed})) carry every seed exactly.
+    std::uint64_t seed = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seed);
+    if (value.empty() || error != std::errc() || end != value.data() + value.size() || seed >= (std::uint64_t{1} << 53))
+      return bad("a non-negative integer below 2^53");
+    s.seed = seed;
   } else if (key == "eps") {
     if (!parse_number(value, v) || !(v > 0) || v > 1) return bad("a number in (0, 1]");
     s.eps = v;
@@ -135,6 +141,7 @@ void parse_into(const std::string& text, AppState& s, std::vector<std::string>& 
   if (!body.empty() && (body[0] == '#' || body[0] == '?')) body.erase(0, 1);
   std::stringstream pairs(body);
   std::string pair;
+  std::set<std::string> seen;
   while (std::getline(pairs, pair, '&')) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
@@ -143,6 +150,9 @@ void parse_into(const std::string& text, AppState& s, std::vector<std::string>& 
     const std::string value = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1), &ok_value);
     if (!ok_key || !ok_value) problems.push_back("URL: '" + pair + "' has a malformed %-escape; read literally");
     apply(s, key, value, problems);
+    // Within one part (query or hash); the hash overriding the query is how embedding works.
+    if (!seen.insert(key).second)
+      problems.push_back("URL: " + key + " is given more than once; its last valid value counts");
   }
 }
 

@@ -47,6 +47,10 @@ const std::vector<BadUrl>& table() {
       {"panels=nope", {"unknown panel 'nope'", "cosines"}},
       {"bogus=1", {"unknown key 'bogus'"}},
       {"d=5%zz0", {"malformed %-escape"}},
+      {"seed=9007199254740992", {"seed=9007199254740992", "below 2^53"}},  // 2^53 itself: one past the range
+      {"seed=9007199254740993", {"seed=9007199254740993", "below 2^53"}},  // read as 2^53 by a double
+      {"seed=1e3", {"seed=1e3", "integer"}},
+      {"seed=+5", {"seed=+5"}},
   };
   return rows;
 }

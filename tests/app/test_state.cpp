@@ -158,3 +158,19 @@ TEST_CASE("legend entries flow into rows no wider than the space, without overla
   CHECK(wide[1].y == doctest::Approx(16.0));
   CHECK(wide[2].y == doctest::Approx(32.0));
 }
+
+TEST_CASE(
+    "a key given twice in one part of the URL is reported, the last value used; the hash still overrides the query") {
+  const ParsedState twice = parse_state("", "#d=1000&objective=planted&d=5");
+  CHECK(twice.state.d == 5);
+  CHECK(twice.state.objective == "planted");
+  REQUIRE(twice.problems.size() == 1);
+  CHECK(twice.problems[0] == "URL: d is given more than once; its last valid value counts");
+  const ParsedState both = parse_state("?d=300&embed=1", "#d=5000");
+  CHECK(both.state.d == 5000);
+  CHECK(both.problems.empty());
+  // Seeds are read exactly: 2^53 − 1 is the largest.
+  const ParsedState seed = parse_state("", "#seed=9007199254740991");
+  CHECK(seed.state.seed == 9007199254740991ULL);
+  CHECK(seed.problems.empty());
+}
