@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "grassflow/errors.h"
 #include "simulation.h"
 
 using namespace grassflow::app;
@@ -53,4 +54,12 @@ TEST_CASE("a degree the quadrature affords is kept as given, without a warning")
   CHECK(e.analysis().expansion.degree == 5);
   CHECK_FALSE(has_warning(e, "lowered"));
   CHECK(e.analysis().leaps.leaps == std::vector<int>{1, 4});
+}
+
+TEST_CASE("a link the experiment cannot resolve is refused naming the link and r keys") {
+  AppState s;
+  s.link = "preset:parity3";
+  s.r = 2;
+  CHECK_THROWS_WITH_AS(Experiment{s}, doctest::Contains("link/r: preset:parity3 depends on z1..z3: it needs r >= 3"),
+                       grassflow::InputError);
 }
