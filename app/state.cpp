@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "layout.h"
@@ -62,9 +63,13 @@ std::string format_number(double v) {
   return buffer;
 }
 
-void apply(AppState& s, const std::string& key, const std::string& value, std::vector<std::string>& problems) {
+// `set_before`: the keys the query set before this hash is read (the JS API's set() passes the current state
+// as the query), whose values a bad one leaves in place rather than the defaults.
+void apply(AppState& s, const std::string& key, const std::string& value, std::vector<std::string>& problems,
+           const std::set<std::string>& set_before) {
   auto bad = [&](const std::string& accepted) {
-    problems.push_back("URL: " + key + "=" + value + " is not valid (" + accepted + "); using the default");
+    problems.push_back("URL: " + key + "=" + value + " is not valid (" + accepted + "); " +
+                       (set_before.count(key) ? "keeping its value from before" : "using the default"));
   };
   double v = 0;
   if (key == "link") {
@@ -144,7 +149,10 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
   }
 }
 
-void parse_into(const std::string& text, AppState& s, std::vector<std::string>& problems) {
+// Applies the key=value pairs of `text` to s; adds the keys it read to `given`.
+void parse_into(const std::string& text, AppState& s, std::vector<std::string>& problems,
+                std::set<std::string>& given) {
+  const std::set<std::string> set_before = given;
   std::string body = text;
   if (!body.empty() && (body[0] == '#' || body[0] == '?')) body.erase(0, 1);
   struct Pair {
@@ -175,7 +183,8 @@ void parse_into(const std::string& text, AppState& s, std::vector<std::string>& 
     if (count > 1)
       problems.push_back("URL: " + pairs[i].key + " given " + std::to_string(count) + " times; using the last value (" +
                          pairs[i].key + "=" + pairs[i].value + ")");
-    apply(s, pairs[i].key, pairs[i].value, problems);
+    apply(s, pairs[i].key, pairs[i].value, problems, set_before);
+    given.insert(pairs[i].key);
   }
 }
 
@@ -214,8 +223,9 @@ std::string percent_encode(const std::string& text) {
 
 ParsedState parse_state(const std::string& query, const std::string& hash) {
   ParsedState parsed;
-  parse_into(query, parsed.state, parsed.problems);
-  parse_into(hash, parsed.state, parsed.problems);
+  std::set<std::string> given;
+  parse_into(query, parsed.state, parsed.problems, given);
+  parse_into(hash, parsed.state, parsed.problems, given);
   return parsed;
 }
 

@@ -194,3 +194,13 @@ TEST_CASE("legend entries flow into rows no wider than the space, without overla
   CHECK(wide[1].y == doctest::Approx(16.0));
   CHECK(wide[2].y == doctest::Approx(32.0));
 }
+
+TEST_CASE("a bad value in the hash over a query that set the key keeps the query's value, and says so") {
+  // The JS API's set({d: 'abc'}) reads the current state as the query and the new keys as the hash.
+  const ParsedState p = parse_state("?d=300", "#d=abc");
+  CHECK(p.state.d == 300);
+  REQUIRE(p.problems.size() == 1);
+  CHECK(p.problems[0].find("keeping its value from before") != std::string::npos);
+  const ParsedState fresh = parse_state("", "#d=abc");
+  CHECK(fresh.problems[0].find("using the default") != std::string::npos);
+}
