@@ -150,6 +150,7 @@ void Plot::line(const std::vector<double>& xs, const std::vector<double>& ys, Im
 void Plot::vline(double x, ImU32 colour, const char* label, bool dashed) {
   if (!std::isfinite(x) || (x_.log && x <= 0)) return;
   const float px = to_screen(x, y_.min).x;
+  if (px < min_.x || px > max_.x) return;  // beyond the axis (a later stage's marker): no line, no label
   if (dashed) {
     for (float y = min_.y; y < max_.y; y += 8.0f)
       draw_->AddLine(ImVec2(px, y), ImVec2(px, std::min(y + 4.0f, max_.y)), colour, 1.5f);
@@ -179,7 +180,9 @@ void Plot::hline(double y, ImU32 colour, const char* label) {
     draw_->AddLine(ImVec2(x, py), ImVec2(std::min(x + 4.0f, max_.x), py), colour, 1.0f);
   if (label && *label) {
     const ImVec2 text = ImGui::CalcTextSize(label);
-    const Rect at = place_label(labels_, {min_.x + 4, py - text.y - 1, text.x, text.y}, 0.5f * text.y, 0.0f, area());
+    // Above the line, or below it where the line runs along the top of the plot.
+    const float top = py - text.y - 1 >= min_.y ? py - text.y - 1 : py + 1;
+    const Rect at = place_label(labels_, {min_.x + 4, top, text.x, text.y}, 0.5f * text.y, 0.0f, area());
     draw_->AddText(ImVec2(at.x, at.y), colour, label);
   }
 }

@@ -40,10 +40,10 @@ class Plot {
   /// A polyline through (xs[i], ys[i]); points outside a log axis' domain are skipped, the rest clipped.
   void line(const std::vector<double>& xs, const std::vector<double>& ys, ImU32 colour, float thickness = 2.0f);
   /// A vertical marker at x with a label near the top, right of the marker (left of it at the right edge),
-  /// moved down past the labels already placed.
+  /// moved down past the labels already placed; nothing when x is beyond the axis.
   void vline(double x, ImU32 colour, const char* label, bool dashed = true);
-  /// A horizontal reference line at y with a label just above it at the left, moved right past the labels
-  /// already placed.
+  /// A horizontal reference line at y with a label just above it at the left (below it at the top of the
+  /// plot), moved right past the labels already placed.
   void hline(double y, ImU32 colour, const char* label);
   /// A filled point.
   void point(double x, double y, ImU32 colour, float radius = 4.0f);

@@ -25,9 +25,16 @@ constexpr std::uint32_t kTrainStream = 1, kTestStream = 2;
 
 }  // namespace
 
-std::vector<double> LinkAnalysis::joint_time_scales(double d) const {
+std::vector<double> LinkAnalysis::joint_time_scales(double d, double eps) const {
+  const double log_inverse_mu2 = eps > 0.0 ? -2.0 * std::log(eps) : std::log(d);  // 1/ε² overflows at 1e-300
   std::vector<double> scales;
-  for (int leap : leaps.leaps) scales.push_back(leap == 1 ? std::log(d) : std::pow(d, leap - 1));
+  for (std::size_t j = 0; j < leaps.leaps.size(); ++j) {
+    const double learned = j + 1 < leaps.plateaus.size() ? 2.0 * (leaps.plateaus[j] - leaps.plateaus[j + 1]) : 0.0;
+    const double alpha2 = learned > 0.0 ? learned : 1.0;
+    const int l = leaps.leaps[j];
+    scales.push_back(l == 1 ? log_inverse_mu2 / (2.0 * alpha2)
+                            : std::exp((l - 1) * log_inverse_mu2) / (2.0 * l * (l - 1) * alpha2));
+  }
   return scales;
 }
 

@@ -80,7 +80,7 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
       return bad("an integer 1..8, or 0 for the link's own r");
     s.r = static_cast<int>(v);
   } else if (key == "d") {
-    if (!parse_number(value, v) || v < 2 || v > 1e12) return bad("a number 2..1e12");
+    if (!parse_number(value, v) || v != std::floor(v) || v < 2 || v > 1e12) return bad("a whole number 2..1e12");
     s.d = v;
   } else if (key == "objective") {
     if (value != "joint" && value != "planted") return bad("joint or planted");

@@ -48,11 +48,16 @@ void Views::draw_link() {
   if (a.leaps.learnable_dimension < r)
     ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%d of %d directions can never be learned (not in the index space)",
                        r - a.leaps.learnable_dimension, r);
-  const int s_star = a.leaps.leap_exponent;
-  if (s_star >= 2)
-    ImGui::Text("joint: slowest stage ~ d^(s*-1) = %.3g at d = %.3g", std::pow(state.d, s_star - 1), state.d);
-  else if (s_star == 1)
-    ImGui::Text("joint: every stage ~ ln d = %.3g at d = %.3g", std::log(state.d), state.d);
+  // Stage durations at leading order (THEORY.md §6), from μ0² = 1/d; α² is the energy each stage learns.
+  std::string stages;
+  for (double t : a.joint_time_scales(state.d)) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%s%.3g", stages.empty() ? "" : ", ", t);
+    stages += text;
+  }
+  if (!stages.empty())
+    ImGui::TextWrapped("joint stages at d = %.3g: %s  (ln d/2α² for a leap 1, d^(l-1)/(2l(l-1)α²) for a leap l ≥ 2)", state.d,
+                stages.c_str());
   const std::vector<double> planted = a.planted_time_scales(state.d);
   if (!planted.empty()) ImGui::Text("planted: first escape ~ %.3g (exponent s/2 - 1 in d for s >= 3)", planted[0]);
 }

@@ -77,8 +77,9 @@ void Views::draw_cosines() {
   }
   // Predicted scales, labelled with the objective they are for.
   const bool planted = std::string(e.active().objective().name()) == "planted";
-  const std::vector<double> scales =
-      planted ? e.analysis().planted_time_scales(state.d) : e.analysis().joint_time_scales(state.d);
+  const bool equator = state.init == "equator" && state.eps > 0.0;  // scales from the start's ε, not 1/√d
+  const std::vector<double> scales = planted ? e.analysis().planted_time_scales(state.d)
+                                             : e.analysis().joint_time_scales(state.d, equator ? state.eps : 0.0);
   const std::vector<int>& leaps = e.analysis().leaps.leaps;
   double cumulative = 0;
   for (std::size_t j = 0; j < scales.size(); ++j) {
@@ -87,9 +88,10 @@ void Views::draw_cosines() {
     if (planted)
       std::snprintf(label, sizeof label, "theory (planted): first escape ~ %.3g", scales[j]);
     else if (leaps[j] == 1)
-      std::snprintf(label, sizeof label, "theory: leap 1, ~ln d");
+      std::snprintf(label, sizeof label, "theory: leap 1, %s/2α² = %.3g", equator ? "ln(1/ε²)" : "ln d", scales[j]);
     else
-      std::snprintf(label, sizeof label, "theory: leap %d, ~d^%d", leaps[j], leaps[j] - 1);
+      std::snprintf(label, sizeof label, "theory: leap %d, %s^%d/%dα² = %.3g", leaps[j], equator ? "(1/ε²)" : "d",
+                    leaps[j] - 1, 2 * leaps[j] * (leaps[j] - 1), scales[j]);
     plot.vline(cumulative, IM_COL32(200, 200, 200, 150), label, false);
   }
   if (plot.finish()) ImGui::SetTooltip("t = %.4g\ncos = %.4g", plot.mouse_x(), plot.mouse_y());

@@ -24,6 +24,7 @@ const std::vector<BadUrl>& table() {
   static const std::vector<BadUrl> rows = {
       {"d=abc", {"d=abc", "2..1e12", "default"}},
       {"d=1", {"d=1", "2..1e12"}},
+      {"d=2.5", {"d=2.5", "whole number"}},  // the CLI's --d refuses fractions too
       {"d=1e13", {"d=1e13"}},
       {"d=nan", {"d=nan"}},
       {"d=inf", {"d=inf"}},

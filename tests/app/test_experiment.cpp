@@ -1,6 +1,7 @@
 // The experiment behind the explorer's views (app/simulation.h), without GL: what the app computes from a state.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -62,4 +63,25 @@ TEST_CASE("a link the experiment cannot resolve is refused naming the link and r
   s.r = 2;
   CHECK_THROWS_WITH_AS(Experiment{s}, doctest::Contains("link/r: preset:parity3 depends on z1..z3: it needs r >= 3"),
                        grassflow::InputError);
+}
+
+TEST_CASE("the joint stages' predicted durations: THEORY.md §6's leading order with the energy each stage learns") {
+  AppState s;  // staircase2, d = 1000: two leaps of 1 learning α² = 1 each: ln(1000)/2 = 3.4539 (escapes 3.449, 6.901)
+  const Experiment staircase(s);
+  const LinkAnalysis& stair = staircase.analysis();
+  const std::vector<double> t = stair.joint_time_scales(1000.0);
+  REQUIRE(t.size() == 2);
+  CHECK(t[0] == doctest::Approx(std::log(1000.0) / 2));
+  CHECK(t[1] == doctest::Approx(std::log(1000.0) / 2));
+  // From an equator start at ε = 1e-300 the scale is ln(1/ε²)/2 = 690.8 (the first escape is at 690.78).
+  CHECK(stair.joint_time_scales(1000.0, 1e-300)[0] == doctest::Approx(300 * std::log(10.0)));
+  // z1 + h_3(z2) at d = 100: leaps (1, 3); the second stage d²/(2·3·2·1) = 833.3 (escapes 2.30 and 850.1).
+  s.link = "z1 + h(3,z2)";
+  const std::vector<double> z1he3 = Experiment(s).analysis().joint_time_scales(100.0);
+  REQUIRE(z1he3.size() == 2);
+  CHECK(z1he3[0] == doctest::Approx(std::log(100.0) / 2));
+  CHECK(z1he3[1] == doctest::Approx(1e4 / 12));
+  // 3 h_3(z1) at d = 1000: α² = 9, d²/(12·9).
+  s.link = "3*h(3,z1)";
+  CHECK(Experiment(s).analysis().joint_time_scales(1000.0)[0] == doctest::Approx(1e6 / 108));
 }
