@@ -1,5 +1,6 @@
 // [controls]: the experiment (link, r, d, objective, start) and the player (play/pause/step/reset, speed),
 // panels, copy link and exports. Edits go through the same URL-state path as a pasted link.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -100,6 +101,8 @@ void Views::draw_controls() {
 
   int r = state.r;
   if (ImGui::InputInt("r (0 = the link's own)", &r) && r >= 0 && r <= 8) {
+    // "+" from 0 (the link's own r) means one more direction than the link's, not r = 1.
+    if (state.r == 0 && r == 1 && experiment) r = std::min(8, experiment->analysis().link.link.r() + 1);
     next.r = r;
     changed = true;
   }

@@ -18,7 +18,9 @@ void Views::draw_link() {
   for (const std::string& w : a.link.warnings) ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%s", w.c_str());
 
   const std::vector<double> energy = a.expansion.degree_energy();
-  double top = 1e-300;
+  // Bars on one scale with the residual: rounding-level energies of a link whose variance lies above K
+  // (z1*...*z8 at K = 2) stay invisible instead of filling the panel.
+  double top = std::max(1e-300, a.expansion.truncation_residual);
   for (std::size_t k = 1; k < energy.size(); ++k) top = std::max(top, energy[k]);
   ImGui::Text("Hermite degree energies ||f*_k||^2, k = 1..%d  (residual above K: %.2g)", a.expansion.degree,
               a.expansion.truncation_residual);
@@ -56,8 +58,8 @@ void Views::draw_link() {
     stages += text;
   }
   if (!stages.empty())
-    ImGui::TextWrapped("joint stages at d = %.3g: %s  (ln d/2α² for a leap 1, d^(l-1)/(2l(l-1)α²) for a leap l ≥ 2)", state.d,
-                stages.c_str());
+    ImGui::TextWrapped("joint stages at d = %.3g: %s  (ln d/2α² for a leap 1, d^(l-1)/(2l(l-1)α²) for a leap l ≥ 2)",
+                       state.d, stages.c_str());
   const std::vector<double> planted = a.planted_time_scales(state.d);
   if (!planted.empty()) ImGui::Text("planted: first escape ~ %.3g (exponent s/2 - 1 in d for s >= 3)", planted[0]);
 }

@@ -580,8 +580,10 @@ void check_usable_for_dynamics(const Link& link, const HermiteExpansion& e, cons
                 report.evaluations);
   throw InputError("the Hermite coefficients of " + link.spec() + " did not converge (estimated error " + text +
                    "): E[f*(z)^2] may be infinite (f* must be square-integrable under N(0, I_r); exp(z1^2/4) is "
-                   "not), or the link is too rough to integrate; losses and flows need accurate coefficients, so "
-                   "change or tame the link");
+                   "not), the link too rough to integrate, or, in r = " +
+                   std::to_string(e.r) + " at degree K = " + std::to_string(e.degree) +
+                   ", the link's degree above what the affordable rules resolve; losses "
+                   "and flows need accurate coefficients, so change or tame the link, or lower r");
 }
 
 int information_exponent(const HermiteExpansion& e, double tolerance) {
