@@ -58,9 +58,10 @@ void Views::draw_cosines() {
     const auto escapes = run->shown_escapes();
     for (std::size_t k = 0; k < escapes.size(); ++k)
       if (escapes[k]) {
-        char label[48];
-        std::snprintf(label, sizeof label, "escape %zu%s", k + 1,
-                      e.runs().size() > 1 ? (run->objective().name()[0] == 'j' ? " (joint)" : " (planted)") : "");
+        char label[72];
+        std::snprintf(label, sizeof label, "escape %zu%s%s", k + 1,
+                      e.runs().size() > 1 ? (run->objective().name()[0] == 'j' ? " (joint)" : " (planted)") : "",
+                      run->flow().rounding_limited()[k] ? " (set by rounding)" : "");
         plot.vline(*escapes[k], series_colour(static_cast<int>(k) + offset), label, true);
       }
   }

@@ -154,6 +154,7 @@ std::string Views::snapshot_json() const {
     r["escape_times"] = escapes;
     r["status"] = run.status();
     r["failure"] = run.flow().failure();
+    r["rounding_limited"] = run.flow().rounding_limited();  // per escape: set by rounding (flow.h)
     std::vector<std::vector<double>> M;
     for (Eigen::Index i = 0; i < run.current().M.rows(); ++i) {
       M.emplace_back();

@@ -167,6 +167,7 @@ ReducedFlow::ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen
   losses_.push_back(objective_->loss(M0));
   speeds_.push_back(integrator_->dydt().norm());
   escapes_.assign(static_cast<std::size_t>(r_), std::nullopt);
+  rounding_limited_.assign(static_cast<std::size_t>(r_), false);
   const Eigen::VectorXd c = principal_cosines(M0);
   for (int k = 0; k < r_; ++k)
     if (c(k) * c(k) >= options_.escape_level) escapes_[static_cast<std::size_t>(k)] = 0.0;
@@ -325,6 +326,8 @@ void ReducedFlow::record_escapes() {
       if (fb < 0.0) b = a;  // report the side where the level is reached
     }
     escapes_[static_cast<std::size_t>(k)] = b;
+    if (k + 1 < r_ && !escapes_[static_cast<std::size_t>(k) + 1] && c(k + 1) < kRoundingCosine)
+      rounding_limited_[static_cast<std::size_t>(k) + 1] = true;
   }
 }
 

@@ -57,6 +57,14 @@ void run(const FlowCommandOptions& options) {
   flow.run();
   if (flow.status() == FlowStatus::diverged)
     std::fprintf(stderr, "grassflow: warning: the flow diverged at t = %g: %s\n", flow.time(), flow.failure().c_str());
+  for (std::size_t k = 0; k < flow.rounding_limited().size(); ++k)
+    if (flow.rounding_limited()[k] && flow.escape_times()[k])
+      std::fprintf(stderr,
+                   "grassflow: warning: escape %zu (t = %.10g) is limited by floating-point rounding: direction %zu's "
+                   "cosine was below 1e-14 when escape %zu happened, where the rounding of O(1) entries perturbs "
+                   "it; its time differs between builds (about 1%% native vs WebAssembly) and from exact "
+                   "arithmetic\n",
+                   k + 1, *flow.escape_times()[k], k + 1, k);
   const std::vector<FlowPoint> trajectory = flow.trajectory();
   if (options.json) {
     nlohmann::json points = nlohmann::json::array();

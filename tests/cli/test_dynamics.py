@@ -101,6 +101,13 @@ z = as_json("flow", "--link", "preset:staircase2", "--objective", "joint", "--d"
 check(rel(z["escape_times"][0], 4.604609801) < 1e-8 and rel(z["escape_times"][1], 9.209404158) < 1e-8,
       "flow: staircase2, d = 1e4: escapes 4.604609801 and 9.209404158 (THEORY.md §6)")
 check(len(z["final_cosines"]) == 2 and z["final_cosines"][0] >= z["final_cosines"][1], "flow: final cosines, descending")
+# An escape after a direction far below rounding (eps = 1e-50) is flagged; from C(0) = I/d nothing is.
+code, out, err = run("flow", "--link", "preset:staircase2", "--objective", "joint", "--d", "1e12", "--init", "equator",
+                     "--eps", "1e-50")
+check(code == 0 and "escape 2" in err and "limited by floating-point rounding" in err,
+      "flow: the second escape from eps = 1e-50 is flagged as limited by rounding")
+code, out, err = run("flow", "--link", "preset:staircase2", "--objective", "joint", "--d", "1000", "--init", "isotropic")
+check(code == 0 and "rounding" not in err, "flow: escapes from C(0) = I/d are not flagged")
 # A truncation that keeps no energy still runs (the flow has nothing to learn) but says so.
 code, out, err = run("flow", "--link", "preset:he2", "--objective", "joint", "--d", "1000", "--degree", "1")
 check(code == 0 and "degrees 1..1 carry no energy" in err and "raise the degree" in err,

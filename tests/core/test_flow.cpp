@@ -354,3 +354,19 @@ TEST_CASE("step-wise API: advance_to, dense state_at, trajectory with escapes, b
   CHECK(grassflow::principal_cosines(equator)(2) == doctest::Approx(0.05).epsilon(1e-13));
   CHECK(std::string(grassflow::to_string(FlowStatus::t_max)) == "t_max");
 }
+
+TEST_CASE("an escape that follows one with its own cosine below 1e-14 is flagged as limited by rounding") {
+  const HermiteExpansion stair = testlinks::staircase2();
+  // Equator start at ε = 1e-50: direction 2 is ~1e-50 when direction 1 escapes (at ln(1/ε) ≈ 115).
+  const ReducedFlow tiny = run("joint", stair, grassflow::initial_overlap(Start::equator, 2, 1e12, 0, 1e-50));
+  REQUIRE(tiny.escape_times()[1].has_value());
+  CHECK(*tiny.escape_times()[0] == doctest::Approx(50 * std::log(10.0)).epsilon(0.01));
+  CHECK(tiny.rounding_limited() == std::vector<bool>{false, true});
+  // From C(0) = I/d direction 2 is ~0.03 at the first escape: both escapes are the start's (THEORY.md §6).
+  const ReducedFlow iso = run("joint", stair, grassflow::initial_overlap(Start::isotropic, 2, 1000));
+  CHECK(iso.rounding_limited() == std::vector<bool>{false, false});
+  // A Haar start at d = 1e10 creeps from ~1e-5 beside a converged direction: accurate in the gauge, not flagged.
+  const ReducedFlow haar = run("joint", testlinks::parity2(), grassflow::initial_overlap(Start::random, 2, 1e10, 7));
+  CHECK(haar.status() == FlowStatus::converged);
+  CHECK(haar.rounding_limited() == std::vector<bool>{false, false});
+}

@@ -125,6 +125,14 @@ class ReducedFlow {
   /// Escape times (r entries; entry k is the first t at which the (k+1)-th largest cos²θ reached
   /// options().escape_level, located on the dense output to ~1e-14 relative; nullopt if not reached yet).
   const std::vector<std::optional<double>>& escape_times() const { return escapes_; }
+  /// Per escape (r entries): entry k is true when direction k's cosine was below kRoundingCosine as escape
+  /// k − 1 happened, i.e. escape k is limited by floating-point rounding (of the O(1) entries beside it),
+  /// not set by the start alone: its time differs between builds (about 1% native vs WebAssembly) and from
+  /// exact arithmetic. Example: staircase2 from an equator start at ε = 1e-50 (second escape 289 natively, 292 in
+  /// WebAssembly; exact arithmetic would need far more than double precision).
+  const std::vector<bool>& rounding_limited() const { return rounding_limited_; }
+  /// See rounding_limited(): a cosine below this beside one at the escape level is within ~100x of rounding.
+  static constexpr double kRoundingCosine = 1e-14;
   /// Step-end times, starting with 0 (for plotting the raw steps).
   const std::vector<double>& step_times() const { return times_; }
   /// The loss at each step end (same indexing as step_times()).
@@ -151,6 +159,7 @@ class ReducedFlow {
   std::vector<std::size_t> segment_gauges_;      // the gauge each segment was integrated in
   std::vector<double> times_, losses_, speeds_;  // per step end, index 0 = start
   std::vector<std::optional<double>> escapes_;
+  std::vector<bool> rounding_limited_;
   FlowStatus status_ = FlowStatus::running;
   std::string failure_;
 
