@@ -162,7 +162,7 @@ void Plot::vline(double x, ImU32 colour, const char* label, bool dashed) {
     // A space's width on both sides keeps side-by-side labels of neighbouring markers apart.
     const ImVec2 text = ImGui::CalcTextSize(label);
     const float pad = 0.3f * text.y;
-    const float text_x = px + 3 + text.x > max_.x ? std::max(min_.x + 2, px - 3 - text.x) : px + 3;
+    const float text_x = px + 3 + text.x + pad > max_.x ? std::max(min_.x + pad, px - 3 - text.x) : px + 3;
     const Rect at =
         place_label(labels_, {text_x - pad, min_.y + 2, text.x + 2 * pad, text.y}, 0.0f, 0.1f * text.y, area());
     draw_->AddText(ImVec2(at.x + pad, at.y), colour, label);

@@ -74,16 +74,20 @@ void Views::draw_landscape(float ui_scale) {
   const std::string key = std::string(run.objective().name()) + (landscape.rotation_slice ? "/rotation" : "/cosines") +
                           "/" + std::to_string(reinterpret_cast<std::uintptr_t>(&run));
   const Eigen::MatrixXd& M = run.current().M;
-  if (key != landscape.computed_for || landscape.computed_at.size() != M.size() ||
-      (landscape.computed_at - M).norm() > 1e-9) {
-    const auto start = std::chrono::steady_clock::now();
+  // A new slice at once; a moving M (every frame while running) at most every 4× the grid's cost, so that
+  // slow grids (128² at r = 4: ~65 ms) keep the frame rate instead of setting it.
+  const auto start = std::chrono::steady_clock::now();
+  const bool moved = landscape.computed_at.size() != M.size() || (landscape.computed_at - M).norm() > 1e-9;
+  const double since_ms = std::chrono::duration<double, std::milli>(start - landscape.computed_when).count();
+  if (key != landscape.computed_for || (moved && since_ms >= 4.0 * landscape.compute_ms)) {
     landscape.slice = std::make_unique<LandscapeSlice>(run.objective(), kind, M);
     landscape.grid = landscape.slice->compute(kGrid);
     landscape.computed_at = M;
     landscape.computed_for = key;
     std::vector<float> values(landscape.grid.values.begin(), landscape.grid.values.end());
     landscape.values.upload(kGrid, kGrid, values);
-    landscape.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    landscape.computed_when = std::chrono::steady_clock::now();
+    landscape.compute_ms = std::chrono::duration<double, std::milli>(landscape.computed_when - start).count();
   }
   const Landscape& g = landscape.grid;
   const LandscapeSlice& slice = *landscape.slice;

@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -62,6 +63,7 @@ class Views {
     Eigen::MatrixXd computed_at;  ///< the M the grid was computed through
     std::string computed_for;     ///< objective + slice kind the grid belongs to
     double compute_ms = 0;
+    std::chrono::steady_clock::time_point computed_when;  ///< when the grid was last computed
   } landscape;
   struct SphereView {
     gl::RenderTarget target;
