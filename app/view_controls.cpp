@@ -100,12 +100,13 @@ void Views::draw_controls() {
   }
 
   int r = state.r;
-  if (ImGui::InputInt("r (0 = the link's own)", &r) && r >= 0 && r <= 8) {
+  if (ImGui::InputInt("r (0 = own)", &r) && r >= 0 && r <= 8) {
     // "+" from 0 (the link's own r) means one more direction than the link's, not r = 1.
     if (state.r == 0 && r == 1 && experiment) r = std::min(8, experiment->analysis().link.link.r() + 1);
     next.r = r;
     changed = true;
   }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("number of directions r; 0 = the link's own r");
   changed |= log_slider("d", next.d, 2, 1e12, "d = %.4g");
   if (changed && next.d != state.d) next.d = std::round(next.d);
 
@@ -212,7 +213,10 @@ void Views::draw_controls() {
     }
     ImGui::TreePop();
   }
-  ImGui::TextDisabled("CLI: %s", to_command_line(state).c_str());
+  // Wrapped: the command is longer than the controls column, and it is meant to be read and copied whole.
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("CLI: %s", to_command_line(state).c_str());
+  ImGui::PopStyleColor();
 
   if (changed) apply({next, {}});
 }

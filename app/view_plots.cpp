@@ -33,12 +33,15 @@ void Views::draw_cosines() {
   y.log = false;
   y.min = 0.0;
   y.max = 1.02;
+  // Colour = direction; in compare mode the objective shown is thick and the other thin and pale (a palette
+  // split between the runs ran out of colours at r = 4).
   std::vector<LegendEntry> legend;
-  for (std::size_t i = 0; i < e.runs().size(); ++i)
-    for (int k = 0; k < r; ++k) {
-      const std::string prefix = e.runs().size() > 1 ? std::string(e.runs()[i]->objective().name()) + " " : "";
-      legend.push_back({prefix + "cos θ" + std::to_string(k + 1), series_colour(k + (i == 0 ? 0 : 3))});
-    }
+  for (int k = 0; k < r; ++k) legend.push_back({"cos θ" + std::to_string(k + 1), series_colour(k)});
+  const ImU32 pale_alpha = 0x90000000;
+  for (const auto& run : e.runs())
+    if (e.runs().size() > 1)
+      legend.push_back({std::string(run->objective().name()) + (&*run == &e.active() ? " (thick)" : " (thin, pale)"),
+                        &*run == &e.active() ? IM_COL32(230, 230, 230, 255) : IM_COL32(230, 230, 230, 0x90)});
   if (e.samples()) legend.push_back({"on n samples (wide, pale)", IM_COL32(200, 200, 200, 140)});
   Plot plot("##cosines-plot", ImGui::GetContentRegionAvail(), time_axis(e, state.log_time), y, "t (simulated time)",
             "cos θ", legend);
@@ -51,10 +54,9 @@ void Views::draw_cosines() {
       ts.push_back(s.t);
       for (int k = 0; k < r; ++k) cos[static_cast<std::size_t>(k)].push_back(s.cosines[static_cast<std::size_t>(k)]);
     }
-    // In compare mode the second run (planted) takes the palette's other half.
-    const int offset = &run == &e.runs().front() ? 0 : 3;
-    for (int k = 0; k < r; ++k)
-      plot.line(ts, cos[static_cast<std::size_t>(k)], series_colour(k + offset), thickness(e, *run));
+    const bool shown = &*run == &e.active();
+    auto colour = [&](int k) { return shown ? series_colour(k) : (series_colour(k) & 0x00FFFFFF) | pale_alpha; };
+    for (int k = 0; k < r; ++k) plot.line(ts, cos[static_cast<std::size_t>(k)], colour(k), thickness(e, *run));
     const auto escapes = run->shown_escapes();
     for (std::size_t k = 0; k < escapes.size(); ++k)
       if (escapes[k]) {
@@ -62,7 +64,7 @@ void Views::draw_cosines() {
         std::snprintf(label, sizeof label, "escape %zu%s%s", k + 1,
                       e.runs().size() > 1 ? (run->objective().name()[0] == 'j' ? " (joint)" : " (planted)") : "",
                       run->flow().rounding_limited()[k] ? " (set by rounding)" : "");
-        plot.vline(*escapes[k], series_colour(static_cast<int>(k) + offset), label, true);
+        plot.vline(*escapes[k], colour(static_cast<int>(k)), label, true);
       }
   }
   if (const SampleRun* samples = e.samples()) {

@@ -84,4 +84,11 @@ TEST_CASE("the joint stages' predicted durations: THEORY.md §6's leading order 
   // 3 h_3(z1) at d = 1000: α² = 9, d²/(12·9).
   s.link = "3*h(3,z1)";
   CHECK(Experiment(s).analysis().joint_time_scales(1000.0)[0] == doctest::Approx(1e6 / 108));
+  // z1 z2: one leap of 2 adding both directions with ½ each: d/2 (THEORY.md §6: 502.45 at d = 1000).
+  s.link = "z1*z2";
+  CHECK(Experiment(s).analysis().joint_time_scales(1000.0)[0] == doctest::Approx(500.0));
+  // h_3(z1) + ... + h_3(z4): four directions in one leap of 3, each at h_3's own d²/12.
+  s.link = "preset:he3sum";
+  s.r = 4;
+  CHECK(Experiment(s).analysis().joint_time_scales(1000.0)[0] == doctest::Approx(1e6 / 12));
 }
