@@ -38,10 +38,12 @@ void Views::draw_cosines() {
   std::vector<LegendEntry> legend;
   for (int k = 0; k < r; ++k) legend.push_back({"cos θ" + std::to_string(k + 1), series_colour(k)});
   const ImU32 pale_alpha = 0x90000000;
-  for (const auto& run : e.runs())
-    if (e.runs().size() > 1)
-      legend.push_back({std::string(run->objective().name()) + (&*run == &e.active() ? " (thick)" : " (thin, pale)"),
-                        &*run == &e.active() ? IM_COL32(230, 230, 230, 255) : IM_COL32(230, 230, 230, 0x90)});
+  if (e.runs().size() > 1)
+    for (const auto& run : e.runs()) {
+      const bool shown = &*run == &e.active();
+      legend.push_back({std::string(run->objective().name()) + (shown ? " (thick)" : " (thin, pale)"),
+                        shown ? IM_COL32(230, 230, 230, 255) : (IM_COL32(230, 230, 230, 0) | pale_alpha)});
+    }
   if (e.samples()) legend.push_back({"on n samples (wide, pale)", IM_COL32(200, 200, 200, 140)});
   Plot plot("##cosines-plot", ImGui::GetContentRegionAvail(), time_axis(e, state.log_time), y, "t (simulated time)",
             "cos θ", legend);
