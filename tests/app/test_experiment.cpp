@@ -87,6 +87,10 @@ TEST_CASE("the joint stages' predicted durations: THEORY.md §6's leading order 
   // z1 z2: one leap of 2 adding both directions with ½ each: d/2 (THEORY.md §6: 502.45 at d = 1000).
   s.link = "z1*z2";
   CHECK(Experiment(s).analysis().joint_time_scales(1000.0)[0] == doctest::Approx(500.0));
+  // h_2 + h_3 (the lecture page's link): the escape is h_2's, d/4 = 250 (249.3 measured), although the stage
+  // also learns h_3.
+  s.link = "h(2,z1) + h(3,z1)";
+  CHECK(Experiment(s).analysis().joint_time_scales(1000.0)[0] == doctest::Approx(250.0));
   // h_3(z1) + ... + h_3(z4): four directions in one leap of 3, each at h_3's own d²/12.
   s.link = "preset:he3sum";
   s.r = 4;
