@@ -27,13 +27,13 @@ constexpr std::uint32_t kTrainStream = 1, kTestStream = 2;
 
 std::vector<double> LinkAnalysis::joint_time_scales(double d, double eps) const {
   const double log_inverse_mu2 = eps > 0.0 ? -2.0 * std::log(eps) : std::log(d);  // 1/ε² overflows at 1e-300
+  const std::vector<double> energy = expansion.degree_energy();
   std::vector<double> scales;
   for (std::size_t j = 0; j < leaps.leaps.size(); ++j) {
     // The energy of the stage's degree-ℓ part, per direction it adds (z1z2: ½ on each of 2; h_3 sums: 1 on
     // each). From the equator that is the link's degree-ℓ energy (h_2 + h_3: 1, not the 2 the stage learns);
     // later stages use the energy they learn, 2(plateau_j − plateau_{j+1}) (exact when one term drives them).
     const int l = leaps.leaps[j];
-    const std::vector<double> energy = expansion.degree_energy();
     const double learned = j == 0 && l < static_cast<int>(energy.size()) ? energy[static_cast<std::size_t>(l)]
                            : j + 1 < leaps.plateaus.size() ? 2.0 * (leaps.plateaus[j] - leaps.plateaus[j + 1])
                                                            : 0.0;

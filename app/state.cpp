@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "grassflow/matrix_text.h"
 #include "layout.h"
 
 namespace grassflow::app {
@@ -52,15 +53,7 @@ bool parse_flag(const std::string& text, bool& out) {
 
 std::string format_number(double v) {
   if (v == std::floor(v) && std::fabs(v) < 1e7) return std::to_string(static_cast<long long>(v));
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  // Prefer the shortest text that reads back exactly.
-  for (int digits = 1; digits <= 17; ++digits) {
-    char shorter[64];
-    std::snprintf(shorter, sizeof shorter, "%.*g", digits, v);
-    if (std::strtod(shorter, nullptr) == v) return shorter;
-  }
-  return buffer;
+  return shortest_text(v);
 }
 
 // `set_before`: the keys the query set before this hash is read (the JS API's set() passes the current state

@@ -99,14 +99,17 @@ Eigen::MatrixXd initial_overlap(Start start, int r, double d, std::uint64_t seed
       M = Eigen::MatrixXd::Identity(r, r) / std::sqrt(d);
       break;
   }
-  // Equator and isotropic starts have no unit cosine (unless eps = 1 or d = 1): W and W* then need r
-  // dimensions each (d >= r + rank(I − MᵀM) = 2r, check_realisable_overlap). Said in the starts' own terms.
-  if (start != Start::random && M.norm() < std::sqrt(static_cast<double>(r)) * (1.0 - 1e-12) && d < 2.0 * r)
+  try {
+    check_realisable_overlap(M, d);
+  } catch (const InputError&) {
+    if (start == Start::random) throw;
+    // Equator (ε < 1) and isotropic (d > 1) starts have no unit cosine: W and W* then need d >= r + r.
+    // Said in the start's own terms rather than the overlap's.
     throw InputError("--d: d = " + std::to_string(static_cast<long long>(d)) + " is too small for the " +
                      (start == Start::isotropic ? "isotropic start M(0) = I/sqrt(d)" : "equator start M(0) = eps Q") +
                      " with r = " + std::to_string(r) + ": W and W* share no direction there, so they need d >= 2r = " +
                      std::to_string(2 * r) + "; use a larger d or the random start");
-  check_realisable_overlap(M, d);
+  }
   return M;
 }
 

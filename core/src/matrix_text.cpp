@@ -63,6 +63,15 @@ Eigen::MatrixXd parse_matrix(const std::string& text, const std::string& what, i
   return M;
 }
 
+std::string shortest_text(double x) {
+  char text[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, x);
+    if (std::strtod(text, nullptr) == x) break;
+  }
+  return text;
+}
+
 std::string format_matrix(const Eigen::MatrixXd& M) {
   std::string out;
   char buffer[40];

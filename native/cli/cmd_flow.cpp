@@ -31,7 +31,7 @@ Eigen::MatrixXd start(const FlowCommandOptions& options, int r, double d) {
     if (options.eps_given && options.init != "equator")
       throw InputError("--eps: only the equator start takes a scale; use --init equator");
     if (options.eps_given && !(options.eps > 0.0 && options.eps <= 1.0))
-      throw InputError("--eps: eps = " + shortest(options.eps) + "; need 0 < eps <= 1 (default 1/sqrt(d))");
+      throw InputError("--eps: eps = " + shortest_text(options.eps) + "; need 0 < eps <= 1 (default 1/sqrt(d))");
     return initial_overlap(parse_start(options.init), r, d, options.seed, options.eps);
   }
   const Eigen::MatrixXd M0 = parse_matrix(options.M0, "--M0", r, r);

@@ -48,15 +48,6 @@ PreparedLink prepare_link(const std::string& spec, int r, int degree) {
   return p;
 }
 
-std::string shortest(double x) {
-  char text[32];
-  for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(text, sizeof text, "%.*g", digits, x);
-    if (std::strtod(text, nullptr) == x) break;
-  }
-  return text;
-}
-
 std::shared_ptr<const Objective> objective_from_flag(const std::string& name, const HermiteExpansion& expansion) {
   if (name != "joint" && name != "planted")
     throw InputError("--objective: unknown objective '" + name + "'; choose joint or planted");

@@ -43,9 +43,6 @@ std::shared_ptr<const Objective> objective_from_flag(const std::string& name, co
 /// Parses --d: comma-separated whole numbers ≥ 1, scientific notation allowed ("100,1e4,1000000").
 std::vector<double> parse_dimensions(const std::string& text);
 
-/// The shortest decimal text that reads back as x ("1.0000001", not to_string's "1.000000"), for messages.
-std::string shortest(double x);
-
 /// A matrix as a list of rows.
 nlohmann::json matrix_json(const Eigen::MatrixXd& M);
 /// A vector as a list.
