@@ -50,7 +50,7 @@ void Views::draw_link() {
   if (a.leaps.learnable_dimension < r)
     ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%d of %d directions can never be learned (not in the index space)",
                        r - a.leaps.learnable_dimension, r);
-  // Stage durations at leading order (THEORY.md §6), from μ0² = 1/d; α² is the energy each stage learns.
+  // Stage durations at leading order (THEORY.md §6), from μ0² = 1/d (LinkAnalysis::joint_time_scales).
   std::string stages;
   for (double t : a.joint_time_scales(state.d)) {
     char text[32];
