@@ -1,4 +1,4 @@
-// Layout without ImGui, so that it is testable: the tiled panels (Dear ImGui 1.86 has no docking, TOOLCHAIN.md,
+// Layout without ImGui, so that it is testable: the tiled panels (Dear ImGui 1.86 has no docking, docs/toolchain.md,
 // so panels are plain windows placed here: a controls column on the left, the views tiled in a grid to its
 // right, a status bar below; recomputed every frame from the canvas size, so resizing re-tiles), and where a
 // plot's labels and legend entries go so that none covers another.

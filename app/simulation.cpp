@@ -105,7 +105,7 @@ SampleRun::SampleRun(const LinkAnalysis& analysis, const AppState& state, const 
     throw InputError("n: n·d = " + std::to_string(static_cast<long long>(state.n * state.d)) +
                      " stored coordinates exceed the explorer's 2e7; lower n or d, or run `grassflow train`");
   const int d = static_cast<int>(state.d);
-  // Features up to the highest degree that carries energy, at least 2 and at most 4 (THEORY.md §7: K = 2).
+  // Features up to the highest degree that carries energy, at least 2 and at most 4 (docs/theory.md §7: K = 2).
   const std::vector<double> energy = analysis.expansion.degree_energy();
   int top = 0;
   for (std::size_t k = 1; k < energy.size(); ++k)

@@ -1,5 +1,5 @@
 // [link]: the link's expression, its Hermite degree energies ‖f*_k‖² as bars, the information exponent, the
-// leaps and the time scales the theory predicts at the current d (THEORY.md §2, §6).
+// leaps and the time scales the theory predicts at the current d (docs/theory.md §2, §6).
 #include <cmath>
 
 #include "plot.h"
@@ -50,7 +50,7 @@ void Views::draw_link() {
   if (a.leaps.learnable_dimension < r)
     ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%d of %d directions can never be learned (not in the index space)",
                        r - a.leaps.learnable_dimension, r);
-  // Stage durations at leading order (THEORY.md §6), from μ0² = 1/d (LinkAnalysis::joint_time_scales).
+  // Stage durations at leading order (docs/theory.md §6), from μ0² = 1/d (LinkAnalysis::joint_time_scales).
   std::string stages;
   for (double t : a.joint_time_scales(state.d)) {
     char text[32];

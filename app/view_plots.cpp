@@ -1,5 +1,5 @@
 // [cosines] principal cosines cos θ_i(t) and [loss] L(t), on a log or linear time axis, with the escape
-// times measured by the core and the time scales the theory predicts from the leaps (THEORY.md §6).
+// times measured by the core and the time scales the theory predicts from the leaps (docs/theory.md §6).
 #include <cmath>
 
 #include "plot.h"

@@ -2,7 +2,7 @@
 """The reduced joint flow as a researcher writes it with numpy and scipy, measured side by side with grassflow
 (issue 4; table in bench/README.md). Staircase3 (z1 + z1 z2 + z1 z2 z3), r = 3, d = 1e6, from C(0) = I/d to a
 loss below 1e-10: dM/dt = M G(C)(I − C), G(C) = Σ_k k·k!·B_k(C), B_k(C)[a,b] = <T_k[a,·], C^{⊗(k−1)} T_k[b,·]>
-(THEORY.md §5) with einsum contractions, integrated by solve_ivp (LSODA, DOP853, RK45) with a terminal event at
+(docs/theory.md §5) with einsum contractions, integrated by solve_ivp (LSODA, DOP853, RK45) with a terminal event at
 the loss threshold. The escape times (k-th largest cos² = ½) are located by events too and compared with
 grassflow's, whose `flow` command is timed end to end (process included) when its path is given.
 Usage: /usr/bin/python3 bench/flow_scipy.py [path/to/grassflow]"""
@@ -17,7 +17,7 @@ from scipy.integrate import solve_ivp
 
 R, D, THRESHOLD = 3, 1e6, 1e-10
 
-# Tensors T_k of staircase3 (THEORY.md §2: T_k[i] = α_β √β!/k!).
+# Tensors T_k of staircase3 (docs/theory.md §2: T_k[i] = α_β √β!/k!).
 T1 = np.array([1.0, 0.0, 0.0])
 T2 = np.zeros((3, 3))
 T2[0, 1] = T2[1, 0] = 0.5

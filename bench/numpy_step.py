@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""The exact two-timescale gradient step (THEORY.md §7) written the way a researcher would in numpy, timed on
+"""The exact two-timescale gradient step (docs/theory.md §7) written the way a researcher would in numpy, timed on
 the data bench_train dumped (--dump DIR): X (float32, n x d), y, W(0). Consistent dtypes (float32 X and
-weights, so numpy stays on its BLAS path: TOOLCHAIN.md), default BLAS threading unless OPENBLAS_NUM_THREADS
+weights, so numpy stays on its BLAS path: docs/toolchain.md), default BLAS threading unless OPENBLAS_NUM_THREADS
 says otherwise. Checks that one step lands on bench_train's own W(1) before timing it.
 
 Usage: numpy_step.py DIR N D R [REPS]   (prints one JSON object)

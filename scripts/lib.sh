@@ -1,6 +1,6 @@
 # Shared helpers for the scripts (sourced, not run).
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-export NODE_PATH=/usr/share/nodejs  # emcc's JS optimizer needs Debian's acorn (TOOLCHAIN.md)
+export NODE_PATH=/usr/share/nodejs  # emcc's JS optimizer needs Debian's acorn (docs/toolchain.md)
 jobs=$(nproc)
 
 # configure PRESET: configure a preset once (web presets through emcmake).

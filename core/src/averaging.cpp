@@ -75,7 +75,7 @@ double averaged_inner_mehler(const HermiteExpansion& f, const HermiteExpansion& 
   check_overlap_shape(M, f.r, "averaged_inner_mehler");
   const Eigen::JacobiSVD<Eigen::MatrixXd> svd(M, Eigen::ComputeFullU | Eigen::ComputeFullV);
   const Eigen::VectorXd& lambda = svd.singularValues();
-  // f∘V(z) = f(Vz) = f((Vᵀ)ᵀz) has tensors (Vᵀ)^{⊗k}T_k (THEORY.md §2, rotation).
+  // f∘V(z) = f(Vz) = f((Vᵀ)ᵀz) has tensors (Vᵀ)^{⊗k}T_k (docs/theory.md §2, rotation).
   const Eigen::MatrixXd Vt = svd.matrixV().transpose(), Ut = svd.matrixU().transpose();
   const std::size_t K = std::min(f.tensors.size(), g.tensors.size());
   double s = 0.0;

@@ -518,7 +518,7 @@ std::vector<HermiteCoefficient> hermite_coefficients(const HermiteExpansion& e) 
   return list;
 }
 
-// [SECTION] Information exponent and leaps (THEORY.md §6)
+// [SECTION] Information exponent and leaps (docs/theory.md §6)
 
 namespace {
 
@@ -625,7 +625,7 @@ LeapSequence leap_sequence(const HermiteExpansion& e, double tolerance) {
       }
       perp_slots.push_back(std::move(slots));
     }
-    // The joint loss on the plateau at V: ½ Σ α_β² over the terms with positive V⊥-degree (THEORY.md §6).
+    // The joint loss on the plateau at V: ½ Σ α_β² over the terms with positive V⊥-degree (docs/theory.md §6).
     double plateau = 0.0;
     for (int l = 1; l <= K; ++l) plateau += 0.5 * perp_energy[static_cast<std::size_t>(l)];
     result.plateaus.push_back(plateau);

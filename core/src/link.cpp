@@ -411,7 +411,7 @@ std::vector<Preset> make_presets() {
   add_family("he3sum", "sum of h_3(z_i) over i <= r: r directions of exponent 3 (default r = 2)",
              "h(3,z1) + ... + h(3,zr)", 2, h3, dh3);
   add_family(
-      "trap", "sum of (h_2 + h_3)(z_i) over i <= r: the planted trap of THEORY.md §4 (default r = 1)",
+      "trap", "sum of (h_2 + h_3)(z_i) over i <= r: the planted trap of docs/theory.md §4 (default r = 1)",
       "h(2,z1) + h(3,z1) + ... + h(2,zr) + h(3,zr)", 1, [](double x) { return h2(x) + h3(x); },
       [](double x) { return dh2(x) + dh3(x); });
   return list;

@@ -184,7 +184,7 @@ Eigen::MatrixXd LinkFeatures::gradient_coefficients(const Eigen::VectorXd& a) co
 namespace {
 
 // out (rows×cols, column-major) = Phi·C, column by column as sums of scaled feature columns: loops without a
-// reduction, which vectorise under -msimd128 too (Eigen's products run scalar in WebAssembly: TOOLCHAIN.md).
+// reduction, which vectorise under -msimd128 too (Eigen's products run scalar in WebAssembly: docs/toolchain.md).
 // Zero entries of C (most of the Hermite B) are skipped.
 Eigen::MatrixXd times(const Eigen::MatrixXd& Phi, const Eigen::MatrixXd& C) {
   const Eigen::Index rows = Phi.rows();

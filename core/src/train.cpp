@@ -80,7 +80,7 @@ struct NormalEquations {
   explicit NormalEquations(int p) : A(Eigen::MatrixXd::Zero(p, p)), b(Eigen::VectorXd::Zero(p)) {}
   // The samples whose features are the rows of Phi, with responses y. Blocks are small (the kernels' 64 rows,
   // visited while they are in cache), where Eigen's GEMM spends more on packing than on products, and Eigen
-  // does not vectorise in WebAssembly (TOOLCHAIN.md): plain dot products with four independent partial sums,
+  // does not vectorise in WebAssembly (docs/toolchain.md): plain dot products with four independent partial sums,
   // which compilers vectorise without reassociating (no -ffast-math), over the lower triangle only.
   void add(const Eigen::MatrixXd& Phi, const double* y) {
     const auto rows = static_cast<std::size_t>(Phi.rows());

@@ -1,5 +1,5 @@
 // `grassflow flow`: one population gradient flow (joint or planted) from a chosen start, with its escape
-// times, status and a log-spaced trajectory (THEORY.md §5, §6).
+// times, status and a log-spaced trajectory (docs/theory.md §5, §6).
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>

@@ -1,4 +1,4 @@
-// `grassflow hermite`: the Hermite spectrum, information exponent and leaps of a link (THEORY.md §2, §6).
+// `grassflow hermite`: the Hermite spectrum, information exponent and leaps of a link (docs/theory.md §2, §6).
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -108,7 +108,8 @@ void run(const HermiteOptions& options) {
 void add_hermite_command(CLI::App& app) {
   auto options = std::make_shared<HermiteOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "hermite", "Hermite coefficients, degree energies, information exponent and leaps of a link (THEORY.md §2, §6)");
+      "hermite",
+      "Hermite coefficients, degree energies, information exponent and leaps of a link (docs/theory.md §2, §6)");
   std::string preset_list;
   for (const PresetInfo& p : presets()) preset_list += (preset_list.empty() ? "" : ", ") + p.name;
   cmd->add_option("--link", options->link,

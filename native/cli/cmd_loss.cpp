@@ -1,5 +1,5 @@
 // `grassflow loss`: the joint or planted population loss at an overlap M and its Euclidean gradient ∂L/∂M
-// (THEORY.md §4, §5).
+// (docs/theory.md §4, §5).
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -57,7 +57,8 @@ void run(const LossOptions& options) {
 void add_loss_command(CLI::App& app) {
   auto options = std::make_shared<LossOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "loss", "Population loss (joint or planted) at an overlap M = W^T W* and its gradient dL/dM (THEORY.md §4-5)");
+      "loss",
+      "Population loss (joint or planted) at an overlap M = W^T W* and its gradient dL/dM (docs/theory.md §4-5)");
   add_link_options(cmd, options->link, options->r);
   add_objective_option(cmd, options->objective);
   cmd->add_option("--M", options->M, "the r×r overlap M, rows separated by ';', entries by ',' (e.g. \"0.5,0;0,0.1\")")

@@ -1,5 +1,5 @@
 // `grassflow sweep`: flows over several dimensions and seeds, with per-stage fits of the escape-time scaling
-// against the leaps' predictions (THEORY.md §6).
+// against the leaps' predictions (docs/theory.md §6).
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -103,7 +103,7 @@ void run(const SweepOptions& options) {
 void add_sweep_command(CLI::App& app) {
   auto options = std::make_shared<SweepOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "sweep", "Flows over several d and seeds; per-stage fits of escape times against the leaps (THEORY.md §6)");
+      "sweep", "Flows over several d and seeds; per-stage fits of escape times against the leaps (docs/theory.md §6)");
   add_link_options(cmd, options->link, options->r);
   add_objective_option(cmd, options->objective);
   cmd->add_option("--d", options->d, "comma-separated dimensions, e.g. 100,1000,1e4")->required();

@@ -1,5 +1,5 @@
 // `grassflow train`: finite-sample two-timescale training on planted data or a CSV file, with the statistician's
-// baselines (THEORY.md §7).
+// baselines (docs/theory.md §7).
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -246,7 +246,7 @@ void add_train_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "train",
       "Two-timescale training on samples y = f*(W*'x) + noise or a CSV file, with SIR/SAVE/pHd baselines "
-      "(THEORY.md §7)");
+      "(docs/theory.md §7)");
   cmd->add_option("--link", c->link, "the target link f*: an expression in z1..zr or preset:NAME (see `hermite`)");
   cmd->add_option("--r", c->r, "rank r of the index space (default: the link's own; required with --data)");
   cmd->add_option("--d", c->d,

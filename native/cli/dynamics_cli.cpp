@@ -15,7 +15,7 @@ void add_link_options(CLI::App* cmd, std::string& link, int& r) {
 }
 
 void add_objective_option(CLI::App* cmd, std::string& objective) {
-  cmd->add_option("--objective", objective, "joint (the link refitted, THEORY.md §4) or planted (the link known)")
+  cmd->add_option("--objective", objective, "joint (the link refitted, docs/theory.md §4) or planted (the link known)")
       ->required();
 }
 

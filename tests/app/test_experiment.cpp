@@ -30,7 +30,7 @@ TEST_CASE(
   const Experiment pairs(s);
   CHECK(pairs.analysis().expansion.degree == 2);
   CHECK(has_warning(pairs, "degree K lowered from 8 to 2"));
-  // The four products are learned in one leap of 2 from the equator (THEORY.md §6): all eight directions.
+  // The four products are learned in one leap of 2 from the equator (docs/theory.md §6): all eight directions.
   CHECK(pairs.analysis().leaps.leaps == std::vector<int>{2});
   CHECK(pairs.analysis().leaps.stage_dimensions == std::vector<int>{8});
   CHECK(pairs.analysis().expansion.degree_energy()[2] == doctest::Approx(4.0).epsilon(1e-10));
@@ -65,7 +65,8 @@ TEST_CASE("a link the experiment cannot resolve is refused naming the link and r
                        grassflow::InputError);
 }
 
-TEST_CASE("the joint stages' predicted durations: THEORY.md §6's leading order with the energy each stage learns") {
+TEST_CASE(
+    "the joint stages' predicted durations: docs/theory.md §6's leading order with the energy each stage learns") {
   AppState s;  // staircase2, d = 1000: two leaps of 1 learning α² = 1 each: ln(1000)/2 = 3.4539 (escapes 3.449, 6.901)
   const Experiment staircase(s);
   const LinkAnalysis& stair = staircase.analysis();
@@ -84,7 +85,7 @@ TEST_CASE("the joint stages' predicted durations: THEORY.md §6's leading order 
   // 3 h_3(z1) at d = 1000: α² = 9, d²/(12·9).
   s.link = "3*h(3,z1)";
   CHECK(Experiment(s).analysis().joint_time_scales(1000.0)[0] == doctest::Approx(1e6 / 108));
-  // z1 z2: one leap of 2 adding both directions with ½ each: d/2 (THEORY.md §6: 502.45 at d = 1000).
+  // z1 z2: one leap of 2 adding both directions with ½ each: d/2 (docs/theory.md §6: 502.45 at d = 1000).
   s.link = "z1*z2";
   CHECK(Experiment(s).analysis().joint_time_scales(1000.0)[0] == doctest::Approx(500.0));
   // h_2 + h_3 (the lecture page's link): the escape is h_2's, d/4 = 250 (249.3 measured), although the stage

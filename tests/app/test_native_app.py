@@ -1,5 +1,5 @@
 """Native app test: the real GLFW/OpenGL 3.3 app under Xvfb runs a URL state with a fixed dt, writes a
-screenshot and a state dump; the dump must show the core's escape times (THEORY.md §6 reference values for
+screenshot and a state dump; the dump must show the core's escape times (docs/theory.md §6 reference values for
 staircase2, joint, C(0) = I/d, d = 1000), and the landscape must change with the objective.
 usage: test_native_app.py PATH/TO/grassflow-app OUT_DIR"""
 import json
@@ -64,7 +64,7 @@ check(all(a is not None and abs(a - b) <= 1e-10 * b for a, b in zip(app_run["esc
 
 samples = run("link=preset%3Astaircase2&d=100&n=20000&init=isotropic&dt=0.1&panels=cosines,loss", "native-samples",
               frames=120)["samples"]
-population = [2.2703893804, 4.5582676220]  # THEORY.md §6, d = 100
+population = [2.2703893804, 4.5582676220]  # docs/theory.md §6, d = 100
 check(all(e is not None and abs(e - p) < 0.15 * p for e, p in zip(samples["escape_times"], population)),
       f"training on n = 20000 samples escapes near the population flow: {samples['escape_times']} vs {population}")
 check(samples["subspace_error"] < 1e-2, f"and recovers span W* (sin θ_max = {samples['subspace_error']:.2g})")

@@ -1,5 +1,5 @@
 // Shared harness for the browser tests: serve a folder on 127.0.0.1, launch Debian's Chromium headless with
-// SwiftShader WebGL2 (flags from TOOLCHAIN.md), collect console errors and failed requests.
+// SwiftShader WebGL2 (flags from docs/toolchain.md), collect console errors and failed requests.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

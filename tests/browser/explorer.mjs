@@ -1,5 +1,5 @@
 // The explorer in headless Chromium: a URL state with a fixed dt reproduces the core's escape times
-// (THEORY.md §6 reference values), toggling the objective changes the landscape, the URL state round-trips
+// (docs/theory.md §6 reference values), toggling the objective changes the landscape, the URL state round-trips
 // (expressions with '+' included), bad URL values are reported without a blank page, and the lecture page
 // with two embedded instances works. Fails on any console error or failed request.
 // usage: node explorer.mjs SITE_DIR OUT_DIR

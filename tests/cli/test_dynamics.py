@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Checks of `grassflow loss`, `flow`, `sweep` and `reproduce` (issue 4): the JSON contracts, values against
-closed forms, finite differences and THEORY.md §6, the convergence of the joint flow from 100 Haar starts on
+closed forms, finite differences and docs/theory.md §6, the convergence of the joint flow from 100 Haar starts on
 every non-degenerate preset, the planted trap fractions, and bad input (exit status 2, one line on stderr).
 Usage: /usr/bin/python3 tests/cli/test_dynamics.py path/to/grassflow"""
 import json
@@ -47,7 +47,7 @@ C = M.T @ M
 joint = as_json("loss", "--link", "preset:parity2", "--objective", "joint", "--M", matrix_text(M))
 check(set(joint) == {"loss", "grad_M"}, "loss: JSON has exactly loss and grad_M")
 check(abs(joint["loss"] - 0.5 * (1 - C[0, 0] * C[1, 1] - C[0, 1] ** 2)) < 1e-14,
-      "loss: parity2 joint = ½(1 − C11C22 − C12²) (THEORY.md §4)")
+      "loss: parity2 joint = ½(1 − C11C22 − C12²) (docs/theory.md §4)")
 planted = as_json("loss", "--link", "preset:parity2", "--objective", "planted", "--M", matrix_text(M))
 check(abs(planted["loss"] - (1 - M[0, 0] * M[1, 1] - M[0, 1] * M[1, 0])) < 1e-14,
       "loss: parity2 planted = 1 − (M11M22 + M12M21) (Isserlis)")
@@ -99,7 +99,7 @@ logt = np.log10([t for t in ts if 1e-3 <= t < f["escape_times"][0]])
 check(len(logt) > 50 and np.allclose(np.diff(logt), 0.1, atol=1e-9), "flow: log-spaced samples, 10 per decade from 1e-3")
 z = as_json("flow", "--link", "preset:staircase2", "--objective", "joint", "--d", "10000", "--init", "isotropic")
 check(rel(z["escape_times"][0], 4.604609801) < 1e-8 and rel(z["escape_times"][1], 9.209404158) < 1e-8,
-      "flow: staircase2, d = 1e4: escapes 4.604609801 and 9.209404158 (THEORY.md §6)")
+      "flow: staircase2, d = 1e4: escapes 4.604609801 and 9.209404158 (docs/theory.md §6)")
 check(len(z["final_cosines"]) == 2 and z["final_cosines"][0] >= z["final_cosines"][1], "flow: final cosines, descending")
 # An escape after a direction far below rounding (eps = 1e-50) is flagged; from C(0) = I/d nothing is.
 code, out, err = run("flow", "--link", "preset:staircase2", "--objective", "joint", "--d", "1e12", "--init", "equator",
@@ -178,7 +178,7 @@ rnd = as_json("sweep", "--link", "preset:he2", "--objective", "joint", "--d", "1
 check(len(rnd["rows"]) == 36 and abs(rnd["fit"][0]["exponent"] - 1) < 0.15,
       f"sweep: he2 from Haar starts, medians over 9 seeds: exponent {rnd['fit'][0]['exponent']:.3f} ≈ 1")
 
-# 100 Haar starts per non-degenerate preset: the joint flow converges (THEORY.md §4).
+# 100 Haar starts per non-degenerate preset: the joint flow converges (docs/theory.md §4).
 presets = ["he2", "he3", "he4", "parity2", "parity3", "staircase2", "staircase3", "he3sum2", "he4sum2", "he2sum2",
            "tanh", "relu", "sign2", "sign3", "z1he3", "he3sum", "trap"]
 for preset in presets:

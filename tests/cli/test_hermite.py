@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Checks of `grassflow hermite` (issue 3): the JSON contract, values against scipy and THEORY.md, the table,
+"""Checks of `grassflow hermite` (issue 3): the JSON contract, values against scipy and docs/theory.md, the table,
 warnings, and errors (exit status 2, one line on stderr naming the flag or the expression position).
 Usage: /usr/bin/python3 tests/cli/test_hermite.py path/to/grassflow"""
 import json
@@ -48,7 +48,7 @@ def alphas(result):
     return {tuple(c["beta"]): c["value"] for c in result["coefficients"]}
 
 
-# The JSON contract on staircase3 (THEORY.md §6: leaps 1, 1, 1).
+# The JSON contract on staircase3 (docs/theory.md §6: leaps 1, 1, 1).
 result, _ = hermite_json("--link", "preset:staircase3")
 check(set(result) == KEYS, "JSON has exactly the keys of the contract")
 check(result["r"] == 3 and result["degree"] == 8, "staircase3: natural r = 3, default degree 8")
@@ -69,7 +69,7 @@ check(betas == [b for b in order if b in betas] and len(betas) > 8, "coefficient
 check(all(abs(c["value"]) > 1e-12 for c in result["coefficients"]), "only |alpha| > 1e-12 is listed")
 check(result["leaps"] == [1, 2], "max(z1, z2): leaps 1 (the mean direction) then 2 (|z1 - z2|)")
 
-# Values against scipy (relu, 1-D, split at the kink) and THEORY.md §2 closed forms.
+# Values against scipy (relu, 1-D, split at the kink) and docs/theory.md §2 closed forms.
 phi = lambda x: math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
 result, _ = hermite_json("--link", "preset:relu", "--degree", "6")
 a = alphas(result)

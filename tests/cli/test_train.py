@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""Checks of `grassflow train` (THEORY.md §7), run as: /usr/bin/python3 tests/cli/test_train.py path/to/grassflow
+"""Checks of `grassflow train` (docs/theory.md §7), run as: /usr/bin/python3 tests/cli/test_train.py path/to/grassflow
 
 - parity2 (z1 z2) at d = 50, n = 2e4: the two-timescale training recovers span W* (sin theta_max < 0.1), SIR
   fails on it and SAVE succeeds; the loss first sits on the equator's plateau 1/2 + sigma^2/2.
 - staircase2 (z1 + z1 z2) at d = 50: the empirical stages are the population flow's: plateau at 1/2 between the
-  two escapes (THEORY.md §6), and the time between the escapes close to the reduced joint flow's from
+  two escapes (docs/theory.md §6), and the time between the escapes close to the reduced joint flow's from
   C(0) = I/d, integrated here with scipy.
 - staircase2 learned by online SGD at d = 100 (fresh samples, link learned at rho times the rate).
 - the JSON contract, determinism, the CSV route (with its errors) and the errors of bad flags.
@@ -43,7 +43,7 @@ def train_json(*args):
     return json.loads(run(*args, "--json").stdout)
 
 
-# parity2 at d = 50, n = 2e4 (THEORY.md §7 saw ~1000 steps at eta = 0.1). z1 z2 = (h2(u) - h2(v))/sqrt(2) with
+# parity2 at d = 50, n = 2e4 (docs/theory.md §7 saw ~1000 steps at eta = 0.1). z1 z2 = (h2(u) - h2(v))/sqrt(2) with
 # u, v = (z1 +- z2)/sqrt(2): one of u, v escapes first (loss 1/2 -> 1/4), the other later. The second escape is
 # heavy-tailed over seeds (measured with seeds 0..7: t = 11 to 250, one seed still on the 1/4 plateau at
 # t = 500): this seed escapes at t ~ 31.

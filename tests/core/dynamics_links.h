@@ -1,4 +1,4 @@
-// Links of the dynamics tests built from their Hermite coefficients α_β (THEORY.md §2), independent of the
+// Links of the dynamics tests built from their Hermite coefficients α_β (docs/theory.md §2), independent of the
 // link parser: the presets' definitions written out by hand, plus small evaluators used as second routes.
 #pragma once
 
@@ -50,7 +50,7 @@ inline HermiteExpansion sum_of(int k, int r) {
   for (int i = 0; i < r; ++i) c.push_back({unit(r, i, k), 1.0});
   return HermiteExpansion::from_coefficients(r, k, c);
 }
-/// Σ_{i<r} (h_2 + h_3)(z_i): the planted trap of THEORY.md §4.
+/// Σ_{i<r} (h_2 + h_3)(z_i): the planted trap of docs/theory.md §4.
 inline HermiteExpansion trap(int r) {
   std::vector<HermiteCoefficient> c;
   for (int i = 0; i < r; ++i) {
@@ -94,7 +94,7 @@ inline double He(int n, double x) {
   return b;
 }
 
-/// f(z) = Σ_k ⟨T_k, He^{(k)}(z)⟩, the tensor form evaluated entry by entry (THEORY.md §2).
+/// f(z) = Σ_k ⟨T_k, He^{(k)}(z)⟩, the tensor form evaluated entry by entry (docs/theory.md §2).
 inline double evaluate(const HermiteExpansion& f, const Eigen::VectorXd& z) {
   double s = 0.0;
   for (const grassflow::SymTensor& T : f.tensors)

@@ -1,4 +1,4 @@
-// The averaging operator A_M (THEORY.md §3): tensor route against the Mehler/SVD route, against its definition
+// The averaging operator A_M (docs/theory.md §3): tensor route against the Mehler/SVD route, against its definition
 // as a conditional expectation (quadrature), against the d-dimensional expectation E_x[f(W*ᵀx) g(Wᵀx)], and
 // its algebra (A_I = Id, A_0 = mean, rotations, semigroup, contraction).
 #include <doctest/doctest.h>

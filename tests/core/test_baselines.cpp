@@ -1,5 +1,5 @@
 // SIR, SAVE and pHd against a direct numpy implementation, and on the links where each is known to succeed
-// or fail (THEORY.md §7: SIR fails on even links, SAVE does not).
+// or fail (docs/theory.md §7: SIR fails on even links, SAVE does not).
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Reduced and full-d flows (THEORY.md §5, §6): the reference escape times, single-index closed forms, the
+// Reduced and full-d flows (docs/theory.md §5, §6): the reference escape times, single-index closed forms, the
 // invariants of the joint flow, agreement with the d-dimensional flow, traps and stalls, the step-wise API.
 #include <doctest/doctest.h>
 
@@ -34,7 +34,7 @@ std::vector<std::optional<double>> isotropic_escapes(const HermiteExpansion& lin
   return run("joint", link, grassflow::initial_overlap(Start::isotropic, link.r, d)).escape_times();
 }
 
-// Pure single index α h_s, joint flow, from m0 to m1 (THEORY.md §6).
+// Pure single index α h_s, joint flow, from m0 to m1 (docs/theory.md §6).
 double joint_single_index_time(int s, double alpha, double m0, double m1) {
   double sum = 0.0;
   for (int j = 1; j <= s - 1; ++j) sum += (std::pow(m0, -2 * j) - std::pow(m1, -2 * j)) / (2 * j);
@@ -53,7 +53,7 @@ void check_relative(const std::optional<double>& measured, double expected, doub
 
 }  // namespace
 
-TEST_CASE("reference escape times of THEORY.md §6 (joint, C(0) = I/d) to 1e-8 relative") {
+TEST_CASE("reference escape times of docs/theory.md §6 (joint, C(0) = I/d) to 1e-8 relative") {
   const double ds[] = {100, 1000, 10000};
   const double h1[] = {2.297559925, 3.453377389, 4.605120183};
   const double h2[] = {25.64877996, 251.2266887, 2501.80256};
@@ -77,7 +77,7 @@ TEST_CASE("reference escape times of THEORY.md §6 (joint, C(0) = I/d) to 1e-8 r
   check_relative(z1he3[1], 850.0991855, 1e-8);
 }
 
-TEST_CASE("reference escape times of THEORY.md §6 (planted, r = 1, m0 = ±d^{-1/2}, time to m² = ½)") {
+TEST_CASE("reference escape times of docs/theory.md §6 (planted, r = 1, m0 = ±d^{-1/2}, time to m² = ½)") {
   auto planted = [](const HermiteExpansion& link, double m0) { return run("planted", link, scalar(m0)); };
   check_relative(planted(testlinks::he(2), 0.1).escape_times()[0], 1.148779963, 1e-8);
   check_relative(planted(testlinks::he(2), 0.01).escape_times()[0], 2.302560092, 1e-8);
@@ -225,7 +225,7 @@ TEST_CASE("reduced flow = full d-dimensional flow on St(200, 2) (1e-6 on cosines
   }
 }
 
-TEST_CASE("planted traps stall, the joint flow converges from the same starts (THEORY.md §4)") {
+TEST_CASE("planted traps stall, the joint flow converges from the same starts (docs/theory.md §4)") {
   // h_3 from m0 < 0: creeps to the equator and is reported stalled, without escaping.
   const ReducedFlow creep = run("planted", testlinks::he(3), scalar(-0.1));
   CHECK(creep.status() == FlowStatus::stalled);
@@ -362,7 +362,7 @@ TEST_CASE("an escape that follows one with its own cosine below 1e-14 is flagged
   REQUIRE(tiny.escape_times()[1].has_value());
   CHECK(*tiny.escape_times()[0] == doctest::Approx(50 * std::log(10.0)).epsilon(0.01));
   CHECK(tiny.rounding_limited() == std::vector<bool>{false, true});
-  // From C(0) = I/d direction 2 is ~0.03 at the first escape: both escapes are the start's (THEORY.md §6).
+  // From C(0) = I/d direction 2 is ~0.03 at the first escape: both escapes are the start's (docs/theory.md §6).
   const ReducedFlow iso = run("joint", stair, grassflow::initial_overlap(Start::isotropic, 2, 1000));
   CHECK(iso.rounding_limited() == std::vector<bool>{false, false});
   // A Haar start at d = 1e10 creeps from ~1e-5 beside a converged direction: accurate in the gauge, not flagged.

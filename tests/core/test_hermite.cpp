@@ -1,5 +1,5 @@
 // Hermite polynomials and Gauss rules: closed forms, Cramér's bound, exact rational values and numpy's rules
-// (tests/fixtures/make_hermite_fixtures.py), orthonormality and exactness by quadrature (THEORY.md §2, §8).
+// (tests/fixtures/make_hermite_fixtures.py), orthonormality and exactness by quadrature (docs/theory.md §2, §8).
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,5 +1,5 @@
-// Hermite coefficients, information exponents and leaps of links: THEORY.md §2 closed forms, numpy/scipy
-// fixtures (tests/fixtures/make_hermite_fixtures.py), the leaps of THEORY.md §6, limits and bad input.
+// Hermite coefficients, information exponents and leaps of links: docs/theory.md §2 closed forms, numpy/scipy
+// fixtures (tests/fixtures/make_hermite_fixtures.py), the leaps of docs/theory.md §6, limits and bad input.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -40,7 +40,7 @@ struct Expected {
 
 }  // namespace
 
-TEST_CASE("closed forms of THEORY.md §2: sign, relu, |z|, tanh, z1 z2, sign(z1 z2)") {
+TEST_CASE("closed forms of docs/theory.md §2: sign, relu, |z|, tanh, z1 z2, sign(z1 z2)") {
   const HermiteExpansion sign = expand("sign(z1)"), relu = expand("preset:relu"), abs = expand("abs(z1)");
   const HermiteExpansion tanh = expand("preset:tanh");
   CHECK(alpha(sign, {1}) == doctest::Approx(0.797885).epsilon(1e-6));
@@ -134,7 +134,7 @@ TEST_CASE("polynomial links are detected exact by the first Gauss–Hermite pair
     CHECK(T[static_cast<std::size_t>(p)] == T[5]);
 }
 
-TEST_CASE("information exponents and leaps of every preset (THEORY.md §6)") {
+TEST_CASE("information exponents and leaps of every preset (docs/theory.md §6)") {
   const std::map<std::string, Expected> expected = {{"he2", {2, {2}, {1}, 1}},
                                                     {"he3", {3, {3}, {1}, 1}},
                                                     {"he4", {4, {4}, {1}, 1}},
@@ -183,7 +183,7 @@ TEST_CASE("information exponents and leaps of every preset (THEORY.md §6)") {
 }
 
 TEST_CASE("leaps are basis-free: rotated links have the leaps of the originals") {
-  // z1 + z1 z2 z3: leaps 1, 2 (THEORY.md §6).
+  // z1 + z1 z2 z3: leaps 1, 2 (docs/theory.md §6).
   LeapSequence l = leap_sequence(expand("z1 + z1*z2*z3"));
   CHECK(l.leaps == std::vector<int>{1, 2});
   CHECK(l.stage_dimensions == std::vector<int>{1, 2});
@@ -249,7 +249,8 @@ TEST_CASE("high-degree links keep their mass beyond |z| = 14: ‖h_k‖² = 1 wh
   CHECK(h150.truncation_residual == doctest::Approx(1.0).epsilon(1e-10));
 }
 
-TEST_CASE("heavy tails: E[exp(2 z²/c)] = 1/sqrt(1 − 4/c) for c > 4 is integrated; c = 4 (infinite) is refused for dynamics") {
+TEST_CASE(
+    "heavy tails: E[exp(2 z²/c)] = 1/sqrt(1 − 4/c) for c > 4 is integrated; c = 4 (infinite) is refused for dynamics") {
   // c = 4.2: the integrand f²φ decays only as exp(−z²/84), so the tails reach far beyond |z| = 14.
   QuadratureReport heavy;
   const Link tame = resolve_link("exp(z1^2/4.2)", 0).link;
@@ -263,8 +264,8 @@ TEST_CASE("heavy tails: E[exp(2 z²/c)] = 1/sqrt(1 − 4/c) for c > 4 is integra
   const HermiteExpansion w = hermite_expansion(wild, 8, &infinite);
   CHECK_FALSE(infinite.converged);
   CHECK(infinite.error_estimate > 1e-3 * std::sqrt(w.norm2));
-  CHECK_THROWS_WITH_AS(check_usable_for_dynamics(wild, w, infinite),
-                       doctest::Contains("exp(z1^2/4) did not converge"), InputError);
+  CHECK_THROWS_WITH_AS(check_usable_for_dynamics(wild, w, infinite), doctest::Contains("exp(z1^2/4) did not converge"),
+                       InputError);
   CHECK(quadrature_warning(infinite, zero_tolerance(w, infinite)).find("estimated accuracy") != std::string::npos);
   CHECK(quadrature_warning(heavy, zero_tolerance(e, heavy)).empty());
   // He_150 is square-integrable (E He_150² = 150! ≈ 5.7e262, integrated exactly) but beyond the flows' range.
@@ -313,16 +314,16 @@ TEST_CASE("supported sizes are enforced with the cost; bad links are rejected") 
   CHECK_THROWS_AS(expand("sqrt(z1)"), InputError);
 }
 
-TEST_CASE("plateau losses along the leaps (THEORY.md §10: #6, #7, #13, #5, #9; degenerate)") {
+TEST_CASE("plateau losses along the leaps (docs/theory.md §10: #6, #7, #13, #5, #9; degenerate)") {
   auto plateaus = [](const std::string& spec) { return leap_sequence(expand(spec)).plateaus; };
   auto check = [](const std::vector<double>& got, const std::vector<double>& want) {
     REQUIRE(got.size() == want.size());
     for (std::size_t j = 0; j < want.size(); ++j) CHECK(got[j] == doctest::Approx(want[j]).epsilon(1e-12));
   };
-  check(plateaus("preset:staircase2"), {1.0, 0.5, 0.0});   // z1 + z1 z2: 1 → 0.5 → 0
-  check(plateaus("z1 + z1*z2*z3"), {1.0, 0.5, 0.0});       // 1 → 0.5 → 0
-  check(plateaus("preset:z1he3"), {1.0, 0.5, 0.0});        // 1 → 0.5 (long) → 0
-  check(plateaus("preset:parity2"), {0.5, 0.0});           // one leap of 2 for both directions
+  check(plateaus("preset:staircase2"), {1.0, 0.5, 0.0});  // z1 + z1 z2: 1 → 0.5 → 0
+  check(plateaus("z1 + z1*z2*z3"), {1.0, 0.5, 0.0});      // 1 → 0.5 → 0
+  check(plateaus("preset:z1he3"), {1.0, 0.5, 0.0});       // 1 → 0.5 (long) → 0
+  check(plateaus("preset:parity2"), {0.5, 0.0});          // one leap of 2 for both directions
   check(plateaus("preset:he2sum2"), {1.0, 0.0});
   check(plateaus("preset:staircase3"), {1.5, 1.0, 0.5, 0.0});
   // Degenerate: one direction is never learned, and the loss still reaches 0 on the index space.

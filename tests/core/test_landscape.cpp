@@ -69,7 +69,7 @@ TEST_CASE("the joint loss is constant along the in-frame rotation, the planted o
 }
 
 TEST_CASE("trap (h_2 + h_3 in each of r = 2 coordinates): the planted slice has a spurious minimum at -2/3") {
-  // THEORY.md §4: per coordinate Ψ'(m) ∝ m(2 + 3m), a stable spurious point at m = −2/3.
+  // docs/theory.md §4: per coordinate Ψ'(m) ∝ m(2 + 3m), a stable spurious point at m = −2/3.
   const HermiteExpansion trap =
       HermiteExpansion::from_coefficients(2, 3, {{{2, 0}, 1}, {{3, 0}, 1}, {{0, 2}, 1}, {{0, 3}, 1}});
   const auto planted = make_objective("planted", trap);

@@ -1,4 +1,4 @@
-// The link features of finite-sample training (THEORY.md §7, link_features.h): Mehler random features against
+// The link features of finite-sample training (docs/theory.md §7, link_features.h): Mehler random features against
 // Mehler's closed form by Monte Carlo, the closed form against the truncated Hermite-kernel features, feature
 // gradients against finite differences, and training with Mehler features.
 #include <doctest/doctest.h>

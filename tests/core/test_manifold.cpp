@@ -1,4 +1,4 @@
-// Stiefel/Grassmann geometry and Haar samplers (THEORY.md §1, §5, §8): projections, retractions, principal
+// Stiefel/Grassmann geometry and Haar samplers (docs/theory.md §1, §5, §8): projections, retractions, principal
 // angles, and the law of the exact O(r³) sampler of M(0) against Weingarten moments of Haar matrices.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// Joint and planted objectives (THEORY.md §4, §5): closed forms, finite-difference gradients, invariances,
+// Joint and planted objectives (docs/theory.md §4, §5): closed forms, finite-difference gradients, invariances,
 // agreement with the averaging operator, and the reduced velocities.
 #include <doctest/doctest.h>
 
@@ -63,7 +63,7 @@ TEST_CASE("analytic gradients equal finite differences (1e-7 relative), joint, r
   }
 }
 
-TEST_CASE("closed forms of Φ (THEORY.md §4) and of the planted Ψ (Wick/Isserlis)") {
+TEST_CASE("closed forms of Φ (docs/theory.md §4) and of the planted Ψ (Wick/Isserlis)") {
   grassflow::Rng rng(22);
   for (int trial = 0; trial < 5; ++trial) {
     const MatrixXd M = testlinks::random_overlap(2, rng);

@@ -1,4 +1,4 @@
-// Sweeps over d and the time-scale fits of THEORY.md §6: the measured exponents of he3, he4, parity2 over
+// Sweeps over d and the time-scale fits of docs/theory.md §6: the measured exponents of he3, he4, parity2 over
 // d = 1e2..1e8 (isotropic starts), the logarithmic staircases, plateaus, and the fitting helpers.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// Tensor conversions and contractions against hand-computed values (THEORY.md §2).
+// Tensor conversions and contractions against hand-computed values (docs/theory.md §2).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -19,7 +19,7 @@ TEST_CASE("version and build target are reported") {
 #endif
 }
 
-TEST_CASE("coefficient <-> tensor conversions follow THEORY.md §2") {
+TEST_CASE("coefficient <-> tensor conversions follow docs/theory.md §2") {
   // α_{e1+e2} = 2 T_2[1,2], α_{2e1} = √2 T_2[1,1], α_{e1+e2+e3} = 6 T_3[1,2,3].
   auto alpha = [](const std::vector<int>& b) {
     return b == std::vector<int>{1, 1, 0} ? 1.0 : (b == std::vector<int>{2, 0, 0} ? 3.0 : 0.0);

@@ -1,4 +1,4 @@
-// Finite-sample training (THEORY.md §7): the empirical gradient against the population joint gradient, the
+// Finite-sample training (docs/theory.md §7): the empirical gradient against the population joint gradient, the
 // exact step against a numpy implementation (natively and in WebAssembly), the lagged and online variants,
 // schedules, escape times, splits and the errors users can hit. The heavier learning checks (parity2 at
 // d = 50, online staircase2 at d = 100) run through the CLI in tests/cli/test_train.py.
@@ -53,7 +53,7 @@ TrainOptions options(int r, double lr = 0.1) {
 
 TEST_CASE("the empirical Riemannian gradient converges to the population joint gradient like n^-1/2") {
   // z1z2 with K = 2 and λ → 0: the fitted link tends to A_M f* and, by the envelope theorem, the empirical
-  // gradient (I − WWᵀ)(1/n)Σ r_i x_i ∇f̂(z_i)ᵀ to the population one (I − WWᵀ)W*(∂L_J/∂M)ᵀ (THEORY.md §5).
+  // gradient (I − WWᵀ)(1/n)Σ r_i x_i ∇f̂(z_i)ᵀ to the population one (I − WWᵀ)W*(∂L_J/∂M)ᵀ (docs/theory.md §5).
   const int d = 10, r = 2;
   const PlantedModel m = model(parity2, d, r, 0.0);
   grassflow::Rng rng(17);

@@ -1,4 +1,4 @@
-// Baselines a statistician would fit for the same index space span W* (THEORY.md §7): sufficient dimension
+// Baselines a statistician would fit for the same index space span W* (docs/theory.md §7): sufficient dimension
 // reduction by inverse regression, fitted on the same samples as the trainer and scored with the same
 // subspace error sin θ_max. All three standardise the inputs with the sample mean μ̂ and covariance Σ̂
 // (z = Σ̂^{−1/2}(x − μ̂)), build a d×d kernel matrix M in z coordinates, take its top r eigenvectors η and map

@@ -1,5 +1,5 @@
 // The Hermite expansion of a link f*: R^r → R truncated at degree K, in tensor form. This is the one object
-// the dynamics consume (objectives, flows, time scales). THEORY.md §2: f* = Σ_k <T_k, He^{(k)}(z)>,
+// the dynamics consume (objectives, flows, time scales). docs/theory.md §2: f* = Σ_k <T_k, He^{(k)}(z)>,
 // α_β = (k!/√(β!)) T_k[i], ‖f*_k‖² = k! ‖T_k‖²_F.
 #pragma once
 
@@ -17,7 +17,7 @@ struct HermiteCoefficient {
 };
 
 /// A link's expansion up to degree K (1 ≤ r, 0 ≤ K). tensors[k] is T_k (order k over R^r) for k = 0..K;
-/// tensors[0] holds α_0, which never enters a loss (THEORY.md §4).
+/// tensors[0] holds α_0, which never enters a loss (docs/theory.md §4).
 struct HermiteExpansion {
   int r = 1;
   int degree = 0;                    ///< K, the truncation degree

@@ -1,4 +1,4 @@
-// Population gradient flows of an Objective (THEORY.md §5, §6): the exact r×r reduction in the overlap
+// Population gradient flows of an Objective (docs/theory.md §5, §6): the exact r×r reduction in the overlap
 // M = WᵀW* (state M for both objectives), integrated by DOP853 with per-entry relative error control and dense
 // output, and the full d-dimensional flow on W ∈ St(d, r) with a retraction, which exists to verify the
 // reduction. The flows know an objective only through its loss, Euclidean gradient ∂L/∂M and geometry.
@@ -10,7 +10,7 @@
 // up), t_max, diverged (a non-finite state, a step-size collapse or the step limit; the trajectory up to the
 // last finite state is kept).
 //
-// Accuracy: the reference escape times of THEORY.md §6 come out to ~1e-10 relative, and a joint flow from a
+// Accuracy: the reference escape times of docs/theory.md §6 come out to ~1e-10 relative, and a joint flow from a
 // rotated start (creeping after an escape, stiff) matches its closed form to ~1e-7 even when the second cosine
 // is 1e-5 under a leap-4 link (relative speed 1e-30, escape at 4e28). Measured limits of Haar starts: leap-4
 // pairs converge up to d = 1e8 (at 1e10 the second escape lies beyond t_max = 1e30: status t_max); three
@@ -54,11 +54,11 @@ struct FlowOptions {
   double converged_loss = 1e-10;  ///< converged when L − min L falls below this
   double stall_decrease = 1e-9;   ///< stalled when L − min L fell by less than this fraction over a decade
   double stall_min_loss = 1e-8;   ///< ... while L − min L is above this (objectives with may_stall() only)
-  double escape_level = 0.5;      ///< escape k: the k-th largest cos²θ reaches this level (THEORY.md §6)
+  double escape_level = 0.5;      ///< escape k: the k-th largest cos²θ reaches this level (docs/theory.md §6)
   long max_steps = 200000;        ///< a safety net (~1 s of work): reaching it ends the flow as diverged
 };
 
-/// Starting points of the flows (THEORY.md §5; issue 4 item 4).
+/// Starting points of the flows (docs/theory.md §5; issue 4 item 4).
 enum class Start {
   random,     ///< M(0) of a Haar W at dimension d (sample_haar_overlap), seeded
   equator,    ///< M(0) = ε·Q, Q Haar-orthogonal (seeded), ε defaulting to 1/√d
@@ -84,11 +84,11 @@ struct FlowPoint {
 };
 
 /// The reduced flow dM/dt = overlap_velocity(geometry, M, ∂L/∂M) (joint: MG(C)(I − C); planted:
-/// H − sym(MHᵀ)M; THEORY.md §5), integrated by DOP853, switching to BDF once stiff (ode.h). Error control: entry (i, j)
-/// of M may carry rtol·max(|M_ij|, 1e-3·min(max_k |M_ik|, max_k |M_kj|)) per step (before and after the step), so each
-/// quantity is measured against its own size and a start at 1e-300 still moves (THEORY.md §5); exactly-zero rows stay
-/// zero. Crossing t from 1e-3 to 1e30 takes a few hundred to a few thousand steps; a leap-4 escape from a
-/// cosine of 1e-5 beside a converged direction about 12000 (the blow-up at its end is resolved at rtol).
+/// H − sym(MHᵀ)M; docs/theory.md §5), integrated by DOP853, switching to BDF once stiff (ode.h). Error control: entry
+/// (i, j) of M may carry rtol·max(|M_ij|, 1e-3·min(max_k |M_ik|, max_k |M_kj|)) per step (before and after the step),
+/// so each quantity is measured against its own size and a start at 1e-300 still moves (docs/theory.md §5);
+/// exactly-zero rows stay zero. Crossing t from 1e-3 to 1e30 takes a few hundred to a few thousand steps; a leap-4
+/// escape from a cosine of 1e-5 beside a converged direction about 12000 (the blow-up at its end is resolved at rtol).
 class ReducedFlow {
  public:
   /// Starts the flow at M(0) = M0 (r×r, r = objective->r(), finite; realisability is the caller's business:
@@ -180,8 +180,8 @@ class ReducedFlow {
 /// The full d-dimensional flow dW/dt = −P_W(W*Eᵀ), E = ∂L/∂M at M = WᵀW*, P_W the tangent projection of the
 /// objective's geometry (Grassmann: (I − WWᵀ); Stiefel: embedded metric), integrated by DOP853 in R^{d×r} and
 /// put back on St(d, r) by the QR retraction after every step (explicit only: a retraction would restart a
-/// multistep history every step, so keep its horizon short of stiff phases). It verifies the reduced flow (THEORY.md
-/// §5: they agree); cost O(d r²) per evaluation, meant for d up to ~10⁴.
+/// multistep history every step, so keep its horizon short of stiff phases). It verifies the reduced flow
+/// (docs/theory.md §5: they agree); cost O(d r²) per evaluation, meant for d up to ~10⁴.
 class FullFlow {
  public:
   /// W0, Wstar: d×r with orthonormal columns (not checked beyond shapes), r = objective->r(). Error control per

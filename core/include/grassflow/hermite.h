@@ -1,7 +1,7 @@
-// Probabilists' Hermite polynomials and the Gaussian quadrature rules built on them (THEORY.md §2).
+// Probabilists' Hermite polynomials and the Gaussian quadrature rules built on them (docs/theory.md §2).
 // Conventions: He_k monic (He_0 = 1, He_1 = x, He_{k+1} = x He_k − k He_{k−1}); h_k = He_k/√(k!) orthonormal
 // under N(0, 1); h_k' = √k h_{k−1}. Every rule here integrates against a probability weight, so its weights
-// sum to 1 (a scipy release got the normalisation of the Gaussian weight wrong: THEORY.md §8).
+// sum to 1 (a scipy release got the normalisation of the Gaussian weight wrong: docs/theory.md §8).
 #pragma once
 
 #include <vector>
@@ -13,7 +13,7 @@ constexpr int kMaxHermiteDegree = 1000;
 /// The largest k accepted by `hermite_He`: raw monic values overflow double near k ≈ 150–300 for moderate x.
 constexpr int kMaxMonicHermiteDegree = 150;
 
-/// h_k(x) = He_k(x)/√(k!) by the normalised recurrence h_{k+1} = (x h_k − √k h_{k−1})/√(k+1) (THEORY.md §2).
+/// h_k(x) = He_k(x)/√(k!) by the normalised recurrence h_{k+1} = (x h_k − √k h_{k−1})/√(k+1) (docs/theory.md §2).
 /// 0 ≤ k ≤ 1000. No overflow and no NaN for |x| ≤ 40 (|h_k(x)| ≤ e^{x²/4} there, Cramér's bound); beyond
 /// |x| ≈ 53 values exceed double and become inf. Throws std::invalid_argument if k is out of range.
 double hermite_h(int k, double x);
@@ -35,7 +35,7 @@ struct QuadratureRule {
   int size() const { return static_cast<int>(nodes.size()); }
 };
 
-/// The largest q accepted by `gauss_hermite`: Golub–Welsch is reliable to ~200 nodes (THEORY.md §8).
+/// The largest q accepted by `gauss_hermite`: Golub–Welsch is reliable to ~200 nodes (docs/theory.md §8).
 constexpr int kMaxGaussHermiteNodes = 200;
 /// The largest q accepted by `half_range_gauss_hermite` (and per half by `split_gauss_hermite`).
 constexpr int kMaxHalfRangeNodes = 100;

@@ -1,5 +1,5 @@
 // The Hermite analysis of a link: its coefficients α_β = E[f*(z) H_β(z)], z ~ N(0, I_r), up to degree K as
-// symmetric tensors T_k (THEORY.md §2), its information exponent and its leaps (THEORY.md §6).
+// symmetric tensors T_k (docs/theory.md §2), its information exponent and its leaps (docs/theory.md §6).
 //
 // Coefficients are computed by tensor-product quadrature, cheapest first, accepting the first pair of rules
 // that agree (‖α_coarse − α_fine‖₂ and |‖f‖²_coarse − ‖f‖²_fine| within 1e-12·‖f*‖):
@@ -56,7 +56,7 @@ int max_hermite_degree(int r);
 /// The Hermite expansion of `link` up to degree K (call sites use K = 8): tensors T_0..T_K (T_0 = α_0),
 /// norm2 = ‖f*‖² = E[f*²] from the finest rule (all degrees, also those above K), truncation_residual =
 /// ‖f*‖² − Σ_{|β|≤K} α_β² (set to 0 when below 64ε·‖f*‖²). See the top of this file for the rules and
-/// the accuracy reached; `report`, when given, receives the details. THEORY.md §2.
+/// the accuracy reached; `report`, when given, receives the details. docs/theory.md §2.
 /// Throws InputError for K < 0 or when the link is not finite at a quadrature node (f* ∉ L²-friendly, e.g.
 /// 1/z1, sqrt(z1)) or so large that E[f*²] overflows (1e200·z1); LimitError when K or r exceeds the supported sizes
 /// (the message states the cost).
@@ -94,16 +94,16 @@ constexpr double kUnusableQuadratureError = 1e-3;
 constexpr double kMaxDynamicsNorm2 = 1e100;
 
 /// Throws InputError, naming `link`, when report.error_estimate exceeds kUnusableQuadratureError·‖f*‖
-/// (typically E[f*²] = ∞: exp(z1^2/4) is not square-integrable under N(0, I_r), THEORY.md §2; or a link too
+/// (typically E[f*²] = ∞: exp(z1^2/4) is not square-integrable under N(0, I_r), docs/theory.md §2; or a link too
 /// rough for the rules), or when E[f*²] > kMaxDynamicsNorm2 (rescale the link). Used before any loss or flow.
 void check_usable_for_dynamics(const Link& link, const HermiteExpansion& e, const QuadratureReport& report);
 
 /// The information exponent s = min{k ≥ 1 : ‖f*_k‖ > tolerance·sd(f*)} over the degrees 1..K of `e`
-/// (THEORY.md §6). Returns 0 when no degree 1..K carries energy: the link is constant, or (then
+/// (docs/theory.md §6). Returns 0 when no degree 1..K carries energy: the link is constant, or (then
 /// truncation_residual > 0) its exponent exceeds K: raise K.
 int information_exponent(const HermiteExpansion& e, double tolerance = kHermiteZeroTolerance);
 
-/// The greedy leap sequence of THEORY.md §6 (basis-free). Start with V = {0}; rotate the tensors T_k to an
+/// The greedy leap sequence of docs/theory.md §6 (basis-free). Start with V = {0}; rotate the tensors T_k to an
 /// orthonormal basis Q adapted to V ⊕ V⊥ ((Qᵀ)^{⊗k}T_k by apply_on_every_mode); the next leap ℓ is the
 /// smallest degree counted in the V⊥ coordinates only (ℓ ≥ 1) whose part carries energy > (tolerance·sd f*)²;
 /// the new directions U are the column space in V⊥ of that part's first-slot unfolding (the range of its
@@ -116,7 +116,7 @@ struct LeapSequence {
   std::vector<int> stage_dimensions;  ///< dim U per leap (parity2: {2}; z1 + z1 z2 z3: {1, 2})
   int learnable_dimension = 0;        ///< dim V at the end; < r when directions are never learned (degenerate)
   /// The joint loss on each plateau: entry j is ½Σ α_β² over the terms with positive degree in V_j⊥ (adapted
-  /// basis; THEORY.md §6), from the equator V_0 = {0} (½Σ_{k≥1}‖f*_k‖²) to the final subspace (0 up to the
+  /// basis; docs/theory.md §6), from the equator V_0 = {0} (½Σ_{k≥1}‖f*_k‖²) to the final subspace (0 up to the
   /// tolerance: the directions never learned carry no energy). One more entry than `leaps`. Degrees ≤ K only.
   std::vector<double> plateaus;
 };

@@ -1,10 +1,10 @@
-// The hot loops of finite-sample training: every step streams the n×d sample matrix X (THEORY.md §7).
+// The hot loops of finite-sample training: every step streams the n×d sample matrix X (docs/theory.md §7).
 //   projection            Z = X W               (z_i = Wᵀx_i for every sample; Wᵀx for the link fit)
 //   gradient accumulation G = Xᵀ V = Σ_i x_i v_iᵀ (v_i = r_i ∇f(z_i): the Euclidean gradient before 1/n)
 //   fused                 both in one pass over X, for the step that evaluates the previous step's link
 // Vectorised with Highway (portable SIMD): natively it dispatches at run time to the best x86 target
 // (SSE4/AVX2/AVX-512), in WebAssembly it compiles to SIMD128 under -msimd128 and to scalar code without.
-// Eigen alone does not vectorise in WebAssembly (TOOLCHAIN.md "SIMD: measured"), and -ffast-math is never
+// Eigen alone does not vectorise in WebAssembly (docs/toolchain.md "SIMD: measured"), and -ffast-math is never
 // used (it would let the compiler drop NaN checks), so reductions use independent vector accumulators.
 // Precision: float32 storage halves the bytes streamed; each SIMD lane sums at most 64 products in float32
 // and these partial sums are accumulated in double, so the error (~1e-6) does not grow with n or d.
@@ -115,7 +115,7 @@ void project_visit(const SampleMatrix& X, std::size_t begin, std::size_t end, co
                    const ProjectionVisitor& visit, int threads = 1);
 
 /// G = Σ_{i∈[begin,end)} x_i v_{i−begin}ᵀ = X[begin:end]ᵀ V (d×r, no 1/n factor): the gradient accumulation
-/// of ∇_W L = (1/n) Σ_i r_i x_i ∇f(z_i)ᵀ (THEORY.md §7). V is (end − begin)×r. In float32 storage v is
+/// of ∇_W L = (1/n) Σ_i r_i x_i ∇f(z_i)ᵀ (docs/theory.md §7). V is (end − begin)×r. In float32 storage v is
 /// rounded to float and the products are summed in float32 over blocks of 64 rows, the block sums in double.
 /// Throws InputError on a shape mismatch.
 Eigen::MatrixXd accumulate(const SampleMatrix& X, std::size_t begin, std::size_t end, const RowMatrix& V,

@@ -1,6 +1,6 @@
 // Loss landscapes on 2-D slices of the overlap space through the current M (the explorer's [landscape] view,
 // and the 1-D loss profile of the [sphere] view). Conventions as in objective.h: M = WᵀW* (r×r).
-// The grid values are computed from the tensor forms of THEORY.md §4 reduced to polynomials in the slice
+// The grid values are computed from the tensor forms of docs/theory.md §4 reduced to polynomials in the slice
 // coordinates (so a 128×128 grid costs microseconds, whatever the degree) and agree with Objective::loss at
 // every grid point to rounding.
 #pragma once
@@ -25,7 +25,7 @@ enum class SliceKind {
   alignment_rotation,
 };
 
-/// A critical point of a slice, located on the grid (THEORY.md §4 traps show as extra minima of planted).
+/// A critical point of a slice, located on the grid (docs/theory.md §4 traps show as extra minima of planted).
 struct CriticalPoint {
   enum class Type { minimum, maximum, saddle };
   double x = 0, y = 0, loss = 0;

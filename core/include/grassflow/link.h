@@ -1,4 +1,4 @@
-// Link functions f*: R^r → R of a Gaussian multi-index model F*(x) = f*(W*ᵀx) (THEORY.md §1), built from a
+// Link functions f*: R^r → R of a Gaussian multi-index model F*(x) = f*(W*ᵀx) (docs/theory.md §1), built from a
 // user's expression (muparser) or a named preset.
 //
 // Expressions (muparser 2.3.3) are written in the variables z1..zr and may use
@@ -74,9 +74,9 @@ struct PresetInfo {
 /// Every preset, in menu order: he2, he3, he4 (h_k(z1)); parity2 (z1 z2); parity3 (z1 z2 z3); staircase2
 /// (z1 + z1 z2); staircase3 (z1 + z1 z2 + z1 z2 z3); he3sum2, he4sum2, he2sum2 (h_k(z1) + h_k(z2)); tanh
 /// (tanh z1); relu (relu z1); sign2 (sign(z1 z2)); sign3 (sign(z1 z2 z3)); z1he3 (z1 + h_3(z2): leaps 1
-/// then 3); degenerate (h_2((z1 + z2)/√2), r = 2: one direction is never learned, THEORY.md §1); and the
+/// then 3); degenerate (h_2((z1 + z2)/√2), r = 2: one direction is never learned, docs/theory.md §1); and the
 /// families he3sum (Σ_{i≤r} h_3(z_i), natural r = 2) and trap (Σ_{i≤r} (h_2 + h_3)(z_i), the planted trap
-/// of THEORY.md §4, natural r = 1).
+/// of docs/theory.md §4, natural r = 1).
 const std::vector<PresetInfo>& presets();
 
 /// The muparser expression of preset `name` on R^r (families expanded, e.g. he3sum at r = 3 gives

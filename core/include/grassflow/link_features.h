@@ -1,4 +1,4 @@
-// The features φ(z) of the link fit in finite-sample training (THEORY.md §7), z = Wᵀx ∈ R^r, and the gradient
+// The features φ(z) of the link fit in finite-sample training (docs/theory.md §7), z = Wᵀx ∈ R^r, and the gradient
 // ∇f̂(z) of a fitted link f̂ = a·φ. Every variant approximates (or is) an isotropic Hermite kernel
 // k(z, z') = Σ_k c_k Σ_{|β|=k} H_β(z)H_β(z'), i.e. φ(z)·φ(z') ≈ k(z, z'):
 //   "hermite"            φ_β = H_β(z), |β| ≤ K (c_k = 1 up to degree K): plain ridge on Hermite features.
@@ -25,7 +25,7 @@ namespace grassflow {
 
 /// The Mehler kernel k_q(z, z') = Σ_k q^k Σ_{|β|=k} H_β(z)H_β(z') in closed form (Mehler's formula, coordinate
 /// by coordinate): Π_c (1 − q²)^{−1/2} exp((2q z_c z'_c − q²(z_c² + z'_c²)) / (2(1 − q²))). z and z' have r
-/// entries; 0 ≤ q < 1 (InputError otherwise). Source: THEORY.md §7; Mehler's formula for the orthonormal h_k.
+/// entries; 0 ≤ q < 1 (InputError otherwise). Source: docs/theory.md §7; Mehler's formula for the orthonormal h_k.
 double mehler_kernel(const double* z, const double* z2, int r, double q);
 
 /// A feature map φ: R^r → R^p for the link fit, parsed from the --features value.
@@ -45,7 +45,7 @@ class LinkFeatures {
 
   /// The p×r matrix B of the linear part of ∇f̂ for f̂ = a·φ (a has p entries): ∇f̂(z) = Bᵀψ(z) + (correction
   /// below), with ψ = φ for Hermite and Mehler features and ψ = 1[φ > 0] for relu, so no per-sample Jacobian is
-  /// formed. Hermite: ∂_c H_β = √β_c H_{β−e_c} (THEORY.md §7).
+  /// formed. Hermite: ∂_c H_β = √β_c H_{β−e_c} (docs/theory.md §7).
   Eigen::MatrixXd gradient_coefficients(const Eigen::VectorXd& a) const;
 
   /// The fitted values f = Phi·a (rows entries) for features Phi (rows×p) and coefficients a (p entries).

@@ -1,4 +1,4 @@
-// Multi-indices β ∈ N^r labelling the Hermite basis H_β(z) = Π_i h_{β_i}(z_i) (THEORY.md §2).
+// Multi-indices β ∈ N^r labelling the Hermite basis H_β(z) = Π_i h_{β_i}(z_i) (docs/theory.md §2).
 // The project's one order (used by every list of coefficients, the CLI's JSON and the app's tables):
 // by total degree |β| = Σ_i β_i first, then lexicographically with the first variable most significant and
 // larger exponents first ("graded lexicographic", z1 ≻ z2 ≻ ... ≻ zr). For r = 3:

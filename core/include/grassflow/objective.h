@@ -1,7 +1,7 @@
-// The two population objectives of THEORY.md §4 as functions of the overlap M = WᵀW* (r×r), behind one small
+// The two population objectives of docs/theory.md §4 as functions of the overlap M = WᵀW* (r×r), behind one small
 // interface: a flow asks for the loss, the Euclidean gradient ∂L/∂M and the geometry (Stiefel or Grassmann)
 // and never learns which objective it integrates. Values and gradients come from the tensor forms, polynomial
-// in M: no SVD or eigen-decomposition in any gradient (THEORY.md §8). Degree 0 (α_0) never enters a loss; the
+// in M: no SVD or eigen-decomposition in any gradient (docs/theory.md §8). Degree 0 (α_0) never enters a loss; the
 // truncation residual of the expansion is never mixed into a loss.
 #pragma once
 
@@ -26,7 +26,7 @@ class Objective {
   /// (planted, depends on the frame).
   virtual Geometry geometry() const = 0;
   /// True when the landscape may have spurious critical points where a flow stalls (planted); false when the
-  /// flow provably converges from every non-degenerate start (joint, THEORY.md §4).
+  /// flow provably converges from every non-degenerate start (joint, docs/theory.md §4).
   virtual bool may_stall() const = 0;
 
   /// Loss and Euclidean gradient in one pass (they share the tensor contractions). M must be r×r
@@ -34,7 +34,7 @@ class Objective {
   virtual void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const = 0;
   /// L(M) (by evaluate unless overridden).
   virtual double loss(const Eigen::MatrixXd& M) const;
-  /// The Euclidean gradient ∂L/∂M (r×r): −MG(C) for joint, −H(M) for planted (THEORY.md §5).
+  /// The Euclidean gradient ∂L/∂M (r×r): −MG(C) for joint, −H(M) for planted (docs/theory.md §5).
   virtual Eigen::MatrixXd gradient(const Eigen::MatrixXd& M) const;
   /// inf_M L(M), attained at M = I (the pole; W = W*): 0, or ½Σ_k(1 − w_k)‖f*_k‖² for ridge-weighted joint.
   virtual double minimum_loss() const = 0;
@@ -72,10 +72,10 @@ class Objective {
   std::vector<double> k_factorial_;  // k!, index k
 };
 
-/// The joint (two-timescale) objective, the paper's main object (THEORY.md §4): the link is refitted
+/// The joint (two-timescale) objective, the paper's main object (docs/theory.md §4): the link is refitted
 /// infinitely fast, leaving L_J(M) = ½Σ_{k≥1}(‖f*_k‖² − w_kΦ_k(C)), C = MᵀM, Φ_k(C) = k!⟨T_k, C^{⊗k}T_k⟩.
 /// With all w_k = 1 this is the plain joint loss; w_k = c_k/(c_k + λ) gives the population limit of ridge
-/// regression in a Hermite RKHS (THEORY.md §7). Gradient ∂L_J/∂M = −MG(C), G = Σ_k w_k·k·k!·B_k(C),
+/// regression in a Hermite RKHS (docs/theory.md §7). Gradient ∂L_J/∂M = −MG(C), G = Σ_k w_k·k·k!·B_k(C),
 /// B_k(C)[a,b] = ⟨T_k[a,·], C^{⊗(k−1)}T_k[b,·]⟩. Grassmann geometry; never stalls.
 class JointObjective final : public Objective {
  public:
@@ -102,9 +102,9 @@ class JointObjective final : public Objective {
   std::vector<double> weights_;
 };
 
-/// The planted objective (THEORY.md §4): the link is known and fixed, L_P(M) = Σ_{k≥1}(‖f*_k‖² −
+/// The planted objective (docs/theory.md §4): the link is known and fixed, L_P(M) = Σ_{k≥1}(‖f*_k‖² −
 /// k!⟨T_k, M^{⊗k}T_k⟩), depending on signed overlaps. Gradient ∂L_P/∂M = −H(M),
-/// H[a,b] = Σ_k k·k!⟨T_k[a,·], M^{⊗(k−1)}T_k[b,·]⟩ (first slot fixed; THEORY.md §5). Stiefel geometry; its
+/// H[a,b] = Σ_k k·k!⟨T_k[a,·], M^{⊗(k−1)}T_k[b,·]⟩ (first slot fixed; docs/theory.md §5). Stiefel geometry; its
 /// landscape has spurious critical points (traps), so flows on it may stall.
 class PlantedObjective final : public Objective {
  public:

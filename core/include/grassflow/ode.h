@@ -10,7 +10,7 @@
 // come out to 1e-8 relative in a few hundred steps, and once a direction has converged (relaxation rate O(1))
 // while another still creeps for 10¹³ time units, only an implicit method can take steps that long.
 //
-// Error control is relative to each component's own size, given by the caller (THEORY.md §5: cosines may
+// Error control is relative to each component's own size, given by the caller (docs/theory.md §5: cosines may
 // start at 1e-6 or 1e-300; an absolute tolerance above them would freeze the start). Time is carried as an
 // unevaluated double-double sum, so steps far below the resolution of t (an escape at t ≈ 4e22 that takes
 // 1e3 time units) still advance the state.

@@ -4,7 +4,7 @@
 // "Parallel random numbers: as easy as 1, 2, 3", SC'11; the Random123 reference constants).
 // Guarantees: the raw 64-bit stream and uniform() are bitwise identical on every platform; normal() and
 // gamma() use libm's log/cos/sqrt, which may differ in the last ulp between glibc and Emscripten's musl, so
-// they agree to ~1e-15 relative (THEORY.md §5 asks 1e-12 for M(0)).
+// they agree to ~1e-15 relative (docs/theory.md §5 asks 1e-12 for M(0)).
 #pragma once
 
 #include <array>

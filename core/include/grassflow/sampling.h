@@ -1,4 +1,4 @@
-// Finite samples of the planted multi-index model (THEORY.md §1, §7): x ~ N(0, I_d), y = f*(W*ᵀx) + σε.
+// Finite samples of the planted multi-index model (docs/theory.md §1, §7): x ~ N(0, I_d), y = f*(W*ᵀx) + σε.
 // Seeded streams that give bitwise the same samples natively and in WebAssembly, and a CSV loader for user data.
 // Rng::normal() uses libm's log and cos, which may differ in the last ulp between glibc and Emscripten's
 // musl; the data streams here use Marsaglia's polar method with a logarithm of our own made of +, −, ×, ÷
@@ -36,7 +36,7 @@ class GaussianStream {
   double spare_ = 0.0;
 };
 
-/// The planted model of THEORY.md §1: y = f*(W*ᵀx) + σε with x ~ N(0, I_d), ε ~ N(0, 1) independent. The
+/// The planted model of docs/theory.md §1: y = f*(W*ᵀx) + σε with x ~ N(0, I_d), ε ~ N(0, 1) independent. The
 /// project's W* is leading_axes(d, r) (manifold.h): nothing is lost against a random W*, since the inputs are
 /// isotropic and the learner starts from a Haar-random W.
 struct PlantedModel {

@@ -1,5 +1,5 @@
 // Sweeps over the ambient dimension d and the fits that turn escape times into the paper's time scales
-// (THEORY.md §6): per stage (a stage's time is the escape time of its last direction), medians over seeds
+// (docs/theory.md §6): per stage (a stage's time is the escape time of its last direction), medians over seeds
 // (escape times from Haar starts are heavy-tailed), then for a stage whose leap predicts Θ(d^{ℓ−1}) the
 // least-squares slope of log T on log d, and for a Θ(log d) stage the slope b of T = a + b ln d. Also the
 // theory's prediction for each stage, labelled for the objective (joint and planted differ), and the plateau
@@ -58,7 +58,7 @@ LineFit fit_line(const std::vector<double>& x, const std::vector<double>& y);
 /// escaped counts as an infinite time). Throws InputError for an empty list.
 double median(std::vector<double> values);
 
-/// The time scale THEORY.md §6 predicts for a stage. Joint: leap ℓ = 1 → Θ(log d) (model "log", no
+/// The time scale docs/theory.md §6 predicts for a stage. Joint: leap ℓ = 1 → Θ(log d) (model "log", no
 /// exponent), ℓ ≥ 2 → Θ(d^{ℓ−1}) (model "power", exponent ℓ − 1). Planted, first stage (ℓ = s, the
 /// information exponent): s = 1 → Θ(1) ("power", exponent 0), s = 2 → Θ(log d) ("log"), s ≥ 3 →
 /// Θ(d^{s/2−1}) ("power", exponent s/2 − 1); later planted stages have no formula: the model follows the leap

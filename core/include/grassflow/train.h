@@ -1,4 +1,4 @@
-// Finite-sample training of a multi-index model F(x) = f(Wᵀx), W ∈ St(d, r), on data (THEORY.md §7): the
+// Finite-sample training of a multi-index model F(x) = f(Wᵀx), W ∈ St(d, r), on data (docs/theory.md §7): the
 // practical two-timescale (variable projection) algorithm and its online SGD variant, with the observables
 // that overlay the population flows (½·MSE losses, principal cosines with W*, sin θ_max, escape times).
 //
@@ -38,7 +38,7 @@ namespace grassflow {
 
 enum class TrainVariant { exact, lagged, online };
 
-/// Parameters of a training run, with the defaults of THEORY.md §7's experiments (d = 50, K = 2, λ = 1e-4,
+/// Parameters of a training run, with the defaults of docs/theory.md §7's experiments (d = 50, K = 2, λ = 1e-4,
 /// η = 0.1).
 struct TrainOptions {
   int r = 1;  ///< rank of the learner W ∈ St(d, r)
@@ -99,7 +99,7 @@ class Trainer {
   /// The Riemannian gradient ξ = (I − WWᵀ)∇_W L of the current state on the samples the next step will use,
   /// with the current link (d×r). Exact/lagged only (InputError online); reads X twice.
   Eigen::MatrixXd riemannian_gradient() const;
-  /// Escape k (k = 1..r): the first t at which the k-th largest cos²θ reaches ½ (THEORY.md §6), linearly
+  /// Escape k (k = 1..r): the first t at which the k-th largest cos²θ reaches ½ (docs/theory.md §6), linearly
   /// interpolated in t between records; nullopt if not reached or W* unknown.
   std::vector<std::optional<double>> escape_times() const;
   /// Warnings collected so far (n below the number of features; a training loss grown 100-fold over its start:
