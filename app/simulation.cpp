@@ -25,7 +25,9 @@ constexpr std::uint32_t kTrainStream = 1, kTestStream = 2;
 
 }  // namespace
 
-std::vector<double> LinkAnalysis::joint_time_scales(double d, double eps) const {
+std::vector<double> joint_time_scales(const LinkAnalysis& analysis, double d, double eps) {
+  const HermiteExpansion& expansion = analysis.expansion;
+  const LeapSequence& leaps = analysis.leaps;
   const double log_inverse_mu2 = eps > 0.0 ? -2.0 * std::log(eps) : std::log(d);  // 1/ε² overflows at 1e-300
   const std::vector<double> energy = expansion.degree_energy();
   std::vector<double> scales;
@@ -45,8 +47,8 @@ std::vector<double> LinkAnalysis::joint_time_scales(double d, double eps) const 
   return scales;
 }
 
-std::vector<double> LinkAnalysis::planted_time_scales(double d) const {
-  const int s = information_exponent;
+std::vector<double> planted_time_scales(const LinkAnalysis& analysis, double d) {
+  const int s = analysis.information_exponent;
   if (s <= 0) return {};
   return {s == 1 ? 1.0 : (s == 2 ? std::log(d) : std::pow(d, 0.5 * s - 1.0))};
 }
@@ -91,19 +93,21 @@ std::vector<std::optional<double>> Run::shown_escapes() const {
   return out;
 }
 
-std::string Run::status() const {
-  if (flow_->status() == FlowStatus::running || shown_t_ < flow_->time()) return "running";
-  return to_string(flow_->status());
+FlowStatus Run::status() const {
+  return shown_t_ < flow_->time() ? FlowStatus::running : flow_->status();
 }
 
 SampleRun::SampleRun(const LinkAnalysis& analysis, const AppState& state, const Eigen::MatrixXd& M0) {
-  const int r = analysis.link.link.r();
-  if (state.d > 1e5 || state.d != std::floor(state.d))
-    throw InputError("n: finite samples need a whole d <= 1e5 (d = " + std::to_string(state.d) +
-                     "); lower d, or set n = 0 for the population flow");
+  const int r = analysis.r();
+  if (state.d > 1e5)
+    throw InputError("n", "finite samples need d <= 1e5 (d = " + shortest_text(state.d) +
+                              "); lower d, or set n = 0 for the population flow");
+#ifdef __EMSCRIPTEN__
   if (state.n * state.d > kMaxSampleCoordinates)
-    throw InputError("n: n·d = " + std::to_string(static_cast<long long>(state.n * state.d)) +
-                     " stored coordinates exceed the explorer's 2e7; lower n or d, or run `grassflow train`");
+    throw InputError("n", "n·d = " + shortest_text(state.n * state.d) +
+                              " stored coordinates exceed the browser's 2e7 (80 MB of float32 in a tab); lower n or "
+                              "d, or use the desktop app or `grassflow train`");
+#endif
   const int d = static_cast<int>(state.d);
   // Features up to the highest degree that carries energy, at least 2 and at most 4 (docs/theory.md §7: K = 2).
   const std::vector<double> energy = analysis.expansion.degree_energy();
@@ -115,7 +119,7 @@ SampleRun::SampleRun(const LinkAnalysis& analysis, const AppState& state, const 
   options.degree = std::clamp(top, 2, 4);
   options.seed = state.seed;
   options.start = stiefel_with_overlap(M0, d);  // the population runs' start
-  const Link link = analysis.link.link;
+  const Link link = analysis.resolved.link;
   PlantedModel model{leading_axes(d, r), [link](const double* z) { return link(z); }, state.noise};
   Dataset train =
       SampleStream(model, state.seed, kTrainStream).draw(static_cast<std::size_t>(state.n), Precision::float32);
@@ -152,83 +156,38 @@ void SampleRun::advance(double t, double budget_ms) {
 }
 
 bool same_experiment(const AppState& a, const AppState& b) {
-  return a.link == b.link && a.r == b.r && a.d == b.d && a.init == b.init && a.seed == b.seed && a.eps == b.eps &&
-         a.M0 == b.M0 && a.t_max == b.t_max && a.degree == b.degree && a.compare == b.compare && a.n == b.n &&
-         a.noise == b.noise && (a.compare || a.objective == b.objective);
+  if (a.compare != b.compare) return false;
+  if (!a.compare) return same_flow(a, b);
+  grassflow::Experiment shown = b;
+  shown.objective = a.objective;  // compare mode runs both objectives: the one shown is a view setting
+  return same_flow(a, shown);
 }
 
-Experiment::Experiment(const AppState& state) : state_(state) {
-  auto analysis = std::make_shared<LinkAnalysis>();
-  // Messages start with the URL keys to change, as the URL's own problems do.
-  try {
-    analysis->link = resolve_link(state.link, state.r);
-  } catch (const InputError& e) {
-    int own_r = 0;  // > 0 when the link is fine at its own r: the given r is too small for it
-    try {
-      own_r = resolve_link(state.link, 0).link.r();
-    } catch (const InputError&) {
-    }
-    if (own_r > 0)
-      throw InputError("link/r: " + std::string(e.what()) + "; set r=" + std::to_string(own_r) +
-                       " or more, or r=0 for the link's own r");
-    throw InputError("link: " + std::string(e.what()));
+Simulation::Simulation(const AppState& state)
+    : state_(state), analysis_(std::make_shared<LinkAnalysis>(analyse_link(state))) {
+  M0_ = start_overlap(state, analysis_->r());
+  std::vector<ObjectiveKind> objectives = {state.objective};
+  if (state.compare) objectives = {ObjectiveKind::joint, ObjectiveKind::planted};
+  for (const ObjectiveKind kind : objectives) {
+    runs_.push_back(std::make_unique<Run>(make_objective(kind, analysis_->expansion), M0_, state.t_max));
+    if (kind == state.objective) active_ = runs_.size() - 1;
   }
-  const int r = analysis->link.link.r();
-  if (state.d < r)
-    throw InputError("d: d = " + std::to_string(static_cast<long long>(state.d)) +
-                     " is smaller than r = " + std::to_string(r) + ": choose d >= r");
-  // The UI offers r up to 8 with the default K = 8, which only r ≤ 5 affords: lower K, and say so.
-  int degree = state.degree;
-  if (const int largest = max_hermite_degree(r); largest >= 0 && largest < degree) {
-    degree = largest;
-    analysis->link.warnings.push_back("degree K lowered from " + std::to_string(state.degree) + " to " +
-                                      std::to_string(degree) +
-                                      ": the quadrature affords no more in r = " + std::to_string(r) +
-                                      "; energy above degree " + std::to_string(degree) + " counts as the residual");
-  }
-  QuadratureReport report;
-  analysis->expansion = hermite_expansion(analysis->link.link, degree, &report);
-  check_usable_for_dynamics(analysis->link.link, analysis->expansion, report);
-  const double tolerance = zero_tolerance(analysis->expansion, report);
-  for (const std::string& warning :
-       {quadrature_warning(report, tolerance), truncation_warning(analysis->expansion, tolerance)})
-    if (!warning.empty()) analysis->link.warnings.push_back(warning);
-  analysis->information_exponent = information_exponent(analysis->expansion, tolerance);
-  analysis->leaps = leap_sequence(analysis->expansion, tolerance);
-  analysis_ = analysis;
-
-  if (state.init == "M0") {
-    M0_ = parse_matrix(state.M0, "M0", r, r);
-    try {
-      check_realisable_overlap(M0_, std::floor(state.d));
-    } catch (const InputError& e) {
-      throw InputError(std::string("M0: ") + e.what());
-    }
-  } else {
-    M0_ = initial_overlap(parse_start(state.init), r, std::floor(state.d), state.seed, state.eps);
-  }
-  std::vector<std::string> objectives = {state.objective};
-  if (state.compare) objectives = {"joint", "planted"};
-  for (const std::string& name : objectives) {
-    runs_.push_back(std::make_unique<Run>(make_objective(name, analysis->expansion), M0_, state.t_max));
-    if (name == state.objective) active_ = runs_.size() - 1;
-  }
-  if (state.n > 0) samples_ = std::make_unique<SampleRun>(*analysis, state, M0_);
+  if (state.n > 0) samples_ = std::make_unique<SampleRun>(*analysis_, state, M0_);
 }
 
-void Experiment::set_view(const AppState& state) {
+void Simulation::set_view(const AppState& state) {
   state_ = state;
   for (std::size_t i = 0; i < runs_.size(); ++i)
-    if (state.objective == runs_[i]->objective().name()) active_ = i;
+    if (state.objective == runs_[i]->objective().kind()) active_ = i;
 }
 
-bool Experiment::finished() const {
+bool Simulation::finished() const {
   for (const auto& run : runs_)
-    if (run->status() == "running") return false;
+    if (run->status() == FlowStatus::running) return false;
   return true;
 }
 
-std::vector<std::string> Experiment::tick(double wall_seconds, bool playing, bool single_step) {
+std::vector<std::string> Simulation::tick(double wall_seconds, bool playing, bool single_step) {
   std::vector<std::string> events;
   if (!playing && !single_step) return events;
   if (state_.dt > 0) {
@@ -252,7 +211,7 @@ std::vector<std::string> Experiment::tick(double wall_seconds, bool playing, boo
   // Never run ahead of the slowest flow: the clock shows what has been computed.
   double reached = clock_;
   for (const auto& run : runs_)
-    if (run->status() == "running") reached = std::min(reached, run->shown_time());
+    if (run->status() == FlowStatus::running) reached = std::min(reached, run->shown_time());
   clock_ = std::max(reached, 0.0);
   return events;
 }

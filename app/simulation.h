@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "grassflow/expansion.h"
+#include "grassflow/experiment.h"
 #include "grassflow/flow.h"
 #include "grassflow/hermite_analysis.h"
 #include "grassflow/link.h"
@@ -19,22 +19,15 @@
 
 namespace grassflow::app {
 
-/// What the link panel shows and the runs share. Built once per (link, r, degree).
-struct LinkAnalysis {
-  ResolvedLink link;
-  HermiteExpansion expansion;
-  int information_exponent = 0;
-  LeapSequence leaps;
-  /// Predicted duration of each stage of the joint flow (docs/theory.md §6, leading order of the single-index
-  /// escape from m0² = μ0² = 1/d, or eps² for an equator start): ln(1/μ0²)/(2α²) for a leap of 1,
-  /// μ0^{−2(ℓ−1)}/(2ℓ(ℓ−1)α²) for a leap ℓ ≥ 2, with α² the energy of the stage's degree-ℓ part per direction
-  /// it adds: the link's ‖f*_ℓ‖²/dim from the equator, 2(plateau_j − plateau_{j+1})/dim for later stages
-  /// (staircase2 3.45 + 3.45 at d = 1000, he3 d²/12, z1z2 d/2, h_2 + h_3 d/4).
-  std::vector<double> joint_time_scales(double d, double eps = 0.0) const;
-  /// The planted flow's first stage (docs/theory.md §6): Θ(1), Θ(ln d), Θ(d^{s/2−1}) for s = 1, 2, ≥ 3; later
-  /// planted stages have no formula (empty beyond the first).
-  std::vector<double> planted_time_scales(double d) const;
-};
+/// Predicted duration of each stage of the joint flow (docs/theory.md §6, leading order of the single-index
+/// escape from m0² = μ0² = 1/d, or eps² for an equator start): ln(1/μ0²)/(2α²) for a leap of 1,
+/// μ0^{−2(ℓ−1)}/(2ℓ(ℓ−1)α²) for a leap ℓ ≥ 2, with α² the energy of the stage's degree-ℓ part per direction
+/// it adds: the link's ‖f*_ℓ‖²/dim from the equator, 2(plateau_j − plateau_{j+1})/dim for later stages
+/// (staircase2 3.45 + 3.45 at d = 1000, he3 d²/12, z1z2 d/2, h_2 + h_3 d/4).
+std::vector<double> joint_time_scales(const LinkAnalysis& analysis, double d, double eps = 0.0);
+/// The planted flow's first stage (docs/theory.md §6): Θ(1), Θ(ln d), Θ(d^{s/2−1}) for s = 1, 2, ≥ 3; later
+/// planted stages have no formula (empty beyond the first).
+std::vector<double> planted_time_scales(const LinkAnalysis& analysis, double d);
 
 /// One observation kept for the plots.
 struct Sample {
@@ -60,8 +53,8 @@ class Run {
   const std::vector<Sample>& history() const { return history_; }
   /// Escape times reached by the shown time (entry k for the (k+1)-th direction).
   std::vector<std::optional<double>> shown_escapes() const;
-  /// Status as the user sees it: "running" until the shown time reaches the flow's end.
-  std::string status() const;
+  /// Status as the user sees it: running until the shown time reaches the flow's end.
+  FlowStatus status() const;
 
  private:
   std::shared_ptr<const Objective> objective_;
@@ -79,8 +72,8 @@ class Run {
 /// the population curve).
 class SampleRun {
  public:
-  /// Throws InputError when n·d exceeds the explorer's budget (2e7 stored coordinates) or d is not a whole
-  /// number ≤ 1e5, naming the fix (lower n or d, or the CLI's `grassflow train`).
+  /// Throws InputError("n", ...) when d is not a whole number ≤ 1e5 or, in the browser, when n·d exceeds its
+  /// memory budget (2e7 stored coordinates: the n key's browser limit), naming the fix.
   SampleRun(const LinkAnalysis& analysis, const AppState& state, const Eigen::MatrixXd& M0);
   /// Steps while the trainer's t < `t`, for at most `budget_ms` of CPU time; records a sample per call.
   void advance(double t, double budget_ms);
@@ -98,12 +91,12 @@ class SampleRun {
   void record();
 };
 
-/// The experiment a state describes: analysis, starting overlap and runs; the simulated clock.
-class Experiment {
+/// The running experiment a state describes: analysis, starting overlap and runs; the simulated clock.
+class Simulation {
  public:
-  /// Throws InputError/LimitError (bad link, r > d, unrealisable M0, ...): the caller keeps its previous
-  /// experiment and shows the message.
-  explicit Experiment(const AppState& state);
+  /// Throws InputError/LimitError carrying the key at fault (analyse_link, start_overlap: bad link, r > d,
+  /// unrealisable M0, ...): the caller keeps its previous experiment and shows the message.
+  explicit Simulation(const AppState& state);
 
   /// Takes the view part of a state describing the same experiment (same_experiment): pacing, and which
   /// run is active in compare mode.

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "grassflow/errors.h"
 #include "grassflow/matrix_text.h"
 #include "layout.h"
 
@@ -32,19 +33,6 @@ bool parse_number(const std::string& text, double& out) {
   return true;
 }
 
-// Seeds travel through JavaScript numbers (the JS API, snapshots), exact only below 2^53; a double would read
-// 2^53 + 1 as 2^53, so the digits are read as an integer.
-constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;
-
-bool parse_seed(const std::string& text, std::uint64_t& out) {
-  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return false;
-  std::uint64_t v = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (error != std::errc() || end != text.data() + text.size() || v > kMaxSeed) return false;
-  out = v;
-  return true;
-}
-
 bool parse_flag(const std::string& text, bool& out) {
   if (text == "1" || text == "true" || text.empty()) return out = true, true;
   if (text == "0" || text == "false") return out = false, true;
@@ -61,52 +49,20 @@ std::string format_number(double v) {
 void apply(AppState& s, const std::string& key, const std::string& value, std::vector<std::string>& problems,
            const std::set<std::string>& set_before) {
   auto bad = [&](const std::string& accepted) {
-    problems.push_back("URL: " + key + "=" + value + " is not valid (" + accepted + "); " +
+    problems.push_back("URL " + key + ": '" + value + "' is not valid (" + accepted + "); " +
                        (set_before.count(key) ? "keeping its value from before" : "using the default"));
   };
+  if (find_experiment_key(key)) {
+    try {
+      set_experiment_key(s, key, value);
+    } catch (const InputError& e) {
+      problems.push_back(user_message(e, Surface::url) + "; " +
+                         (set_before.count(key) ? "keeping its value from before" : "using the default"));
+    }
+    return;
+  }
   double v = 0;
-  if (key == "link") {
-    if (value.empty()) return bad("a preset as preset:NAME or an expression in z1..zr");
-    s.link = value;
-  } else if (key == "r") {
-    if (!parse_number(value, v) || v != std::floor(v) || v < 0 || v > 8)
-      return bad("an integer 1..8, or 0 for the link's own r");
-    s.r = static_cast<int>(v);
-  } else if (key == "d") {
-    if (!parse_number(value, v) || v != std::floor(v) || v < 2 || v > 1e12) return bad("a whole number 2..1e12");
-    s.d = v;
-  } else if (key == "objective") {
-    if (value != "joint" && value != "planted") return bad("joint or planted");
-    s.objective = value;
-  } else if (key == "init") {
-    // An explicit start is given by the M0 key itself, which sets init = M0.
-    if (value != "random" && value != "equator" && value != "isotropic")
-      return bad("random, equator or isotropic (or give M0=...)");
-    s.init = value;
-  } else if (key == "seed") {
-    if (!parse_seed(value, s.seed))
-      return bad("a non-negative integer below 2^53, at most " + std::to_string(kMaxSeed));
-  } else if (key == "eps") {
-    if (!parse_number(value, v) || !(v > 0) || v > 1) return bad("a number in (0, 1]");
-    s.eps = v;
-  } else if (key == "M0") {
-    if (value.empty()) return bad("a matrix as rows separated by ';', entries by ',', e.g. 0.1,0;0,0.1");
-    s.M0 = value;
-    s.init = "M0";
-  } else if (key == "t-max") {
-    if (!parse_number(value, v) || !(v > 0)) return bad("a positive number");
-    s.t_max = v;
-  } else if (key == "degree") {
-    if (!parse_number(value, v) || v != std::floor(v) || v < 1 || v > 16) return bad("an integer 1..16");
-    s.degree = static_cast<int>(v);
-  } else if (key == "n") {
-    if (!parse_number(value, v) || v != std::floor(v) || v < 0 || v > 1e7)
-      return bad("a whole number of samples 0..1e7 (0 = population only)");
-    s.n = v;
-  } else if (key == "noise") {
-    if (!parse_number(value, v) || v < 0 || v > 100) return bad("a label-noise standard deviation 0..100");
-    s.noise = v;
-  } else if (key == "speed") {
+  if (key == "speed") {
     if (!parse_number(value, v) || v < 0) return bad("simulated time per second, a positive number (0 = automatic)");
     s.speed = v;
   } else if (key == "dt") {
@@ -124,7 +80,7 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
       } else if (!id.empty()) {
         std::string names;
         for (const std::string& p : all_panel_ids()) names += (names.empty() ? "" : ", ") + p;
-        problems.push_back("URL: panels: unknown panel '" + id + "' skipped (panels are " + names + ")");
+        problems.push_back("URL panels: unknown panel '" + id + "' skipped (panels are " + names + ")");
       }
     }
     if (!ids.empty()) s.panels = ids;
@@ -225,18 +181,8 @@ ParsedState parse_state(const std::string& query, const std::string& hash) {
 std::string to_hash(const AppState& s) {
   const AppState def;
   std::vector<std::pair<std::string, std::string>> kv;
-  if (s.link != def.link) kv.emplace_back("link", s.link);
-  if (s.r != def.r) kv.emplace_back("r", std::to_string(s.r));
-  if (s.d != def.d) kv.emplace_back("d", format_number(s.d));
-  if (s.objective != def.objective) kv.emplace_back("objective", s.objective);
-  if (s.init != def.init && s.init != "M0") kv.emplace_back("init", s.init);
-  if (s.seed != def.seed) kv.emplace_back("seed", std::to_string(s.seed));
-  if (s.eps != def.eps) kv.emplace_back("eps", format_number(s.eps));
-  if (s.init == "M0") kv.emplace_back("M0", s.M0);
-  if (s.t_max != def.t_max) kv.emplace_back("t-max", format_number(s.t_max));
-  if (s.degree != def.degree) kv.emplace_back("degree", std::to_string(s.degree));
-  if (s.n != def.n) kv.emplace_back("n", format_number(s.n));
-  if (s.noise != def.noise) kv.emplace_back("noise", format_number(s.noise));
+  for (const ExperimentKey& key : experiment_keys())
+    if (differs_from_default(key, s)) kv.emplace_back(key.name, key.format(s));
   if (s.speed != def.speed) kv.emplace_back("speed", format_number(s.speed));
   if (s.dt != def.dt) kv.emplace_back("dt", format_number(s.dt));
   if (!s.panels.empty()) {
@@ -251,28 +197,6 @@ std::string to_hash(const AppState& s) {
   std::string out;
   for (const auto& [k, v] : kv) out += (out.empty() ? "" : "&") + k + "=" + percent_encode(v);
   return out;
-}
-
-std::string to_command_line(const AppState& s) {
-  // POSIX single quotes: a ' inside becomes '\'' so any expression survives the shell.
-  auto quote = [](const std::string& v) {
-    std::string out = "'";
-    for (char c : v) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-  };
-  std::string cmd = "grassflow flow --link " + quote(s.link);
-  if (s.r > 0) cmd += " --r " + std::to_string(s.r);
-  cmd += " --objective " + s.objective + " --d " + format_number(s.d);
-  if (s.init == "M0") {
-    cmd += " --M0 " + quote(s.M0);
-  } else {
-    cmd += " --init " + s.init;
-    if (s.init != "isotropic") cmd += " --seed " + std::to_string(s.seed);
-    if (s.eps > 0) cmd += " --eps " + format_number(s.eps);
-  }
-  if (s.t_max != AppState().t_max) cmd += " --t-max " + format_number(s.t_max);
-  if (s.degree != AppState().degree) cmd += " --degree " + std::to_string(s.degree);
-  return cmd;
 }
 
 }  // namespace grassflow::app

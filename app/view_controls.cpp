@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "grassflow/link.h"
+#include "grassflow/matrix_text.h"
 #include "views.h"
 
 namespace grassflow::app {
@@ -100,52 +101,57 @@ void Views::draw_controls() {
   }
 
   int r = state.r;
-  if (ImGui::InputInt("r (0 = own)", &r) && r >= 0 && r <= 8) {
+  if (ImGui::InputInt("r (0 = own)", &r) && r >= 0 && r <= kMaxLinkRank) {
     // "+" from 0 (the link's own r) means one more direction than the link's, not r = 1.
-    if (state.r == 0 && r == 1 && experiment) r = std::min(8, experiment->analysis().link.link.r() + 1);
+    if (state.r == 0 && r == 1 && experiment) r = std::min(kMaxLinkRank, experiment->analysis().r() + 1);
     next.r = r;
     changed = true;
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("number of directions r; 0 = the link's own r");
-  changed |= log_slider("d", next.d, 2, 1e12, "d = %.4g");
+  changed |= log_slider("d", next.d, 1, 1e12, "d = %.4g");
   if (changed && next.d != state.d) next.d = std::round(next.d);
 
   ImGui::Separator();
-  int objective = state.objective == "planted" ? 1 : 0;
+  int objective = state.objective == ObjectiveKind::planted ? 1 : 0;
   ImGui::TextUnformatted("Objective");
   bool picked = ImGui::RadioButton("joint (Grassmannian)", &objective, 0);
   picked = ImGui::RadioButton("planted (Stiefel)", &objective, 1) || picked;
   if (picked) {
-    next.objective = objective ? "planted" : "joint";
+    next.objective = objective ? ObjectiveKind::planted : ObjectiveKind::joint;
     changed = true;
   }
   changed |= ImGui::Checkbox("both objectives from the same start", &next.compare);
 
   ImGui::Separator();
+  // The Start values in order, then an explicit M(0) (which starts from the current M(0)).
   static const char* inits[] = {"random", "equator", "isotropic", "M0"};
-  int init = 0;
-  for (int i = 0; i < 4; ++i)
-    if (state.init == inits[i]) init = i;
+  const bool explicit_start = !state.M0.empty();
+  int init = explicit_start ? 3 : static_cast<int>(state.init);
   if (ImGui::Combo("start", &init, inits, 4)) {
-    next.init = inits[init];
-    if (next.init == "M0" && next.M0.empty() && experiment) next.M0 = state.M0.empty() ? "0.1" : state.M0;
-    changed = next.init != "M0" || !next.M0.empty();
+    if (init == 3) {
+      if (next.M0.empty() && experiment) next.M0 = format_matrix(experiment->start());
+    } else {
+      next.init = static_cast<Start>(init);
+      next.M0.clear();
+      if (next.init != Start::equator) next.eps = 0;  // only the equator start takes a scale
+    }
+    changed = true;
   }
-  if (state.init == "random" || state.init == "equator") {
+  if (!explicit_start && state.init != Start::isotropic) {
     int seed = static_cast<int>(state.seed % 1000000000ull);
     if (ImGui::InputInt("seed", &seed) && seed >= 0) {
       next.seed = static_cast<std::uint64_t>(seed);
       changed = true;
     }
   }
-  if (state.init == "equator") {
+  if (!explicit_start && state.init == Start::equator) {
     double eps = state.eps > 0 ? state.eps : 1.0 / std::sqrt(state.d);
     if (log_slider("epsilon", eps, 1e-12, 1, "eps = %.3g")) {
       next.eps = eps;
       changed = true;
     }
   }
-  if (state.init == "M0") {
+  if (explicit_start) {
     ImGui::InputText("M(0)", controls.M0, sizeof controls.M0);
     if (ImGui::IsItemDeactivatedAfterEdit()) {
       next.M0 = controls.M0;
@@ -215,7 +221,7 @@ void Views::draw_controls() {
   }
   // Wrapped: the command is longer than the controls column, and it is meant to be read and copied whole.
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("CLI: %s", to_command_line(state).c_str());
+  ImGui::TextWrapped("CLI: %s", flow_command_line(state).c_str());
   ImGui::PopStyleColor();
 
   if (changed) apply({next, {}});
@@ -226,7 +232,7 @@ void Views::export_trajectory(const std::string& format) {
   std::string text;
   if (format == "csv") {
     text = "objective,t,loss";
-    for (int k = 0; k < experiment->analysis().link.link.r(); ++k) text += ",cos" + std::to_string(k + 1);
+    for (int k = 0; k < experiment->analysis().r(); ++k) text += ",cos" + std::to_string(k + 1);
     text += "\n";
     for (const auto& run : experiment->runs())
       for (const Sample& s : run->history()) {
@@ -242,7 +248,7 @@ void Views::export_trajectory(const std::string& format) {
   } else {
     nlohmann::json j;
     j["state"] = to_hash(state);
-    j["command"] = to_command_line(state);
+    j["command"] = flow_command_line(state);
     for (const auto& run : experiment->runs()) {
       nlohmann::json trajectory = nlohmann::json::array();
       for (const Sample& s : run->history())

@@ -40,7 +40,7 @@ double sample(const Landscape& g, double x, double y) {
 void Views::draw_landscape(float ui_scale) {
   const Run& run = experiment->active();
   const int r = run.objective().r();
-  const bool planted = std::string(run.objective().name()) == "planted";
+  const bool planted = run.objective().kind() == ObjectiveKind::planted;
 
   if (r == 1) {
     const std::vector<double> profile = loss_profile(run.objective(), 201);

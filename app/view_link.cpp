@@ -9,13 +9,13 @@ namespace grassflow::app {
 
 void Views::draw_link() {
   const LinkAnalysis& a = experiment->analysis();
-  const int r = a.link.link.r();
-  ImGui::TextWrapped("f*(z) = %s   (r = %d)", a.link.link.spec().c_str(), r);
-  if (a.link.link.spec().rfind("preset:", 0) == 0)
+  const int r = a.r();
+  const std::string& spec = a.resolved.link.spec();
+  ImGui::TextWrapped("f*(z) = %s   (r = %d)", spec.c_str(), r);
+  if (spec.rfind("preset:", 0) == 0)
     for (const PresetInfo& p : presets())
-      if ("preset:" + p.name == a.link.link.spec())
-        ImGui::TextDisabled("= %s: %s", p.expression.c_str(), p.description.c_str());
-  for (const std::string& w : a.link.warnings) ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%s", w.c_str());
+      if ("preset:" + p.name == spec) ImGui::TextDisabled("= %s: %s", p.expression.c_str(), p.description.c_str());
+  for (const std::string& w : a.warnings) ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%s", w.c_str());
 
   const std::vector<double> energy = a.expansion.degree_energy();
   // Bars on one scale with the residual: rounding-level energies of a link whose variance lies above K
@@ -50,9 +50,9 @@ void Views::draw_link() {
   if (a.leaps.learnable_dimension < r)
     ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%d of %d directions can never be learned (not in the index space)",
                        r - a.leaps.learnable_dimension, r);
-  // Stage durations at leading order (docs/theory.md §6), from μ0² = 1/d (LinkAnalysis::joint_time_scales).
+  // Stage durations at leading order (docs/theory.md §6), from μ0² = 1/d (joint_time_scales).
   std::string stages;
-  for (double t : a.joint_time_scales(state.d)) {
+  for (double t : joint_time_scales(a, state.d)) {
     char text[32];
     std::snprintf(text, sizeof text, "%s%.3g", stages.empty() ? "" : ", ", t);
     stages += text;
@@ -60,7 +60,7 @@ void Views::draw_link() {
   if (!stages.empty())
     ImGui::TextWrapped("joint stages at d = %.3g: %s  (ln d/2α² for a leap 1, d^(l-1)/(2l(l-1)α²) for a leap l ≥ 2)",
                        state.d, stages.c_str());
-  const std::vector<double> planted = a.planted_time_scales(state.d);
+  const std::vector<double> planted = planted_time_scales(a, state.d);
   if (!planted.empty()) ImGui::Text("planted: first escape ~ %.3g (exponent s/2 - 1 in d for s >= 3)", planted[0]);
 }
 

@@ -9,7 +9,7 @@ namespace grassflow::app {
 
 namespace {
 
-Axis time_axis(const Experiment& e, bool log) {
+Axis time_axis(const Simulation& e, bool log) {
   double t_end = 1.0;
   for (const auto& run : e.runs()) t_end = std::max(t_end, run->shown_time());
   Axis a;
@@ -20,15 +20,15 @@ Axis time_axis(const Experiment& e, bool log) {
 }
 
 // Solid for the active objective, a thinner line for the other one in compare mode.
-float thickness(const Experiment& e, const Run& run) {
+float thickness(const Simulation& e, const Run& run) {
   return &run == &e.active() ? 2.2f : 1.2f;
 }
 
 }  // namespace
 
 void Views::draw_cosines() {
-  const Experiment& e = *experiment;
-  const int r = e.analysis().link.link.r();
+  const Simulation& e = *experiment;
+  const int r = e.analysis().r();
   Axis y;
   y.log = false;
   y.min = 0.0;
@@ -63,9 +63,10 @@ void Views::draw_cosines() {
     for (std::size_t k = 0; k < escapes.size(); ++k)
       if (escapes[k]) {
         char label[72];
-        std::snprintf(label, sizeof label, "escape %zu%s%s", k + 1,
-                      e.runs().size() > 1 ? (run->objective().name()[0] == 'j' ? " (joint)" : " (planted)") : "",
-                      run->flow().rounding_limited()[k] ? " (set by rounding)" : "");
+        std::snprintf(
+            label, sizeof label, "escape %zu%s%s", k + 1,
+            e.runs().size() > 1 ? (run->objective().kind() == ObjectiveKind::joint ? " (joint)" : " (planted)") : "",
+            run->flow().rounding_limited()[k] ? " (set by rounding)" : "");
         plot.vline(*escapes[k], colour(static_cast<int>(k)), label, true);
       }
   }
@@ -81,10 +82,11 @@ void Views::draw_cosines() {
       plot.line(ts, cos[static_cast<std::size_t>(k)], (series_colour(k) & 0x00FFFFFF) | 0x90000000, 4.0f);
   }
   // Predicted scales, labelled with the objective they are for.
-  const bool planted = std::string(e.active().objective().name()) == "planted";
-  const bool equator = state.init == "equator" && state.eps > 0.0;  // scales from the start's ε, not 1/√d
-  const std::vector<double> scales = planted ? e.analysis().planted_time_scales(state.d)
-                                             : e.analysis().joint_time_scales(state.d, equator ? state.eps : 0.0);
+  const bool planted = e.active().objective().kind() == ObjectiveKind::planted;
+  const bool equator =
+      state.M0.empty() && state.init == Start::equator && state.eps > 0.0;  // scales from the start's ε, not 1/√d
+  const std::vector<double> scales = planted ? planted_time_scales(e.analysis(), state.d)
+                                             : joint_time_scales(e.analysis(), state.d, equator ? state.eps : 0.0);
   const std::vector<int>& leaps = e.analysis().leaps.leaps;
   double cumulative = 0;
   for (std::size_t j = 0; j < scales.size(); ++j) {
@@ -103,7 +105,7 @@ void Views::draw_cosines() {
 }
 
 void Views::draw_loss() {
-  const Experiment& e = *experiment;
+  const Simulation& e = *experiment;
   double top = 1e-12;
   for (const auto& run : e.runs())
     for (const Sample& s : run->history()) top = std::max(top, s.loss);

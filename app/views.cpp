@@ -6,6 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "grassflow/errors.h"
 #include "grassflow/version.h"
 #include "grassflow_shaders.h"
 
@@ -32,12 +33,12 @@ void Views::apply(const ParsedState& parsed) {
   controls.synced = false;
   if (restart) {
     try {
-      auto next = std::make_unique<Experiment>(state);
+      auto next = std::make_unique<Simulation>(state);
       experiment = std::move(next);
     } catch (const std::exception& e) {
-      problems.push_back(e.what());
+      problems.push_back(user_message(e, Surface::url));
       // Opened with a state that cannot run: show the default experiment rather than empty panels.
-      if (!experiment) experiment = std::make_unique<Experiment>(AppState());
+      if (!experiment) experiment = std::make_unique<Simulation>(AppState());
       // Keep the last good experiment and the state that describes it.
       const AppState view = state;
       state = experiment->state();
@@ -123,8 +124,8 @@ void Views::draw_status_bar() {
     for (const auto& run : experiment->runs()) {
       ImGui::SameLine();
       ImGui::Text("| %s: t = %.4g, loss = %.4g, %s", run->objective().name(), run->shown_time(), run->current().loss,
-                  run->status().c_str());
-      if (run->status() == "diverged" && !run->flow().failure().empty()) {
+                  to_string(run->status()));
+      if (run->status() == FlowStatus::diverged && !run->flow().failure().empty()) {
         ImGui::SameLine();
         ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "(%s)", run->flow().failure().c_str());
       }
@@ -152,7 +153,7 @@ std::string Views::snapshot_json() const {
     nlohmann::json escapes = nlohmann::json::array();
     for (const auto& e : run.shown_escapes()) escapes.push_back(e ? nlohmann::json(*e) : nlohmann::json(nullptr));
     r["escape_times"] = escapes;
-    r["status"] = run.status();
+    r["status"] = to_string(run.status());
     r["failure"] = run.flow().failure();
     r["rounding_limited"] = run.flow().rounding_limited();  // per escape: set by rounding (flow.h)
     std::vector<std::vector<double>> M;
@@ -165,8 +166,8 @@ std::string Views::snapshot_json() const {
   };
   if (experiment) {
     j.update(run_json(experiment->active()));
-    j["r"] = experiment->analysis().link.link.r();
-    j["warnings"] = experiment->analysis().link.warnings;
+    j["r"] = experiment->analysis().r();
+    j["warnings"] = experiment->analysis().warnings;
     if (const SampleRun* samples = experiment->samples()) {
       const TrainRecord& last = samples->trainer().records().back();
       nlohmann::json escapes = nlohmann::json::array();

@@ -46,7 +46,7 @@ class Views {
   bool step_requested = false;
   Platform& platform;
   std::vector<double> frame_ms;  ///< CPU time of recent frames (for the performance report)
-  std::unique_ptr<Experiment> experiment;
+  std::unique_ptr<Simulation> experiment;
   std::string screenshot_request;  ///< set by the export button; the App saves the next frame
 
   // Per-view state.

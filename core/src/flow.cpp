@@ -67,19 +67,31 @@ const char* to_string(FlowStatus status) {
   return "unknown";
 }
 
+const char* to_string(Start start) {
+  switch (start) {
+    case Start::random:
+      return "random";
+    case Start::equator:
+      return "equator";
+    case Start::isotropic:
+      return "isotropic";
+  }
+  return "unknown";
+}
+
 Start parse_start(const std::string& name) {
   if (name == "random") return Start::random;
   if (name == "equator") return Start::equator;
   if (name == "isotropic") return Start::isotropic;
-  throw InputError("--init: unknown start '" + name + "'; choose random, equator or isotropic");
+  throw InputError("init", "unknown start '" + name + "'; choose random, equator or isotropic");
 }
 
 Eigen::MatrixXd initial_overlap(Start start, int r, double d, std::uint64_t seed, double eps) {
-  if (r < 1) throw InputError("--r: r = " + std::to_string(r) + " must be at least 1");
-  if (!(d >= 1.0) || !std::isfinite(d) || d != std::floor(d)) throw InputError("--d: d must be a whole number >= 1");
+  if (r < 1) throw InputError("r", "r = " + std::to_string(r) + " must be at least 1");
+  if (!(d >= 1.0) || !std::isfinite(d) || d != std::floor(d)) throw InputError("d", "d must be a whole number >= 1");
   if (d < r)
-    throw InputError("--r: r = " + std::to_string(r) + " exceeds d = " + std::to_string(static_cast<long long>(d)) +
-                     "; choose r <= d");
+    throw InputError("r", "r = " + std::to_string(r) + " exceeds d = " + std::to_string(static_cast<long long>(d)) +
+                              "; choose r <= d");
   Eigen::MatrixXd M;
   switch (start) {
     case Start::random: {
@@ -90,7 +102,7 @@ Eigen::MatrixXd initial_overlap(Start start, int r, double d, std::uint64_t seed
     case Start::equator: {
       if (eps <= 0.0) eps = 1.0 / std::sqrt(d);
       if (!(eps <= 1.0) || !std::isfinite(eps))
-        throw InputError("--eps: the equator start's scale must be in (0, 1] (a cosine), got " + std::to_string(eps));
+        throw InputError("eps", "the equator start's scale must be in (0, 1] (a cosine), got " + std::to_string(eps));
       Rng rng(seed, kEquatorStartStream);
       M = eps * haar_orthogonal(r, rng);
       break;
@@ -105,10 +117,11 @@ Eigen::MatrixXd initial_overlap(Start start, int r, double d, std::uint64_t seed
     if (start == Start::random) throw;
     // Equator (ε < 1) and isotropic (d > 1) starts have no unit cosine: W and W* then need d >= r + r.
     // Said in the start's own terms rather than the overlap's.
-    throw InputError("--d: d = " + std::to_string(static_cast<long long>(d)) + " is too small for the " +
-                     (start == Start::isotropic ? "isotropic start M(0) = I/sqrt(d)" : "equator start M(0) = eps Q") +
-                     " with r = " + std::to_string(r) + ": W and W* share no direction there, so they need d >= 2r = " +
-                     std::to_string(2 * r) + "; use a larger d or the random start");
+    throw InputError(
+        "d", "d = " + std::to_string(static_cast<long long>(d)) + " is too small for the " +
+                 (start == Start::isotropic ? "isotropic start M(0) = I/sqrt(d)" : "equator start M(0) = eps Q") +
+                 " with r = " + std::to_string(r) + ": W and W* share no direction there, so they need d >= 2r = " +
+                 std::to_string(2 * r) + "; use a larger d or the random start");
   }
   return M;
 }
@@ -121,10 +134,10 @@ ReducedFlow::ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen
   if (!objective_) throw InputError("flow: no objective given");
   r_ = objective_->r();
   if (M0.rows() != r_ || M0.cols() != r_)
-    throw InputError("--M0: M(0) must be r×r with r = " + std::to_string(r_) + " (got " + std::to_string(M0.rows()) +
-                     "x" + std::to_string(M0.cols()) + ")");
-  if (!M0.allFinite()) throw InputError("--M0: M(0) must have finite entries");
-  if (!(options_.t_max > 0.0)) throw InputError("--t-max: must be > 0");
+    throw InputError("M0", "M(0) must be r×r with r = " + std::to_string(r_) + " (got " + std::to_string(M0.rows()) +
+                               "x" + std::to_string(M0.cols()) + ")");
+  if (!M0.allFinite()) throw InputError("M0", "M(0) must have finite entries");
+  if (!(options_.t_max > 0.0)) throw InputError("t-max", "must be > 0");
   if (!(options_.rtol > 0.0) || !(options_.rtol < 1.0)) throw InputError("flow: rtol must be in (0, 1)");
   M0_ = M0;
   state_ = M0;

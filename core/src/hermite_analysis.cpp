@@ -44,9 +44,9 @@ std::string point_text(const double* z, int r) {
 
 void check_finite(const Link& link, double value, const double* z) {
   if (!std::isfinite(value))
-    throw InputError("link " + link.spec() + " is " + (std::isnan(value) ? "NaN" : "infinite") +
-                     " at z = " + point_text(z, link.r()) +
-                     "; Hermite coefficients need a link that is finite on R^r with E[f*(z)^2] < inf");
+    throw InputError("link", "link " + link.spec() + " is " + (std::isnan(value) ? "NaN" : "infinite") +
+                                 " at z = " + point_text(z, link.r()) +
+                                 "; Hermite coefficients need a link that is finite on R^r with E[f*(z)^2] < inf");
 }
 
 // Σ_{|β|≤K} α_β H_β projections of f* as a dense box over β ∈ {0..K}^r (entries with |β| > K are computed but
@@ -428,8 +428,8 @@ int max_hermite_degree(int r) {
 
 HermiteExpansion hermite_expansion(const Link& link, int K, QuadratureReport* report) {
   const int r = link.r();
-  if (K < 0) throw InputError("degree K = " + std::to_string(K) + " is negative; choose K >= 0 (default 8)");
-  if (const std::string limit = size_limit(r, K, true); !limit.empty()) throw LimitError(limit);
+  if (K < 0) throw InputError("degree", "degree K = " + std::to_string(K) + " is negative; choose K >= 0 (default 8)");
+  if (const std::string limit = size_limit(r, K, true); !limit.empty()) throw LimitError("degree/r", limit);
 
   const std::vector<std::size_t> positions = truncated_positions(r, K);
   std::size_t evaluations = 0;
@@ -452,9 +452,10 @@ HermiteExpansion hermite_expansion(const Link& link, int K, QuadratureReport* re
         std::isfinite(c.projection.mean_square) &&
         std::all_of(c.projection.box.begin(), c.projection.box.end(), [](double v) { return std::isfinite(v); });
     if (!finite)
-      throw InputError("link " + link.spec() +
-                       " is too large: E[f*(z)^2] overflows double precision (above 1.8e308); rescale the link, "
-                       "e.g. divide it by a power of 10");
+      throw InputError("link",
+                       "link " + link.spec() +
+                           " is too large: E[f*(z)^2] overflows double precision (above 1.8e308); rescale the link, "
+                           "e.g. divide it by a power of 10");
     if (report) *report = {c.rule, c.nodes_per_axis, evaluations, c.error, ok};
     return expansion_from(c.projection, r, K);
   };
@@ -570,20 +571,22 @@ void check_usable_for_dynamics(const Link& link, const HermiteExpansion& e, cons
   if (e.norm2 > kMaxDynamicsNorm2) {
     char text[200];
     std::snprintf(text, sizeof text, "%.3g exceeds %.0e", e.norm2, kMaxDynamicsNorm2);
-    throw InputError("link " + link.spec() + ": E[f*(z)^2] = " + text +
-                     ", beyond which the losses and flows overflow (their speed scales as E[f*^2]); divide the link "
-                     "by a constant (He(k,z1)/sqrt(k!) is h(k,z1))");
+    throw InputError(
+        "link", "link " + link.spec() + ": E[f*(z)^2] = " + text +
+                    ", beyond which the losses and flows overflow (their speed scales as E[f*^2]); divide the link "
+                    "by a constant (He(k,z1)/sqrt(k!) is h(k,z1))");
   }
   if (report.error_estimate <= kUnusableQuadratureError * norm) return;
   char text[160];
   std::snprintf(text, sizeof text, "%.1e of ||f*|| after %zu evaluations", report.error_estimate / norm,
                 report.evaluations);
-  throw InputError("the Hermite coefficients of " + link.spec() + " did not converge (estimated error " + text +
-                   "): E[f*(z)^2] may be infinite (f* must be square-integrable under N(0, I_r); exp(z1^2/4) is "
-                   "not), the link too rough to integrate, or, in r = " +
-                   std::to_string(e.r) + " at degree K = " + std::to_string(e.degree) +
-                   ", the link's degree above what the affordable rules resolve; losses "
-                   "and flows need accurate coefficients, so change or tame the link, or lower r");
+  throw InputError("link",
+                   "the Hermite coefficients of " + link.spec() + " did not converge (estimated error " + text +
+                       "): E[f*(z)^2] may be infinite (f* must be square-integrable under N(0, I_r); exp(z1^2/4) is "
+                       "not), the link too rough to integrate, or, in r = " +
+                       std::to_string(e.r) + " at degree K = " + std::to_string(e.degree) +
+                       ", the link's degree above what the affordable rules resolve; losses "
+                       "and flows need accurate coefficients, so change or tame the link, or lower r");
 }
 
 int information_exponent(const HermiteExpansion& e, double tolerance) {

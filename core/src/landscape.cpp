@@ -47,7 +47,7 @@ LandscapeSlice::LandscapeSlice(const Objective& objective, SliceKind kind, const
   if (r < 2) throw InputError("landscape: 2-D slices need r >= 2 (for r = 1 use the loss profile over m)");
   if (M_frame.rows() != r || M_frame.cols() != r)
     throw InputError("landscape: M must be " + std::to_string(r) + "x" + std::to_string(r));
-  joint_ = std::string(objective.name()) == "joint";
+  joint_ = objective.kind() == ObjectiveKind::joint;
   weights_.assign(static_cast<std::size_t>(objective.expansion().degree + 1), 1.0);
   if (const auto* joint = dynamic_cast<const JointObjective*>(&objective); joint && !joint->degree_weights().empty())
     weights_ = joint->degree_weights();

@@ -105,7 +105,7 @@ InputError expression_error(const std::string& text, const std::string& what, lo
   std::string message = "expression \"" + one_line(text) + "\": " + what;
   if (position0 >= 0) message += " at position " + std::to_string(position0 + 1);
   if (!hint.empty()) message += "; " + hint;
-  return InputError(message);
+  return InputError("link", message);
 }
 
 // muparser's message without its own 0-based " at position N" tail.
@@ -440,8 +440,8 @@ std::string direction_range(int from, int to) {
 
 void check_rank(int r) {
   if (r < 0 || r > kMaxLinkRank)
-    throw InputError("r = " + std::to_string(r) + " is out of range; choose 1 <= r <= " + std::to_string(kMaxLinkRank) +
-                     " (or 0 for the link's own r)");
+    throw InputError("r", "r = " + std::to_string(r) + " is out of range; choose 1 <= r <= " +
+                              std::to_string(kMaxLinkRank) + " (or 0 for the link's own r)");
 }
 
 }  // namespace
@@ -497,7 +497,7 @@ const std::vector<PresetInfo>& presets() {
 
 std::string preset_expression(const std::string& name, int r) {
   const Preset* p = find_preset(name);
-  if (!p) throw InputError("unknown preset '" + name + "'; presets are " + preset_names());
+  if (!p) throw InputError("link", "unknown preset '" + name + "'; presets are " + preset_names());
   if (!p->info.family) return p->info.expression;
   std::string text;
   for (int i = 1; i <= r; ++i) {
@@ -512,7 +512,7 @@ namespace {
 
 ResolvedLink resolve_preset(const std::string& spec, const std::string& name, int r) {
   const Preset* p = find_preset(name);
-  if (!p) throw InputError("unknown preset '" + name + "'; presets are " + preset_names());
+  if (!p) throw InputError("link", "unknown preset '" + name + "'; presets are " + preset_names());
   const int natural = p->info.natural_r;
   if (r == 0) r = natural;
   ResolvedLink resolved;
@@ -521,8 +521,8 @@ ResolvedLink resolve_preset(const std::string& spec, const std::string& name, in
     return resolved;
   }
   if (r < natural)
-    throw InputError(spec + " depends on " + direction_range(1, natural) +
-                     ": it needs r >= " + std::to_string(natural) + ", got r = " + std::to_string(r));
+    throw InputError("r", spec + " depends on " + direction_range(1, natural) +
+                              ": it needs r >= " + std::to_string(natural) + ", got r = " + std::to_string(r));
   Link::Gradient gradient = p->gradient;
   if (r > natural) {
     gradient = [natural, r, inner = p->gradient](const double* z, double* g) {
@@ -550,7 +550,7 @@ std::size_t top_level_comma(const std::string& text) {
 
 ResolvedLink resolve_expression(const std::string& text, int r) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw InputError("empty link expression; type an expression in z1..zr (e.g. z1*z2) or preset:NAME");
+    throw InputError("link", "empty link expression; type an expression in z1..zr (e.g. z1*z2) or preset:NAME");
   if (text.size() >= static_cast<std::size_t>(mu::MaxLenExpression))
     throw expression_error(text,
                            std::to_string(text.size()) + " characters are too many; muparser reads at most " +
@@ -582,8 +582,9 @@ ResolvedLink resolve_expression(const std::string& text, int r) {
     if (const int k = variable_index(name.text)) {
       largest = std::max(largest, k);
       if (r > 0 && k > r)
-        throw expression_error(text, name.text + " exceeds r = " + std::to_string(r), at,
-                               "use r >= " + std::to_string(k) + " or remove " + name.text);
+        throw InputError("r", expression_error(text, name.text + " exceeds r = " + std::to_string(r), at,
+                                               "use r >= " + std::to_string(k) + " or remove " + name.text)
+                                  .what());
       continue;
     }
     if (name.text == "pi" || name.text == "e" || name.text == "_pi" || name.text == "_e" ||
@@ -593,8 +594,8 @@ ResolvedLink resolve_expression(const std::string& text, int r) {
                            "variables are z1, z2, ..., zr; constants pi and e");
   }
   if (largest > kMaxLinkRank)
-    throw InputError("expression uses z" + std::to_string(largest) + "; at most " + std::to_string(kMaxLinkRank) +
-                     " variables are supported");
+    throw InputError("link", "expression uses z" + std::to_string(largest) + "; at most " +
+                                 std::to_string(kMaxLinkRank) + " variables are supported");
   ResolvedLink resolved;
   if (r == 0) r = std::max(largest, 1);
   if (r > largest && largest > 0)

@@ -44,15 +44,15 @@ LinkFeatures::LinkFeatures(const std::string& spec, int r, int degree, std::uint
   if (spec == "hermite" || spec.rfind("hermite-kernel:", 0) == 0) {
     double q = 1.0;
     if (spec != "hermite" && (!parse_double(spec.substr(15), q) || !(q > 0.0)))
-      throw InputError("--features: '" + spec + "'; hermite-kernel:q needs a decay q > 0, e.g. hermite-kernel:0.5");
+      throw InputError("features", "'" + spec + "'; hermite-kernel:q needs a decay q > 0, e.g. hermite-kernel:0.5");
     if (degree < 1 || degree > kMaxDegree)
-      throw InputError("--degree: K = " + std::to_string(degree) + "; use 1 <= K <= " + std::to_string(kMaxDegree) +
-                       " (K = 0 fits a constant link, whose gradient in W is zero)");
+      throw InputError("degree", "K = " + std::to_string(degree) + "; use 1 <= K <= " + std::to_string(kMaxDegree) +
+                                     " (K = 0 fits a constant link, whose gradient in W is zero)");
     const std::size_t count = multi_index_count(r, degree);
     if (count > static_cast<std::size_t>(kMaxFeatures))
-      throw LimitError("--degree: K = " + std::to_string(degree) + " with r = " + std::to_string(r) + " gives " +
-                       std::to_string(count) + " Hermite features; the link fit is limited to " +
-                       std::to_string(kMaxFeatures) + " (lower K)");
+      throw LimitError("degree", "K = " + std::to_string(degree) + " with r = " + std::to_string(r) + " gives " +
+                                     std::to_string(count) + " Hermite features; the link fit is limited to " +
+                                     std::to_string(kMaxFeatures) + " (lower K)");
     degree_ = degree;
     const std::vector<std::vector<int>> betas = multi_indices(r, degree);
     p_ = static_cast<int>(betas.size());
@@ -77,8 +77,8 @@ LinkFeatures::LinkFeatures(const std::string& spec, int r, int degree, std::uint
   if (spec.rfind("relu:", 0) == 0) {
     long m = 0;
     if (!parse_count(spec.substr(5), m) || m < 1 || m > kMaxFeatures - 1)
-      throw InputError("--features: '" + spec + "'; relu:M needs 1 <= M <= " + std::to_string(kMaxFeatures - 1) +
-                       " random features, e.g. relu:100");
+      throw InputError("features", "'" + spec + "'; relu:M needs 1 <= M <= " + std::to_string(kMaxFeatures - 1) +
+                                       " random features, e.g. relu:100");
     Rng rng(seed, kFeatureStream);
     theta_.resize(r, m);
     for (long j = 0; j < m; ++j) {
@@ -96,8 +96,9 @@ LinkFeatures::LinkFeatures(const std::string& spec, int r, int degree, std::uint
     double q = kDefaultMehlerDecay;
     if (!parse_count(rest.substr(0, colon), m) || m < 1 || m > kMaxFeatures ||
         (colon != std::string::npos && (!parse_double(rest.substr(colon + 1), q) || !(q > 0.0 && q < 1.0))))
-      throw InputError("--features: '" + spec + "'; mehler:M or mehler:M:q needs " + count_range +
-                       " random features and a decay 0 < q < 1 (default 0.5), e.g. mehler:200 or mehler:200:0.3");
+      throw InputError("features",
+                       "'" + spec + "'; mehler:M or mehler:M:q needs " + count_range +
+                           " random features and a decay 0 < q < 1 (default 0.5), e.g. mehler:200 or mehler:200:0.3");
     Rng rng(seed, kFeatureStream);
     theta_.resize(r, m);
     for (long j = 0; j < m; ++j)
@@ -111,7 +112,7 @@ LinkFeatures::LinkFeatures(const std::string& spec, int r, int degree, std::uint
     p_ = static_cast<int>(m);
     return;
   }
-  throw InputError("--features: unknown '" + spec + "'; use hermite, hermite-kernel:q, relu:M or mehler:M[:q]");
+  throw InputError("features", "unknown '" + spec + "'; use hermite, hermite-kernel:q, relu:M or mehler:M[:q]");
 }
 
 void LinkFeatures::evaluate(const double* z, std::size_t rows, Eigen::MatrixXd& Phi) const {

@@ -24,7 +24,7 @@ const char* kForm = "rows separated by ';' and entries by ',', e.g. \"0.1,0;0,0.
 }  // namespace
 
 Eigen::MatrixXd parse_matrix(const std::string& text, const std::string& what, int rows, int cols) {
-  if (trim(text).empty()) throw InputError(what + ": empty matrix; write " + kForm);
+  if (trim(text).empty()) throw InputError(what, std::string("empty matrix; write ") + kForm);
   std::vector<std::vector<double>> entries;
   std::stringstream row_stream(text);
   std::string row;
@@ -38,25 +38,27 @@ Eigen::MatrixXd parse_matrix(const std::string& text, const std::string& what, i
       errno = 0;
       const double v = std::strtod(t.c_str(), &end);
       if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v))
-        throw InputError(what + ": row " + std::to_string(entries.size() + 1) + ", entry " +
-                         std::to_string(values.size() + 1) + " is '" + t + "', not a finite number; write " + kForm);
+        throw InputError(what, "row " + std::to_string(entries.size() + 1) + ", entry " +
+                                   std::to_string(values.size() + 1) + " is '" + t + "', not a finite number; write " +
+                                   kForm);
       values.push_back(v);
     }
     // getline drops an empty last field ("1,2,"), so a row ending in ',' is checked on its own.
     if (values.empty() || trim(row).back() == ',')
-      throw InputError(what + ": row " + std::to_string(entries.size() + 1) + " has an empty entry; write " + kForm);
+      throw InputError(what, "row " + std::to_string(entries.size() + 1) + " has an empty entry; write " + kForm);
     if (!entries.empty() && values.size() != entries.front().size())
-      throw InputError(what + ": row " + std::to_string(entries.size() + 1) + " has " + std::to_string(values.size()) +
-                       " entries but row 1 has " + std::to_string(entries.front().size()) + "; write " + kForm);
+      throw InputError(what, "row " + std::to_string(entries.size() + 1) + " has " + std::to_string(values.size()) +
+                                 " entries but row 1 has " + std::to_string(entries.front().size()) + "; write " +
+                                 kForm);
     entries.push_back(values);
   }
   if (!text.empty() && trim(text).back() == ';')
-    throw InputError(what + ": a trailing ';' leaves an empty row; write " + kForm);
+    throw InputError(what, std::string("a trailing ';' leaves an empty row; write ") + kForm);
   const auto n_rows = static_cast<int>(entries.size()), n_cols = static_cast<int>(entries.front().size());
   if ((rows > 0 && n_rows != rows) || (cols > 0 && n_cols != cols))
-    throw InputError(what + ": got a " + std::to_string(n_rows) + "x" + std::to_string(n_cols) + " matrix, expected " +
-                     std::to_string(rows) + "x" + std::to_string(cols) + " (one row and column per direction); write " +
-                     kForm);
+    throw InputError(what, "got a " + std::to_string(n_rows) + "x" + std::to_string(n_cols) + " matrix, expected " +
+                               std::to_string(rows) + "x" + std::to_string(cols) +
+                               " (one row and column per direction); write " + kForm);
   Eigen::MatrixXd M(n_rows, n_cols);
   for (int i = 0; i < n_rows; ++i)
     for (int j = 0; j < n_cols; ++j) M(i, j) = entries[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];

@@ -178,15 +178,27 @@ double PlantedObjective::distance_to_optimum(const Eigen::MatrixXd& M) const {
   return std::sqrt(std::max(0.0, 2.0 * (r() - M.trace())));
 }
 
+const char* to_string(ObjectiveKind kind) {
+  return kind == ObjectiveKind::joint ? "joint" : "planted";
+}
+
+ObjectiveKind parse_objective_kind(const std::string& name) {
+  if (name == "joint") return ObjectiveKind::joint;
+  if (name == "planted") return ObjectiveKind::planted;
+  throw InputError("objective", "unknown objective '" + name + "'; choose joint or planted");
+}
+
+std::shared_ptr<const Objective> make_objective(ObjectiveKind kind, HermiteExpansion link,
+                                                std::vector<double> degree_weights) {
+  if (kind == ObjectiveKind::joint) return std::make_shared<JointObjective>(std::move(link), std::move(degree_weights));
+  if (!degree_weights.empty())
+    throw InputError("planted objective: degree weights (ridge) apply to the joint objective only");
+  return std::make_shared<PlantedObjective>(std::move(link));
+}
+
 std::shared_ptr<const Objective> make_objective(const std::string& name, HermiteExpansion link,
                                                 std::vector<double> degree_weights) {
-  if (name == "joint") return std::make_shared<JointObjective>(std::move(link), std::move(degree_weights));
-  if (name == "planted") {
-    if (!degree_weights.empty())
-      throw InputError("planted objective: degree weights (ridge) apply to the joint objective only");
-    return std::make_shared<PlantedObjective>(std::move(link));
-  }
-  throw InputError("--objective: unknown objective '" + name + "'; choose joint or planted");
+  return make_objective(parse_objective_kind(name), std::move(link), std::move(degree_weights));
 }
 
 }  // namespace grassflow

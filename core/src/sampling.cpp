@@ -85,9 +85,9 @@ SampleStream::SampleStream(PlantedModel model, std::uint64_t seed, std::uint32_t
       row_(static_cast<std::size_t>(model_.w_star.rows())),
       z_(static_cast<std::size_t>(model_.w_star.cols())) {
   if (model_.w_star.size() == 0) throw InputError("planted model: W* is empty; give a d×r frame with r >= 1");
-  if (!model_.link) throw InputError("planted model: no link f*; give one (--link)");
+  if (!model_.link) throw InputError("link", "the planted model has no link f*; give one");
   if (!(model_.noise >= 0.0) || !std::isfinite(model_.noise))
-    throw InputError("--noise: sigma = " + format_number(model_.noise) + "; the noise level must be finite and >= 0");
+    throw InputError("noise", "sigma = " + format_number(model_.noise) + "; the noise level must be finite and >= 0");
 }
 
 void SampleStream::draw(Dataset& data, std::size_t first, std::size_t count) {
@@ -239,10 +239,10 @@ Dataset load_csv_file(const std::string& path, std::size_t d, Precision precisio
   // A directory would read as empty and a device such as /dev/zero as one endless line.
   struct stat info;
   if (stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
-    throw InputError("--data: '" + path +
-                     "' is not a regular file (a directory or a device); give the path of a CSV file");
+    throw InputError("data",
+                     "'" + path + "' is not a regular file (a directory or a device); give the path of a CSV file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("--data: cannot open '" + path + "'; give the path of a CSV file");
+  if (!in) throw InputError("data", "cannot open '" + path + "'; give the path of a CSV file");
   return load_csv(in, path, d, precision, memory_cap);
 }
 

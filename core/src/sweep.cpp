@@ -35,8 +35,8 @@ std::vector<int> stage_ends(const LeapSequence& leaps) {
 std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objective, const SweepSpec& spec,
                                 const SweepProgress& progress) {
   if (!objective) throw InputError("sweep: no objective given");
-  if (spec.dimensions.empty()) throw InputError("--d: give at least one dimension, e.g. --d 100,1000,10000");
-  if (spec.seeds < 1) throw InputError("--seeds: must be at least 1");
+  if (spec.dimensions.empty()) throw InputError("d", "give at least one dimension, e.g. 100,1000,10000");
+  if (spec.seeds < 1) throw InputError("seeds", "must be at least 1");
   const int seeds = spec.start == Start::random ? spec.seeds : 1;
   // Validate every start before running any flow, so a bad d fails at once.
   for (double d : spec.dimensions) initial_overlap(spec.start, objective->r(), d, 0);
@@ -83,11 +83,11 @@ double median(std::vector<double> values) {
   return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
-StagePrediction predict_stage(const std::string& objective, int stage, int leap) {
+StagePrediction predict_stage(ObjectiveKind objective, int stage, int leap) {
   if (leap < 1) throw InputError("predict_stage: a leap is at least 1");
   const std::string L = std::to_string(leap);
   StagePrediction p;
-  if (objective == "joint") {
+  if (objective == ObjectiveKind::joint) {
     if (leap == 1) {
       p.model = "log";
       p.label = "joint, leap 1: T = Θ(log d)";
@@ -98,8 +98,6 @@ StagePrediction predict_stage(const std::string& objective, int stage, int leap)
     }
     return p;
   }
-  if (objective != "planted")
-    throw InputError("--objective: unknown objective '" + objective + "'; choose joint or planted");
   if (stage > 0) {
     p.model = leap == 1 ? "log" : "power";
     p.label = "planted, later stage (leap " + L + "): no formula, measured";
@@ -118,7 +116,7 @@ StagePrediction predict_stage(const std::string& objective, int stage, int leap)
 }
 
 std::vector<StageFit> fit_stages(const std::vector<SweepRun>& runs, const LeapSequence& leaps,
-                                 const std::string& objective) {
+                                 ObjectiveKind objective) {
   std::vector<double> dimensions;
   for (const SweepRun& run : runs)
     if (std::find(dimensions.begin(), dimensions.end(), run.d) == dimensions.end()) dimensions.push_back(run.d);

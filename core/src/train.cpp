@@ -48,7 +48,7 @@ class Schedule {
         return;
       }
     }
-    throw InputError("--schedule: '" + spec + "'; use constant, inverse:tau (tau > 0, in steps) or cosine");
+    throw InputError("schedule", "'" + spec + "'; use constant, inverse:tau (tau > 0, in steps) or cosine");
   }
   double rate(long s, long planned, double eta) const {
     switch (kind_) {
@@ -116,9 +116,9 @@ struct NormalEquations {
     S.diagonal().array() += lambda;
     const Eigen::LLT<Eigen::MatrixXd> llt(S);
     if (llt.info() != Eigen::Success || !(llt.rcond() > 1e-14))
-      throw InputError("--ridge: the link fit's normal equations (" + std::to_string(p) + " features, " +
-                       number(count) + " samples) are singular with ridge = " + number(lambda) +
-                       "; use --ridge > 0 (e.g. 1e-4)");
+      throw InputError("ridge", "the link fit's normal equations (" + std::to_string(p) + " features, " +
+                                    number(count) + " samples) are singular with ridge = " + number(lambda) +
+                                    "; use a ridge > 0 (e.g. 1e-4)");
     return llt.solve(b / count);
   }
   // ½ mean (a·φ − y)² from the sufficient statistics (exact up to cancellation ~1e-13·mean y²).
@@ -169,15 +169,15 @@ struct Trainer::State {
 
   static void validate(const TrainOptions& o, std::size_t d) {
     if (o.r < 1 || static_cast<std::size_t>(o.r) > d)
-      throw InputError("--r: r = " + std::to_string(o.r) + " with d = " + std::to_string(d) + "; need 1 <= r <= d");
+      throw InputError("r", "r = " + std::to_string(o.r) + " with d = " + std::to_string(d) + "; need 1 <= r <= d");
     if (!(o.lr > 0.0) || !std::isfinite(o.lr))
-      throw InputError("--lr: eta = " + number(o.lr) + "; the step size must be > 0");
+      throw InputError("lr", "eta = " + number(o.lr) + "; the step size must be > 0");
     if (!(o.ridge >= 0.0) || !std::isfinite(o.ridge))
-      throw InputError("--ridge: lambda = " + number(o.ridge) + "; the ridge must be finite and >= 0");
+      throw InputError("ridge", "lambda = " + number(o.ridge) + "; the ridge must be finite and >= 0");
     if (!(o.ratio > 0.0) || !std::isfinite(o.ratio))
-      throw InputError("--ratio: rho = " + number(o.ratio) + "; the two-timescale ratio must be > 0");
-    if (o.steps < 0) throw InputError("--steps: T = " + std::to_string(o.steps) + "; need T >= 0");
-    if (o.threads < 1) throw InputError("--threads: need at least 1");
+      throw InputError("ratio", "rho = " + number(o.ratio) + "; the two-timescale ratio must be > 0");
+    if (o.steps < 0) throw InputError("steps", "T = " + std::to_string(o.steps) + "; need T >= 0");
+    if (o.threads < 1) throw InputError("threads", "need at least 1");
   }
 
   Eigen::MatrixXd start(std::size_t d) const {
@@ -314,21 +314,21 @@ struct Trainer::State {
     const Eigen::MatrixXd xi = project_tangent(Geometry::grassmann, W, G);
     W = qr_retraction(W, -eta * xi);
     if (!W.allFinite())
-      throw InputError(culprits() + ": training diverged at step " + std::to_string(k) + ": the step size " +
-                       number(eta) + " times the gradient's norm " + number(xi.norm()) +
-                       " moved W out of floating-point range; use a smaller " + culprits() +
-                       ", or rescale the responses y");
+      throw InputError(culprits(), "training diverged at step " + std::to_string(k) + ": the step size " + number(eta) +
+                                       " times the gradient's norm " + number(xi.norm()) +
+                                       " moved W out of floating-point range; use a smaller step size (" + culprits() +
+                                       "), or rescale the responses y");
   }
 
   void check_finite(double loss, const Eigen::MatrixXd& G) const {
     if (!std::isfinite(loss) || !G.allFinite())
-      throw InputError(culprits() + ": training diverged at step " + std::to_string(k) +
-                       " (the loss or the gradient is not finite); use a smaller " + culprits() +
-                       " or a larger --ridge, or rescale the responses y");
+      throw InputError(culprits(), "training diverged at step " + std::to_string(k) +
+                                       " (the loss or the gradient is not finite); use a smaller step size (" +
+                                       culprits() + ") or a larger ridge, or rescale the responses y");
   }
 
-  // The flags whose size makes steps diverge: online, the link's coefficients move at ratio × lr too.
-  std::string culprits() const { return opt.variant == TrainVariant::online ? "--lr/--ratio" : "--lr"; }
+  // The keys whose size makes steps diverge: online, the link's coefficients move at ratio × lr too.
+  std::string culprits() const { return opt.variant == TrainVariant::online ? "lr/ratio" : "lr"; }
 
   double test_loss() const {
     if (test.size() == 0) return kNaN;
@@ -393,8 +393,8 @@ Trainer::Trainer(Dataset train, Dataset test, std::optional<Eigen::MatrixXd> w_s
   const std::size_t n = s.train.size();
   s.batch = s.opt.batch == 0 ? n : s.opt.batch;
   if (s.batch > n)
-    throw InputError("--batch: B = " + std::to_string(s.batch) + " exceeds the " + std::to_string(n) +
-                     " training samples; use B <= n (or 0 for all)");
+    throw InputError("batch", "B = " + std::to_string(s.batch) + " exceeds the " + std::to_string(n) +
+                                  " training samples; use B <= n (or 0 for all)");
   const auto p = static_cast<std::size_t>(s.features.size());
   if (s.batch < p) {
     s.lambda = std::max(s.lambda, kUnderdeterminedRidge);
@@ -410,8 +410,7 @@ Trainer::Trainer(Dataset train, Dataset test, std::optional<Eigen::MatrixXd> w_s
 }
 
 Trainer::Trainer(SampleStream stream, Dataset test, TrainOptions options) {
-  if (options.variant != TrainVariant::online)
-    throw InputError("training: a sample stream needs the online variant (--online)");
+  if (options.variant != TrainVariant::online) throw InputError("training: a sample stream needs the online variant");
   const auto d = static_cast<std::size_t>(stream.model().d());
   state_ = std::make_unique<State>(std::move(options), d);
   State& s = *state_;

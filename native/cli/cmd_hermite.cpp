@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands.h"
+#include "dynamics_cli.h"
 #include "grassflow/errors.h"
 #include "grassflow/hermite_analysis.h"
 #include "grassflow/link.h"
@@ -13,10 +14,8 @@ namespace grassflow::cli {
 
 namespace {
 
-struct HermiteOptions {
-  std::string link;
-  int r = 0;
-  int degree = 8;
+struct HermiteCommand {
+  std::unique_ptr<ExperimentOptions> keys;
   bool json = false;
 };
 
@@ -32,40 +31,15 @@ std::string beta_text(const std::vector<int>& beta) {
   return s + ")";
 }
 
-// Errors in the link spec name --link, errors of r name --r.
-ResolvedLink resolve(const HermiteOptions& options) {
-  const std::string prefix = "preset:";
-  if (options.r > 0 && options.link.compare(0, prefix.size(), prefix) == 0)
-    for (const PresetInfo& p : presets())
-      if ("preset:" + p.name == options.link && !p.family && options.r < p.natural_r)
-        throw InputError("--r: " + options.link + " depends on z1..z" + std::to_string(p.natural_r) +
-                         ", so it needs --r " + std::to_string(p.natural_r) + " or more (got --r " +
-                         std::to_string(options.r) + ")");
-  try {
-    return resolve_link(options.link, options.r);
-  } catch (const InputError& e) {
-    throw InputError(std::string("--link: ") + e.what());
-  }
-}
-
-void run(const HermiteOptions& options) {
-  const ResolvedLink resolved = resolve(options);
-  for (const std::string& warning : resolved.warnings)
-    std::fprintf(stderr, "grassflow: warning: %s\n", warning.c_str());
-  QuadratureReport report;
-  HermiteExpansion e;
-  try {
-    e = hermite_expansion(resolved.link, options.degree, &report);
-  } catch (const LimitError& error) {
-    throw LimitError(std::string("--degree/--r: ") + error.what());
-  } catch (const InputError& error) {
-    throw InputError(std::string("--link: ") + error.what());
-  }
-  const double tolerance = zero_tolerance(e, report);
-  if (const std::string warning = quadrature_warning(report, tolerance); !warning.empty())
-    std::fprintf(stderr, "grassflow: warning: %s\n", warning.c_str());
-  const int s = information_exponent(e, tolerance);
-  const LeapSequence leaps = leap_sequence(e, tolerance);
+void run(const HermiteCommand& options) {
+  const Experiment experiment = options.keys->experiment();
+  const LinkAnalysis analysis = expand_link(experiment.link, experiment.r, experiment.degree);
+  for (const std::string& warning : analysis.warnings) warn(warning);
+  const HermiteExpansion& e = analysis.expansion;
+  const QuadratureReport& report = analysis.report;
+  const ResolvedLink& resolved = analysis.resolved;
+  const int s = analysis.information_exponent;
+  const LeapSequence& leaps = analysis.leaps;
   const std::vector<double> energy = e.degree_energy();
   const std::vector<HermiteCoefficient> coefficients = hermite_coefficients(e);
 
@@ -106,21 +80,18 @@ void run(const HermiteOptions& options) {
 }  // namespace
 
 void add_hermite_command(CLI::App& app) {
-  auto options = std::make_shared<HermiteOptions>();
+  auto options = std::make_shared<HermiteCommand>();
   CLI::App* cmd = app.add_subcommand(
       "hermite",
       "Hermite coefficients, degree energies, information exponent and leaps of a link (docs/theory.md §2, §6)");
+  options->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "r", "degree"},
+                                                      std::vector<std::string>{"link"});
   std::string preset_list;
   for (const PresetInfo& p : presets()) preset_list += (preset_list.empty() ? "" : ", ") + p.name;
-  cmd->add_option("--link", options->link,
-                  "the link: an expression in z1..zr (e.g. \"z1*z2 + h(3,z1)\"; functions He(k,x), h(k,x), relu, "
-                  "muparser's built-ins) or preset:NAME with NAME one of " +
-                      preset_list)
-      ->required();
-  cmd->add_option("--r", options->r,
-                  "number of variables; default: the preset's natural r or the largest zk of the expression")
-      ->check(CLI::Range(1, kMaxLinkRank));
-  add_degree_option(cmd, options->degree);
+  options->keys->option("link")->description(
+      "the link: an expression in z1..zr (e.g. \"z1*z2 + h(3,z1)\"; functions He(k,x), h(k,x), relu, muparser's "
+      "built-ins) or preset:NAME with NAME one of " +
+      preset_list);
   cmd->add_flag("--json", options->json, "print one JSON object instead of a table");
   cmd->callback([options] { run(*options); });
 }

@@ -14,33 +14,33 @@ namespace grassflow::cli {
 
 namespace {
 
-struct LossOptions {
-  std::string link, objective, M;
-  int r = 0;
-  int degree = 8;
+struct LossCommand {
+  std::unique_ptr<ExperimentOptions> keys;
+  std::string M;
   bool json = false;
 };
 
-void run(const LossOptions& options) {
-  const PreparedLink link = prepare_link(options.link, options.r, options.degree);
-  const int r = link.expansion.r;
-  const Eigen::MatrixXd M = parse_matrix(options.M, "--M", r, r);
+void run(const LossCommand& command) {
+  const Experiment experiment = command.keys->experiment();
+  const LinkAnalysis link = analyse_link_reporting(experiment, LinkUse::loss);
+  const int r = link.r();
+  const Eigen::MatrixXd M = parse_matrix(command.M, "M", r, r);
   try {
     // Any d works for the singular-value check; a large one leaves only the condition σ_i ≤ 1.
     check_realisable_overlap(M, 1e15);
   } catch (const InputError& e) {
-    throw InputError(std::string("--M: ") + e.what());
+    throw InputError("M", e.what());
   }
-  const auto objective = objective_from_flag(options.objective, link.expansion);
+  const auto objective = make_objective(experiment.objective, link.expansion);
   double loss = 0.0;
   Eigen::MatrixXd gradient;
   objective->evaluate(M, loss, gradient);
-  if (options.json) {
+  if (command.json) {
     const nlohmann::json out = {{"loss", loss}, {"grad_M", matrix_json(gradient)}};
     std::printf("%s\n", out.dump().c_str());
     return;
   }
-  std::printf("link       %s (r = %d, degree K = %d)\n", link.resolved.link.spec().c_str(), r, options.degree);
+  std::printf("link       %s (r = %d, degree K = %d)\n", link.resolved.link.spec().c_str(), r, link.expansion.degree);
   std::printf("objective  %s\n", objective->name());
   std::printf("loss       %.17g\n", loss);
   std::printf("dL/dM      (Euclidean gradient, row by row)\n");
@@ -55,17 +55,16 @@ void run(const LossOptions& options) {
 }  // namespace
 
 void add_loss_command(CLI::App& app) {
-  auto options = std::make_shared<LossOptions>();
+  auto command = std::make_shared<LossCommand>();
   CLI::App* cmd = app.add_subcommand(
       "loss",
       "Population loss (joint or planted) at an overlap M = W^T W* and its gradient dL/dM (docs/theory.md §4-5)");
-  add_link_options(cmd, options->link, options->r);
-  add_objective_option(cmd, options->objective);
-  cmd->add_option("--M", options->M, "the r×r overlap M, rows separated by ';', entries by ',' (e.g. \"0.5,0;0,0.1\")")
+  command->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "r", "objective", "degree"},
+                                                      std::vector<std::string>{"link", "objective"});
+  cmd->add_option("--M", command->M, "the r×r overlap M, rows separated by ';', entries by ',' (e.g. \"0.5,0;0,0.1\")")
       ->required();
-  add_degree_option(cmd, options->degree);
-  cmd->add_flag("--json", options->json, "print {\"loss\", \"grad_M\"} as JSON");
-  cmd->callback([options] { run(*options); });
+  cmd->add_flag("--json", command->json, "print {\"loss\", \"grad_M\"} as JSON");
+  cmd->callback([command] { run(*command); });
 }
 
 }  // namespace grassflow::cli

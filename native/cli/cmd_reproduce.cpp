@@ -90,18 +90,18 @@ bool judge(ExponentRow& row) {
 std::vector<ExponentRow> exponents(const std::vector<PresetInfo>& presets, const Clock& clock) {
   std::vector<ExponentRow> rows;
   for (const PresetInfo& preset : presets) {
-    const PreparedLink link = prepare_link("preset:" + preset.name, 0, 8);
-    for (const std::string objective : {"joint", "planted"}) {
+    const LinkAnalysis link = analyse_link_reporting("preset:" + preset.name, 0, 8);
+    for (const ObjectiveKind objective : {ObjectiveKind::joint, ObjectiveKind::planted}) {
       SweepSpec spec;
       spec.dimensions = kDimensions;
       spec.start = Start::isotropic;
       const auto runs = run_sweep(make_objective(objective, link.expansion), spec);
       const auto fits = fit_stages(runs, link.leaps, objective);
       for (const StageFit& f : fits) {
-        if (objective == std::string("planted") && f.stage > 0) break;  // no planted formula beyond stage 1
+        if (objective == ObjectiveKind::planted && f.stage > 0) break;  // no planted formula beyond stage 1
         ExponentRow row;
         row.preset = preset.name;
-        row.objective = objective;
+        row.objective = to_string(objective);
         row.stage = f.stage + 1;
         row.leap = f.leap;
         row.model = f.prediction.model;
@@ -135,8 +135,8 @@ struct StageRow {
 std::vector<StageRow> stages(const std::vector<PresetInfo>& presets, const Clock& clock) {
   std::vector<StageRow> rows;
   for (const PresetInfo& preset : presets) {
-    const PreparedLink link = prepare_link("preset:" + preset.name, 0, 8);
-    ReducedFlow flow(make_objective("joint", link.expansion),
+    const LinkAnalysis link = analyse_link_reporting("preset:" + preset.name, 0, 8);
+    ReducedFlow flow(make_objective(ObjectiveKind::joint, link.expansion),
                      initial_overlap(Start::isotropic, link.expansion.r, kStagesD));
     flow.run();
     StageRow row;
@@ -201,8 +201,9 @@ ConvergenceRow count_statuses(const std::string& preset, const std::shared_ptr<c
 std::vector<ConvergenceRow> convergence(const std::vector<PresetInfo>& presets, const Clock& clock) {
   std::vector<ConvergenceRow> rows;
   for (const PresetInfo& preset : presets) {
-    const PreparedLink link = prepare_link("preset:" + preset.name, 0, 8);
-    rows.push_back(count_statuses(preset.name, make_objective("joint", link.expansion), kConvergenceD, kStarts));
+    const LinkAnalysis link = analyse_link_reporting("preset:" + preset.name, 0, 8);
+    rows.push_back(
+        count_statuses(preset.name, make_objective(ObjectiveKind::joint, link.expansion), kConvergenceD, kStarts));
     progress(clock, "joint convergence: " + preset.name + " " + std::to_string(rows.back().converged) + "/" +
                         std::to_string(kStarts));
   }
@@ -223,12 +224,12 @@ std::vector<PlantedRow> planted_traps(const Clock& clock) {
   std::vector<PlantedRow> rows;
   for (const std::string family : {"trap", "he3sum"}) {
     for (int r = 1; r <= 4; ++r) {
-      const PreparedLink link = prepare_link("preset:" + family, r, 8);
+      const LinkAnalysis link = analyse_link_reporting("preset:" + family, r, 8);
       PlantedRow row;
       row.family = family;
       row.r = r;
-      row.planted = count_statuses(family, make_objective("planted", link.expansion), kPlantedD, kStarts);
-      row.joint = count_statuses(family, make_objective("joint", link.expansion), kPlantedD, kStarts);
+      row.planted = count_statuses(family, make_objective(ObjectiveKind::planted, link.expansion), kPlantedD, kStarts);
+      row.joint = count_statuses(family, make_objective(ObjectiveKind::joint, link.expansion), kPlantedD, kStarts);
       row.theory = (family == std::string("trap") ? kTheoryTrapSuccess : kTheoryHe3sumSuccess)[r - 1];
       rows.push_back(row);
       progress(clock, "planted " + family + " r = " + std::to_string(r) + ": success " +
@@ -374,7 +375,7 @@ void write_outputs(const std::filesystem::path& dir, const std::vector<ExponentR
   md << "\n## 4. Planted traps (" << kStarts << " Haar starts, d = " << number(kPlantedD)
      << ")\n\nSuccess = the planted flow converges; otherwise it stalls at a spurious minimum or on the equator. "
      << "docs/theory.md §4 lists fractions from 100 starts (binomial standard error ≈ 0.05); the joint flow runs from "
-     << "the same starts.\n\n| family | r | planted success | docs/theory.md §4 (100 starts) | planted stalled | joint "
+     << "the same starts.\n\n| family | r | planted success | docs/theory.md §4 | planted stalled | joint "
         "converged |\n"
      << "|---|---|---|---|---|---|\n";
   for (const auto& p : planted)

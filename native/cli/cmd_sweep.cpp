@@ -13,12 +13,10 @@ namespace grassflow::cli {
 
 namespace {
 
-struct SweepOptions {
-  std::string link, objective, d, init = "random";
-  int r = 0;
-  int degree = 8;
+struct SweepCommand {
+  std::unique_ptr<ExperimentOptions> keys;
+  std::string d;
   int seeds = 0;  // 0: not given (5 for random starts)
-  double t_max = 1e30;
   bool json = false;
 };
 
@@ -38,21 +36,19 @@ nlohmann::json fit_json(const StageFit& f) {
           {"points", points}};
 }
 
-void run(const SweepOptions& options) {
+void run(const SweepCommand& options) {
+  const Experiment experiment = options.keys->experiment();
   SweepSpec spec;
-  spec.dimensions = parse_dimensions(options.d);
-  if (options.init != "random" && options.init != "isotropic")
-    throw InputError("--init: a sweep starts from random (Haar) or isotropic, got '" + options.init + "'");
-  spec.start = parse_start(options.init);
+  spec.dimensions = parse_dimension_list(options.d);
+  if (experiment.init == Start::equator)
+    throw InputError("init", "a sweep starts from random (Haar) or isotropic, got 'equator'");
+  spec.start = experiment.init;
   spec.seeds = options.seeds == 0 ? 5 : options.seeds;
-  if (options.init == "isotropic" && options.seeds != 0)
-    std::fprintf(stderr,
-                 "grassflow: warning: --seeds is ignored with --init isotropic (the start is deterministic: "
-                 "one flow per d)\n");
-  if (!(options.t_max > 0.0)) throw InputError("--t-max: must be > 0 (default 1e30)");
-  spec.flow.t_max = options.t_max;
-  const PreparedLink link = prepare_link(options.link, options.r, options.degree);
-  const auto objective = objective_from_flag(options.objective, link.expansion);
+  if (experiment.init == Start::isotropic && options.seeds != 0)
+    warn("--seeds is ignored with --init isotropic (the start is deterministic: one flow per d)");
+  spec.flow.t_max = experiment.t_max;
+  const LinkAnalysis link = analyse_link_reporting(experiment);
+  const auto objective = make_objective(experiment.objective, link.expansion);
   std::size_t reported = 0;
   const auto runs = run_sweep(objective, spec, [&](std::size_t done, std::size_t total) {
     if (total >= 20 && (10 * done) / total > reported) {
@@ -60,7 +56,7 @@ void run(const SweepOptions& options) {
       std::fprintf(stderr, "grassflow: sweep %zu/%zu flows\n", done, total);
     }
   });
-  const auto fits = fit_stages(runs, link.leaps, objective->name());
+  const auto fits = fit_stages(runs, link.leaps, experiment.objective);
   for (const SweepRun& run : runs)
     if (run.status == FlowStatus::diverged)
       std::fprintf(stderr, "grassflow: warning: the flow at d = %g, seed %llu diverged\n", run.d,
@@ -78,7 +74,7 @@ void run(const SweepOptions& options) {
     return;
   }
   std::printf("link %s (r = %d), objective %s, start %s, %d seed(s) per d\n\n", link.resolved.link.spec().c_str(),
-              link.expansion.r, objective->name(), options.init.c_str(), spec.start == Start::random ? spec.seeds : 1);
+              link.expansion.r, objective->name(), to_string(spec.start), spec.start == Start::random ? spec.seeds : 1);
   std::printf("%14s %6s  %-10s %14s  escape times\n", "d", "seed", "status", "final loss");
   for (const SweepRun& run : runs) {
     std::printf("%14.8g %6llu  %-10s %14.6g ", run.d, static_cast<unsigned long long>(run.seed), to_string(run.status),
@@ -101,17 +97,15 @@ void run(const SweepOptions& options) {
 }  // namespace
 
 void add_sweep_command(CLI::App& app) {
-  auto options = std::make_shared<SweepOptions>();
+  auto options = std::make_shared<SweepCommand>();
   CLI::App* cmd = app.add_subcommand(
       "sweep", "Flows over several d and seeds; per-stage fits of escape times against the leaps (docs/theory.md §6)");
-  add_link_options(cmd, options->link, options->r);
-  add_objective_option(cmd, options->objective);
-  cmd->add_option("--d", options->d, "comma-separated dimensions, e.g. 100,1000,1e4")->required();
-  cmd->add_option("--init", options->init, "random (Haar at each d, seeds 0..N-1; default) or isotropic (I/sqrt(d))");
+  options->keys = std::make_unique<ExperimentOptions>(
+      cmd, std::vector<std::string>{"link", "r", "objective", "init", "t-max", "degree"},
+      std::vector<std::string>{"link", "objective"});
+  cmd->add_option("--d", options->d, "comma-separated dimensions, e.g. 100,1000,1e4 (each as the key d)")->required();
   cmd->add_option("--seeds", options->seeds, "seeds per d for random starts (default 5); medians are fitted")
       ->check(CLI::Range(1, 100000));
-  cmd->add_option("--t-max", options->t_max, "stop each flow at this time (default 1e30)");
-  add_degree_option(cmd, options->degree);
   cmd->add_flag("--json", options->json, "print {\"rows\", \"fit\"} as JSON");
   cmd->callback([options] { run(*options); });
 }

@@ -10,8 +10,6 @@
 #include <cstdlib>
 #include <string>
 
-#include "grassflow/hermite.h"
-
 namespace grassflow::cli {
 
 /// Refuses a negative value before CLI11 converts it (to a wrapped-around unsigned, or to a -1 that means
@@ -53,17 +51,6 @@ inline CLI::Validator whole_number() {
       "", "whole_number");
 }
 
-/// --degree K of the Hermite expansion: 0 ≤ K ≤ 99, since the Gauss–Hermite rule needs 2K + 2 nodes per axis
-/// and at most kMaxGaussHermiteNodes (200) are reliable (hermite.h).
-inline void add_degree_option(CLI::App* cmd, int& degree) {
-  constexpr int largest = kMaxGaussHermiteNodes / 2 - 1;
-  cmd->add_option("--degree", degree,
-                  "Hermite truncation degree K, 0 to " + std::to_string(largest) +
-                      " (default 8; the quadrature "
-                      "needs 2K + 2 nodes per axis)")
-      ->check(CLI::Range(0, largest));
-}
-
 /// `grassflow version`: the core version and build.
 void add_version_command(CLI::App& app);
 
@@ -80,5 +67,7 @@ void add_flow_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 /// `grassflow reproduce`: the paper's claims as experiments, written as CSV, JSON and a markdown summary.
 void add_reproduce_command(CLI::App& app);
+/// `grassflow keys [--json|--markdown]`: the experiment key table (experiment.h).
+void add_keys_command(CLI::App& app);
 
 }  // namespace grassflow::cli

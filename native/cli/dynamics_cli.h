@@ -1,47 +1,52 @@
-// Shared pieces of the population-dynamics subcommands (loss, flow, sweep, reproduce): link and objective
-// set-up from flags, the --d list, and JSON conversions. Errors name the flag they come from.
+// Shared pieces of the population-dynamics subcommands (hermite, loss, flow, sweep, reproduce): options
+// generated from the experiment key table (experiment.h), the link analysis with its warnings on stderr, and
+// JSON conversions. Errors carry their key; main() spells it as the flag.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <Eigen/Dense>
-#include <memory>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "grassflow/expansion.h"
-#include "grassflow/hermite_analysis.h"
-#include "grassflow/link.h"
-#include "grassflow/objective.h"
+#include "grassflow/experiment.h"
 
 namespace grassflow::cli {
 
-/// A link resolved from --link/--r and expanded to --degree, with the tolerance its exponents and leaps use.
-struct PreparedLink {
-  ResolvedLink resolved;
-  HermiteExpansion expansion;
-  QuadratureReport report;
-  double tolerance = kHermiteZeroTolerance;
-  LeapSequence leaps;
+/// Options of one command generated from the experiment key table: `--NAME` for each key named, with the
+/// table's help, default and range; values are read by the table's parsers after CLI11 has parsed the line
+/// (so a bad value is reported as "--d: 'x' is not a whole number ...").
+class ExperimentOptions {
+ public:
+  /// Adds `--NAME` to `cmd` for each of `names` (keys of experiment_keys(); an unknown name is a programming
+  /// error: std::logic_error); those in `required` are required on this command.
+  ExperimentOptions(CLI::App* cmd, const std::vector<std::string>& names, const std::vector<std::string>& required);
+  ExperimentOptions(const ExperimentOptions&) = delete;
+  ExperimentOptions& operator=(const ExperimentOptions&) = delete;
+
+  /// The experiment the given options describe (defaults elsewhere), read in table order. Throws InputError
+  /// with the key of the first bad value.
+  Experiment experiment() const;
+  /// Whether --NAME was given on the command line.
+  bool given(const std::string& name) const;
+  /// The CLI11 option of key `name` (for excludes()).
+  CLI::Option* option(const std::string& name) const { return options_.at(name); }
+
+ private:
+  std::map<std::string, std::string> values_;  // node-based: the addresses CLI11 writes to stay put
+  std::map<std::string, CLI::Option*> options_;
 };
 
-/// Adds the link flags every dynamics command shares: --link (required) and --r (1..kMaxLinkRank; when
-/// omitted, the link's natural r), bound to `link` and `r`.
-void add_link_options(CLI::App* cmd, std::string& link, int& r);
+/// analyse_link with its warnings printed to stderr ("grassflow: warning: ...").
+LinkAnalysis analyse_link_reporting(const std::string& link, int r, std::optional<int> degree,
+                                    LinkUse use = LinkUse::flow);
+/// analyse_link_reporting(experiment.link, experiment.r, experiment.degree, use).
+LinkAnalysis analyse_link_reporting(const Experiment& experiment, LinkUse use = LinkUse::flow);
 
-/// Adds --objective (required): joint or planted, bound to `objective` (checked by objective_from_flag).
-void add_objective_option(CLI::App* cmd, std::string& objective);
-
-/// resolve_link + hermite_expansion + leap_sequence; prints the link's warnings to stderr; InputError and
-/// LimitError carry the flag (--link, --r, --degree) in front.
-PreparedLink prepare_link(const std::string& spec, int r, int degree);
-
-/// make_objective with errors naming --objective.
-std::shared_ptr<const Objective> objective_from_flag(const std::string& name, const HermiteExpansion& expansion);
-
-/// Parses --d: comma-separated whole numbers ≥ 1, scientific notation allowed ("100,1e4,1000000").
-std::vector<double> parse_dimensions(const std::string& text);
+/// Prints "grassflow: warning: <text>" to stderr.
+void warn(const std::string& text);
 
 /// A matrix as a list of rows.
 nlohmann::json matrix_json(const Eigen::MatrixXd& M);

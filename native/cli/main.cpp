@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   grassflow::cli::add_flow_command(app);
   grassflow::cli::add_sweep_command(app);
   grassflow::cli::add_reproduce_command(app);
+  grassflow::cli::add_keys_command(app);
   try {
     named_command(app, argc, argv);
     app.parse(argc, argv);
@@ -73,10 +74,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "grassflow: error: %s\n", usage_message(e, app, argc, argv).c_str());
     return 2;
   } catch (const grassflow::InputError& e) {
-    std::fprintf(stderr, "grassflow: error: %s\n", e.what());
+    std::fprintf(stderr, "grassflow: error: %s\n", grassflow::user_message(e, grassflow::Surface::cli).c_str());
     return 2;
   } catch (const grassflow::LimitError& e) {
-    std::fprintf(stderr, "grassflow: error: %s\n", e.what());
+    std::fprintf(stderr, "grassflow: error: %s\n", grassflow::user_message(e, grassflow::Surface::cli).c_str());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "grassflow: internal error: %s\n", e.what());

@@ -5,6 +5,8 @@
 #include "state.h"
 
 using namespace grassflow::app;
+using grassflow::ObjectiveKind;
+using grassflow::Start;
 
 TEST_CASE("percent coding matches encodeURIComponent/decodeURIComponent") {
   CHECK(percent_encode("z1+z1*z2") == "z1%2Bz1*z2");
@@ -23,23 +25,23 @@ TEST_CASE("the issue's example URL parses to the CLI flags") {
   CHECK(p.state.link == "preset:staircase2");
   CHECK(p.state.r == 2);
   CHECK(p.state.d == 1000);
-  CHECK(p.state.objective == "planted");
-  CHECK(p.state.init == "equator");
+  CHECK(p.state.objective == ObjectiveKind::planted);
+  CHECK(p.state.init == Start::equator);
   CHECK(p.state.seed == 3);
-  CHECK(to_command_line(p.state) ==
+  CHECK(flow_command_line(p.state) ==
         "grassflow flow --link 'preset:staircase2' --r 2 --objective planted --d 1000 --init equator --seed 3");
 }
 
 TEST_CASE("bad values and unknown keys are reported and replaced by defaults") {
   const ParsedState p = parse_state("", "d=-5&objective=banana&r=2.5&bogus=1&panels=cosines,nope&dt=abc&seed=7");
   CHECK(p.state.d == AppState().d);
-  CHECK(p.state.objective == "joint");
+  CHECK(p.state.objective == ObjectiveKind::joint);
   CHECK(p.state.r == 0);
   CHECK(p.state.dt == 0);
   CHECK(p.state.seed == 7);
   CHECK(p.state.panels == std::vector<std::string>{"cosines"});
   REQUIRE(p.problems.size() == 6);
-  CHECK(p.problems[0].find("d=-5") != std::string::npos);
+  CHECK(p.problems[0].rfind("URL d: '-5' is not a whole number", 0) == 0);
   CHECK(p.problems[1].find("joint or planted") != std::string::npos);
   CHECK(p.problems[3].find("'bogus'") != std::string::npos);
   CHECK(p.problems[4].find("'nope'") != std::string::npos);
@@ -62,30 +64,37 @@ TEST_CASE("a key given twice: reported once, the last value used, the rest appli
   // An earlier bad value is not read (no second problem); a later bad one is, and gives the default.
   const ParsedState three = parse_state("", "d=1&objective=planted&d=300&d=400");
   CHECK(three.state.d == 400);
-  CHECK(three.state.objective == "planted");
+  CHECK(three.state.objective == ObjectiveKind::planted);
   REQUIRE(three.problems.size() == 1);
   CHECK(three.problems[0].find("d given 3 times; using the last value (d=400)") != std::string::npos);
   const ParsedState bad_last = parse_state("", "objective=planted&objective=banana");
-  CHECK(bad_last.state.objective == "joint");
+  CHECK(bad_last.state.objective == ObjectiveKind::joint);
   REQUIRE(bad_last.problems.size() == 2);
   CHECK(bad_last.problems[0].find("objective=banana") != std::string::npos);
-  CHECK(bad_last.problems[1].find("objective=banana is not valid") != std::string::npos);
+  CHECK(bad_last.problems[1] ==
+        "URL objective: unknown objective 'banana'; choose joint or planted; using the default");
   // Within the query too.
   CHECK(parse_state("?embed=1&embed=0", "").problems.size() == 1);
 }
 
-TEST_CASE("seeds are read digit by digit: every integer below 2^53 exactly, nothing else") {
+TEST_CASE("seeds are read digit by digit: exactly, to 2^53 - 1 in the browser, to 2^64 - 1 natively (as the CLI)") {
   const ParsedState top = parse_state("", "seed=9007199254740991");  // 2^53 - 1, JavaScript's largest safe integer
   CHECK(top.problems.empty());
   CHECK(top.state.seed == 9007199254740991ull);
   CHECK(to_hash(top.state) == "seed=9007199254740991");
   CHECK(parse_state("", "seed=0").state.seed == 0);
   CHECK(parse_state("", "seed=007").state.seed == 7);
-  // 2^53 + 1 is the double 2^53: refused, not rounded.
+  // 2^53 + 1 is the double 2^53: the browser refuses it (seeds travel through JavaScript numbers), never rounds.
   const ParsedState over = parse_state("", "seed=9007199254740993");
+#ifdef __EMSCRIPTEN__
   CHECK(over.state.seed == 0);
   REQUIRE(over.problems.size() == 1);
-  CHECK(over.problems[0].rfind("URL: seed=9007199254740993 is not valid", 0) == 0);
+  CHECK(over.problems[0].rfind("URL seed: '9007199254740993' is not a whole number from 0 to 2^53 - 1", 0) == 0);
+#else
+  CHECK(over.problems.empty());
+  CHECK(over.state.seed == 9007199254740993ull);
+#endif
+  CHECK(parse_state("", "seed=18446744073709551616").problems.size() == 1);
 }
 
 TEST_CASE("to_hash round-trips every field, expressions included") {
@@ -93,8 +102,7 @@ TEST_CASE("to_hash round-trips every field, expressions included") {
   s.link = "z1+z1*z2 - 0.5*He(3,z2)";
   s.r = 2;
   s.d = 1e12;
-  s.objective = "planted";
-  s.init = "M0";
+  s.objective = ObjectiveKind::planted;
   s.M0 = "0.1,0;0,-0.2";
   s.seed = 12345678901ull;
   s.t_max = 1e300;
@@ -138,18 +146,18 @@ TEST_CASE("tiled layout covers the canvas without overlap") {
 
 TEST_CASE("regression (fuzzing): init=M0 without a matrix is refused, the canonical hash reads back") {
   const ParsedState p = parse_state("", "init=M0");
-  CHECK(p.state.init == "random");
+  CHECK(p.state.init == Start::random);
   REQUIRE(p.problems.size() == 1);
-  CHECK(p.problems[0].find("give M0=") != std::string::npos);
+  CHECK(p.problems[0].find("choose random, equator or isotropic") != std::string::npos);
   CHECK(parse_state("", to_hash(p.state)).problems.empty());
 }
 
 TEST_CASE("the CLI line quotes expressions for a POSIX shell, quotes included") {
   AppState s;
   s.link = "z1+z1*z2";
-  CHECK(to_command_line(s).find("--link 'z1+z1*z2'") != std::string::npos);
+  CHECK(flow_command_line(s).find("--link 'z1+z1*z2'") != std::string::npos);
   s.link = "it's";
-  CHECK(to_command_line(s).find("--link 'it'\\''s'") != std::string::npos);
+  CHECK(flow_command_line(s).find("--link 'it'\\''s'") != std::string::npos);
 }
 
 TEST_CASE("plot labels: each is moved past the ones placed before it, inside the plot, never onto another") {

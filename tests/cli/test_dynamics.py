@@ -108,10 +108,13 @@ check(code == 0 and "escape 2" in err and "limited by floating-point rounding" i
       "flow: the second escape from eps = 1e-50 is flagged as limited by rounding")
 code, out, err = run("flow", "--link", "preset:staircase2", "--objective", "joint", "--d", "1000", "--init", "isotropic")
 check(code == 0 and "rounding" not in err, "flow: escapes from C(0) = I/d are not flagged")
-# A truncation that keeps no energy still runs (the flow has nothing to learn) but says so.
+# A truncation that keeps no energy is refused for a flow (it would have nothing to learn), naming --degree;
+# a loss of it is well defined (0 here) and only warns.
 code, out, err = run("flow", "--link", "preset:he2", "--objective", "joint", "--d", "1000", "--degree", "1")
-check(code == 0 and "degrees 1..1 carry no energy" in err and "raise the degree" in err,
-      "flow: he2 at K = 1 warns that the truncated link is constant")
+check(code == 2 and err.startswith("grassflow: error: --degree: degrees 1..1 of preset:he2 carry none of its energy")
+      and "raise the degree" in err, "flow: he2 at K = 1 is refused: the truncated link is constant")
+code, out, err = run("loss", "--link", "preset:he2", "--objective", "joint", "--M", "0.5", "--degree", "1")
+check(code == 0 and "degrees 1..1 carry no energy" in err, "loss: he2 at K = 1 warns that the truncated link is constant")
 # A converged direction beside one still ~1e-44 (from eps = 1e-300): the final cosines are read in the flow's
 # gauge like every trajectory point, so the small one keeps its digits (M's own entries would round it to 0).
 tiny = as_json("flow", "--link", "preset:staircase2", "--objective", "joint", "--d", "1e12", "--init", "equator",
@@ -198,7 +201,7 @@ for r in (1, 2, 3, 4):
 # --- bad input ----------------------------------------------------------------------------------------------
 bad = [
     (["flow", "--link", "preset:parity2", "--objective", "joint", "--d", "1"], "--r", "r > d"),
-    (["flow", "--link", "preset:he2", "--r", "0", "--objective", "joint", "--d", "10"], "--r", "r < 1"),
+    (["flow", "--link", "preset:he2", "--r", "33", "--objective", "joint", "--d", "100"], "--r", "r > 32"),
     (["flow", "--link", "preset:he2", "--objective", "joint", "--d", "0"], "--d", "d < 1"),
     (["flow", "--link", "preset:he2", "--objective", "joint", "--d", "10.5"], "--d", "fractional d"),
     (["loss", "--link", "preset:parity2", "--objective", "joint", "--M", "1.2,0;0,0.5"], "--M", "singular value > 1"),

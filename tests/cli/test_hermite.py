@@ -115,7 +115,7 @@ for args, needle, what in [
     (["--link", "preset:parity3", "--r", "2"], "--r", "smaller --r than the preset's natural r"),
     (["--link", "z1", "--degree", "-1"], "--degree", "negative degree"),
     (["--link", "z1", "--degree", "150"], "--degree", "degree beyond the supported range (LimitError)"),
-    (["--link", "preset:he3sum", "--r", "7"], "32 MiB", "r and K beyond the supported range, with the cost"),
+    (["--link", "preset:he3sum", "--r", "7", "--degree", "8"], "32 MiB", "r and K beyond the supported range, with the cost"),
     (["--link", "z1", "--bogus"], "--bogus", "unknown flag"),
     ([], "--link", "missing --link"),
     (["--link", "1/z1"], "--link: link 1/z1 is inf", "a link that is not finite"),

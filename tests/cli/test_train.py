@@ -142,7 +142,7 @@ with tempfile.TemporaryDirectory() as tmp:
     np.savetxt(same, np.tile([0.3, -1.0, 2.0, 0.5, 1.0], (40, 1)), delimiter=",")
     p = run("--data", same, "--r", "2", "--ridge", "0", expect=2)
     check(p.stderr.startswith("grassflow: error: --ridge: the link fit's normal equations (6 features, ") and
-          "are singular with ridge = 0; use --ridge > 0" in p.stderr and p.stderr.count("\n") == 1,
+          "are singular with ridge = 0; use a ridge > 0" in p.stderr and p.stderr.count("\n") == 1,
           "ridge 0 with a singular system: " + p.stderr.strip())
     p = run("--data", path, "--r", "2", "--d", "9", expect=2)
     check("expected 10 (d = 9 inputs, then y)" in p.stderr, "--d checked against the file: " + p.stderr.strip())

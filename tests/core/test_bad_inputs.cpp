@@ -100,14 +100,14 @@ const std::vector<BadInput>& table() {
        [] { coefficients_of("z1+z2+z3+z4+z5+z6+z7+z8+z9"); },
        Kind::limit,
        {"r = 9", "32 MiB", "lower the degree to K <= 2 or lower r"}},
-      // Matrices (--M, --M0, the M0 URL key).
+      // Matrices (the M and M0 keys); messages as the CLI spells the key.
       {"matrix 1,2;3",
-       [] { parse_matrix("1,2;3", "--M0"); },
+       [] { parse_matrix("1,2;3", "M0"); },
        Kind::input,
        {"--M0: row 2 has 1 entries but row 1 has 2", "e.g."}},
-      {"matrix 1,nan", [] { parse_matrix("1,nan", "--M0"); }, Kind::input, {"--M0: row 1, entry 2 is 'nan'", "finite"}},
+      {"matrix 1,nan", [] { parse_matrix("1,nan", "M0"); }, Kind::input, {"--M0: row 1, entry 2 is 'nan'", "finite"}},
       {"matrix 0.1 for r = 2",
-       [] { parse_matrix("0.1", "--M0", 2, 2); },
+       [] { parse_matrix("0.1", "M0", 2, 2); },
        Kind::input,
        {"--M0: got a 1x1 matrix, expected 2x2"}},
       // CSV files (--data).
@@ -120,7 +120,10 @@ const std::vector<BadInput>& table() {
       {"csv no rows", [] { csv("x,y\n"); }, Kind::input, {"data.csv: no data rows"}},
       {"csv d = 3 on 2 columns", [] { csv("1,2\n", 3); }, Kind::input, {"data.csv line 1: 2 columns, expected 4"}},
       // Numerical blow-up in training: a clear status, never NaN records.
-      {"train lr = 1e300", [] { train_with(1e300); }, Kind::input, {"--lr: training diverged at step", "smaller --lr"}},
+      {"train lr = 1e300",
+       [] { train_with(1e300); },
+       Kind::input,
+       {"--lr: training diverged at step", "smaller step size (lr)"}},
   };
   return rows;
 }
@@ -137,9 +140,9 @@ TEST_CASE("bad inputs at every core entry point raise one-line messages naming t
       row.call();
       FAIL("no error raised");
     } catch (const InputError& e) {
-      message = e.what();
+      message = user_message(e, Surface::cli);
     } catch (const LimitError& e) {
-      message = e.what();
+      message = user_message(e, Surface::cli);
       limit = true;
     }
     INFO(message);

@@ -278,6 +278,7 @@ namespace {
 class BlowUp final : public grassflow::Objective {
  public:
   BlowUp() : Objective(testlinks::he(1)) {}
+  grassflow::ObjectiveKind kind() const override { return grassflow::ObjectiveKind::planted; }  // Stiefel
   const char* name() const override { return "blow-up"; }
   grassflow::Geometry geometry() const override { return grassflow::Geometry::stiefel; }
   bool may_stall() const override { return false; }

@@ -104,9 +104,10 @@ TEST_CASE("malformed feature specs name --features and give an example") {
       LinkFeatures f(spec, 2, 2, 0);
       FAIL("no error");
     } catch (const grassflow::InputError& e) {
-      CHECK(std::string(e.what()) == "--features: '" + std::string(spec) +
-                                         "'; mehler:M or mehler:M:q needs 1 <= M <= 2000 random features and a decay "
-                                         "0 < q < 1 (default 0.5), e.g. mehler:200 or mehler:200:0.3");
+      CHECK(grassflow::user_message(e, grassflow::Surface::cli) ==
+            "--features: '" + std::string(spec) +
+                "'; mehler:M or mehler:M:q needs 1 <= M <= 2000 random features and a decay "
+                "0 < q < 1 (default 0.5), e.g. mehler:200 or mehler:200:0.3");
     }
   }
   CHECK_THROWS_AS(grassflow::mehler_kernel(nullptr, nullptr, 0, 1.0), grassflow::InputError);

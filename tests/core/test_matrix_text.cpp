@@ -6,14 +6,16 @@
 
 using grassflow::InputError;
 using grassflow::parse_matrix;
+using grassflow::Surface;
+using grassflow::user_message;
 
 TEST_CASE("parse_matrix reads rows and entries, with spaces and exponents") {
-  const Eigen::MatrixXd M = parse_matrix(" 0.1, -2e-3 ; 1e0,0 ", "--M0", 2, 2);
+  const Eigen::MatrixXd M = parse_matrix(" 0.1, -2e-3 ; 1e0,0 ", "M0", 2, 2);
   CHECK(M(0, 0) == 0.1);
   CHECK(M(0, 1) == -2e-3);
   CHECK(M(1, 0) == 1.0);
   CHECK(M(1, 1) == 0.0);
-  CHECK(parse_matrix("0.5", "--M").size() == 1);
+  CHECK(parse_matrix("0.5", "M").size() == 1);
   const Eigen::MatrixXd back = parse_matrix(grassflow::format_matrix(M), "x");
   CHECK(back == M);
 }
@@ -21,9 +23,9 @@ TEST_CASE("parse_matrix reads rows and entries, with spaces and exponents") {
 TEST_CASE("parse_matrix names the input and the problem") {
   auto message = [](const std::string& text, int r) {
     try {
-      parse_matrix(text, "--M0", r, r);
+      parse_matrix(text, "M0", r, r);
     } catch (const InputError& e) {
-      return std::string(e.what());
+      return user_message(e, Surface::cli);
     }
     return std::string("no error");
   };

@@ -23,7 +23,7 @@ std::vector<StageFit> isotropic_fits(const HermiteExpansion& link, const std::st
   spec.start = Start::isotropic;
   const auto runs = grassflow::run_sweep(grassflow::make_objective(objective, link), spec);
   for (const auto& run : runs) CHECK(run.status == FlowStatus::converged);
-  return grassflow::fit_stages(runs, grassflow::leap_sequence(link), objective);
+  return grassflow::fit_stages(runs, grassflow::leap_sequence(link), grassflow::parse_objective_kind(objective));
 }
 
 }  // namespace
@@ -41,14 +41,13 @@ TEST_CASE("fit_line, median and predictions") {
   CHECK(grassflow::median({4, 1, 2, 3}) == 2.5);
   CHECK(grassflow::median({1, inf, inf}) == inf);
   CHECK(grassflow::median({1, 2, inf}) == 2.0);
-  CHECK(*grassflow::predict_stage("joint", 0, 3).exponent == 2.0);
-  CHECK(grassflow::predict_stage("joint", 1, 1).model == "log");
-  CHECK(*grassflow::predict_stage("planted", 0, 4).exponent == 1.0);
-  CHECK(*grassflow::predict_stage("planted", 0, 3).exponent == 0.5);
-  CHECK(*grassflow::predict_stage("planted", 0, 1).exponent == 0.0);
-  CHECK(grassflow::predict_stage("planted", 0, 2).model == "log");
-  CHECK_FALSE(grassflow::predict_stage("planted", 1, 3).exponent.has_value());
-  CHECK_THROWS_AS(grassflow::predict_stage("ridge", 0, 1), grassflow::InputError);
+  CHECK(*grassflow::predict_stage(grassflow::ObjectiveKind::joint, 0, 3).exponent == 2.0);
+  CHECK(grassflow::predict_stage(grassflow::ObjectiveKind::joint, 1, 1).model == "log");
+  CHECK(*grassflow::predict_stage(grassflow::ObjectiveKind::planted, 0, 4).exponent == 1.0);
+  CHECK(*grassflow::predict_stage(grassflow::ObjectiveKind::planted, 0, 3).exponent == 0.5);
+  CHECK(*grassflow::predict_stage(grassflow::ObjectiveKind::planted, 0, 1).exponent == 0.0);
+  CHECK(grassflow::predict_stage(grassflow::ObjectiveKind::planted, 0, 2).model == "log");
+  CHECK_FALSE(grassflow::predict_stage(grassflow::ObjectiveKind::planted, 1, 3).exponent.has_value());
 }
 
 TEST_CASE("measured exponents over d = 1e2..1e8: he3 → 2, he4 → 3, parity2 → 1 (joint, ±0.1)") {
@@ -113,7 +112,8 @@ TEST_CASE("random-start sweeps: rows per (d, seed), medians, and bad input") {
   CHECK(runs.size() == 15);
   CHECK(runs[7].d == 1000);
   CHECK(runs[7].seed == 2);
-  const auto fits = grassflow::fit_stages(runs, grassflow::leap_sequence(testlinks::he(2)), "joint");
+  const auto fits =
+      grassflow::fit_stages(runs, grassflow::leap_sequence(testlinks::he(2)), grassflow::ObjectiveKind::joint);
   REQUIRE(fits[0].fit.has_value());
   CHECK(fits[0].fit->slope == doctest::Approx(1.0).epsilon(0.2));  // median of heavy-tailed Haar times
   spec.dimensions = {};

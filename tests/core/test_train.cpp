@@ -230,7 +230,7 @@ TEST_CASE("training refuses bad options and warns on underdetermined fits") {
     try {
       Trainer t(Dataset{data.x, data.y}, Dataset{}, m.w_star, o);
     } catch (const grassflow::InputError& e) {
-      return e.what();
+      return grassflow::user_message(e, grassflow::Surface::cli);
     }
     return "no error";
   };
@@ -264,8 +264,8 @@ TEST_CASE("training refuses bad options and warns on underdetermined fits") {
     Trainer t(std::move(same), Dataset{}, m.w_star, o);
     FAIL("no error");
   } catch (const grassflow::InputError& e) {
-    CHECK(std::string(e.what()).rfind("--ridge: the link fit's normal equations (6 features, 20 samples) are singular",
-                                      0) == 0);
+    CHECK(grassflow::user_message(e, grassflow::Surface::cli)
+              .rfind("--ridge: the link fit's normal equations (6 features, 20 samples) are singular", 0) == 0);
   }
   // n below the 6 features of K = 2, r = 2: warn and regularise.
   const Dataset few = draw(m, 4, 1, 1);

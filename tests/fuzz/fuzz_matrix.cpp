@@ -11,7 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
-    const Eigen::MatrixXd M = grassflow::parse_matrix(text, "--M0");
+    const Eigen::MatrixXd M = grassflow::parse_matrix(text, "M0");
     if (!M.allFinite() || M.size() == 0) std::abort();
     if (grassflow::parse_matrix(grassflow::format_matrix(M), "again") != M) std::abort();
   } catch (const grassflow::InputError&) {

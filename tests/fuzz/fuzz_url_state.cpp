@@ -14,8 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string hash = split == std::string::npos ? "" : input.substr(split);
   const grassflow::app::ParsedState parsed = grassflow::app::parse_state(query, hash);
   const grassflow::app::AppState& s = parsed.state;
-  if (!(s.d >= 2 && s.d <= 1e12) || s.r < 0 || s.r > 8 || s.degree < 1 || s.degree > 16 || !(s.t_max > 0) || s.dt < 0 ||
-      s.speed < 0 || (s.objective != "joint" && s.objective != "planted"))
+  if (!(s.d >= 1 && s.d <= 1e15) || s.r < 0 || s.r > grassflow::kMaxLinkRank ||
+      (s.degree && (*s.degree < 0 || *s.degree > 99)) || !(s.t_max > 0) || s.dt < 0 || s.speed < 0)
     std::abort();
   const std::string canonical = grassflow::app::to_hash(s);
   const grassflow::app::ParsedState again = grassflow::app::parse_state("", canonical);

@@ -65,8 +65,10 @@ enum class Start {
   isotropic,  ///< M(0) = I/√d, the deterministic start of the reference tables (C(0) = I/d)
 };
 
-/// Parses "random" | "equator" | "isotropic"; throws InputError naming --init and the choices otherwise.
+/// Parses "random" | "equator" | "isotropic"; throws InputError("init", ...) naming the choices otherwise.
 Start parse_start(const std::string& name);
+/// "random", "equator" or "isotropic".
+const char* to_string(Start start);
 
 /// M(0) (r×r) for a start at ambient dimension d (a whole number ≥ r, up to ~1e15, given as double). `seed`
 /// selects the random stream (random and equator); `eps` ≤ 0 means 1/√d (equator only; it must be ≤ 1).

@@ -8,7 +8,7 @@
 namespace grassflow {
 
 /// Parses `text` into a matrix. With rows = cols = 0 any rectangular shape is accepted; otherwise the result
-/// must be rows×cols. `what` names the input in messages (e.g. "--M0"). Throws InputError naming the input,
+/// must be rows×cols. `what` is the input's key (e.g. "M0"). Throws InputError(what, ...) naming
 /// the offending row/entry and the expected form for: an empty text, an entry that is not a finite number,
 /// ragged rows, a wrong shape.
 Eigen::MatrixXd parse_matrix(const std::string& text, const std::string& what, int rows = 0, int cols = 0);

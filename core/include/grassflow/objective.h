@@ -15,13 +15,24 @@
 
 namespace grassflow {
 
+/// The two objectives of docs/theory.md §4: joint (the link refitted infinitely fast; a function of span W, on
+/// the Grassmannian) and planted (the link known; a function of the frame W, on the Stiefel manifold).
+enum class ObjectiveKind { joint, planted };
+
+/// "joint" or "planted" (the CLI's, the URL's and the JSON's spelling).
+const char* to_string(ObjectiveKind kind);
+/// Reads "joint" or "planted"; throws InputError("objective", ...) naming the choices otherwise.
+ObjectiveKind parse_objective_kind(const std::string& name);
+
 /// A population loss L(M) of the overlap M = WᵀW* (r×r, singular values ≤ 1) for a learner W ∈ St(d, r).
 class Objective {
  public:
   virtual ~Objective() = default;
 
-  /// "joint" or "planted".
-  virtual const char* name() const = 0;
+  /// Which objective this is.
+  virtual ObjectiveKind kind() const = 0;
+  /// The name outputs show: to_string(kind()) ("joint" or "planted") unless a test objective overrides it.
+  virtual const char* name() const { return to_string(kind()); }
   /// The manifold and metric of the gradient flow: grassmann (joint, depends on span W only) or stiefel
   /// (planted, depends on the frame).
   virtual Geometry geometry() const = 0;
@@ -83,7 +94,7 @@ class JointObjective final : public Objective {
   /// otherwise.
   explicit JointObjective(HermiteExpansion link, std::vector<double> degree_weights = {});
 
-  const char* name() const override { return "joint"; }
+  ObjectiveKind kind() const override { return ObjectiveKind::joint; }
   Geometry geometry() const override { return Geometry::grassmann; }
   bool may_stall() const override { return false; }
   void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const override;
@@ -110,7 +121,7 @@ class PlantedObjective final : public Objective {
  public:
   explicit PlantedObjective(HermiteExpansion link);
 
-  const char* name() const override { return "planted"; }
+  ObjectiveKind kind() const override { return ObjectiveKind::planted; }
   Geometry geometry() const override { return Geometry::stiefel; }
   bool may_stall() const override { return true; }
   void evaluate(const Eigen::MatrixXd& M, double& loss, Eigen::MatrixXd& gradient) const override;
@@ -119,8 +130,11 @@ class PlantedObjective final : public Objective {
   double distance_to_optimum(const Eigen::MatrixXd& M) const override;
 };
 
-/// The objective named `name` ("joint" or "planted") for a link's expansion. `degree_weights` applies to
-/// joint only (must be empty for planted). Throws InputError for an unknown name, naming the choices.
+/// The objective `kind` for a link's expansion (docs/theory.md §4). `degree_weights` applies to joint only
+/// (must be empty for planted: InputError otherwise).
+std::shared_ptr<const Objective> make_objective(ObjectiveKind kind, HermiteExpansion link,
+                                                std::vector<double> degree_weights = {});
+/// make_objective(parse_objective_kind(name), ...): throws InputError("objective", ...) for an unknown name.
 std::shared_ptr<const Objective> make_objective(const std::string& name, HermiteExpansion link,
                                                 std::vector<double> degree_weights = {});
 

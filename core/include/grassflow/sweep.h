@@ -68,8 +68,8 @@ struct StagePrediction {
   std::optional<double> exponent;  ///< predicted slope of log T on log d (power model only)
   std::string label;               ///< e.g. "joint, leap 3: T = Θ(d^2)"
 };
-/// `objective` is "joint" or "planted" (InputError otherwise); `stage` counts from 0; leap ≥ 1.
-StagePrediction predict_stage(const std::string& objective, int stage, int leap);
+/// `stage` counts from 0; leap ≥ 1 (InputError otherwise).
+StagePrediction predict_stage(ObjectiveKind objective, int stage, int leap);
 
 /// The fit of one stage over a sweep.
 struct StageFit {
@@ -84,9 +84,8 @@ struct StageFit {
 
 /// Fits every learnable stage of `leaps` (stage j ends with escape cumsum(stage_dimensions)[j] − 1) over the
 /// runs of a sweep; medians over seeds per d, with runs that never escaped counted as +∞ (a d whose median is
-/// infinite is left out). `objective`: "joint" or "planted", for the predictions.
-std::vector<StageFit> fit_stages(const std::vector<SweepRun>& runs, const LeapSequence& leaps,
-                                 const std::string& objective);
+/// infinite is left out). `objective` selects the predictions.
+std::vector<StageFit> fit_stages(const std::vector<SweepRun>& runs, const LeapSequence& leaps, ObjectiveKind objective);
 
 /// Measured plateau values of a finished flow, indexed like LeapSequence::plateaus: entry 0 is the loss at
 /// t = 0, entry j (1 ≤ j < stages) the loss where the trajectory is flattest (smallest |ΔL| on a grid of 64
