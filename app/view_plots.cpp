@@ -2,6 +2,7 @@
 // times measured by the core and the time scales the theory predicts from the leaps (docs/theory.md §6).
 #include <cmath>
 
+#include "grassflow/time_scales.h"
 #include "plot.h"
 #include "views.h"
 
@@ -86,9 +87,12 @@ void Views::draw_cosines() {
   const std::vector<double> scales = planted ? e.analysis().planted_time_scales(state.d)
                                              : e.analysis().joint_time_scales(state.d, equator ? state.eps : 0.0);
   const std::vector<int>& leaps = e.analysis().leaps.leaps;
-  double cumulative = 0;
+  // Each marker sits where its stage ends: the planted first escape, the joint stages' cumulative escapes.
+  const std::vector<double> at = planted
+                                     ? scales
+                                     : joint_escape_times(e.analysis().expansion, e.analysis().leaps, state.d,
+                                                          equator ? std::optional<double>(state.eps) : std::nullopt);
   for (std::size_t j = 0; j < scales.size(); ++j) {
-    cumulative += scales[j];
     char label[64];
     if (planted)
       std::snprintf(label, sizeof label, "theory (planted): first escape ~ %.3g", scales[j]);
@@ -97,7 +101,7 @@ void Views::draw_cosines() {
     else
       std::snprintf(label, sizeof label, "theory: leap %d, %s^%d/%dα² = %.3g", leaps[j], equator ? "(1/ε²)" : "d",
                     leaps[j] - 1, 2 * leaps[j] * (leaps[j] - 1), scales[j]);
-    plot.vline(cumulative, IM_COL32(200, 200, 200, 150), label, false);
+    plot.vline(at[j], IM_COL32(200, 200, 200, 150), label, false);
   }
   if (plot.finish()) ImGui::SetTooltip("t = %.4g\ncos = %.4g", plot.mouse_x(), plot.mouse_y());
 }
