@@ -25,34 +25,6 @@ constexpr std::uint32_t kTrainStream = 1, kTestStream = 2;
 
 }  // namespace
 
-std::vector<double> joint_time_scales(const LinkAnalysis& analysis, double d, double eps) {
-  const HermiteExpansion& expansion = analysis.expansion;
-  const LeapSequence& leaps = analysis.leaps;
-  const double log_inverse_mu2 = eps > 0.0 ? -2.0 * std::log(eps) : std::log(d);  // 1/ε² overflows at 1e-300
-  const std::vector<double> energy = expansion.degree_energy();
-  std::vector<double> scales;
-  for (std::size_t j = 0; j < leaps.leaps.size(); ++j) {
-    // The energy of the stage's degree-ℓ part, per direction it adds (z1z2: ½ on each of 2; h_3 sums: 1 on
-    // each). From the equator that is the link's degree-ℓ energy (h_2 + h_3: 1, not the 2 the stage learns);
-    // later stages use the energy they learn, 2(plateau_j − plateau_{j+1}) (exact when one term drives them).
-    const int l = leaps.leaps[j];
-    const double learned = j == 0 && l < static_cast<int>(energy.size()) ? energy[static_cast<std::size_t>(l)]
-                           : j + 1 < leaps.plateaus.size() ? 2.0 * (leaps.plateaus[j] - leaps.plateaus[j + 1])
-                                                           : 0.0;
-    const int directions = j < leaps.stage_dimensions.size() ? std::max(1, leaps.stage_dimensions[j]) : 1;
-    const double alpha2 = learned > 0.0 ? learned / directions : 1.0;
-    scales.push_back(l == 1 ? log_inverse_mu2 / (2.0 * alpha2)
-                            : std::exp((l - 1) * log_inverse_mu2) / (2.0 * l * (l - 1) * alpha2));
-  }
-  return scales;
-}
-
-std::vector<double> planted_time_scales(const LinkAnalysis& analysis, double d) {
-  const int s = analysis.information_exponent;
-  if (s <= 0) return {};
-  return {s == 1 ? 1.0 : (s == 2 ? std::log(d) : std::pow(d, 0.5 * s - 1.0))};
-}
-
 Run::Run(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& M0, double t_max)
     : objective_(std::move(objective)) {
   FlowOptions options;

@@ -19,16 +19,6 @@
 
 namespace grassflow::app {
 
-/// Predicted duration of each stage of the joint flow (docs/theory.md §6, leading order of the single-index
-/// escape from m0² = μ0² = 1/d, or eps² for an equator start): ln(1/μ0²)/(2α²) for a leap of 1,
-/// μ0^{−2(ℓ−1)}/(2ℓ(ℓ−1)α²) for a leap ℓ ≥ 2, with α² the energy of the stage's degree-ℓ part per direction
-/// it adds: the link's ‖f*_ℓ‖²/dim from the equator, 2(plateau_j − plateau_{j+1})/dim for later stages
-/// (staircase2 3.45 + 3.45 at d = 1000, he3 d²/12, z1z2 d/2, h_2 + h_3 d/4).
-std::vector<double> joint_time_scales(const LinkAnalysis& analysis, double d, double eps = 0.0);
-/// The planted flow's first stage (docs/theory.md §6): Θ(1), Θ(ln d), Θ(d^{s/2−1}) for s = 1, 2, ≥ 3; later
-/// planted stages have no formula (empty beyond the first).
-std::vector<double> planted_time_scales(const LinkAnalysis& analysis, double d);
-
 /// One observation kept for the plots.
 struct Sample {
   double t = 0, loss = 0;

@@ -2,6 +2,7 @@
 // leaps and the time scales the theory predicts at the current d (docs/theory.md §2, §6).
 #include <cmath>
 
+#include "grassflow/time_scales.h"
 #include "plot.h"
 #include "views.h"
 
@@ -50,9 +51,9 @@ void Views::draw_link() {
   if (a.leaps.learnable_dimension < r)
     ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%d of %d directions can never be learned (not in the index space)",
                        r - a.leaps.learnable_dimension, r);
-  // Stage durations at leading order (docs/theory.md §6), from μ0² = 1/d (joint_time_scales).
+  // Stage durations at leading order (docs/theory.md §6), from μ0² = 1/d (time_scales.h).
   std::string stages;
-  for (double t : joint_time_scales(a, state.d)) {
+  for (double t : joint_stage_durations(a.expansion, a.leaps, state.d)) {
     char text[32];
     std::snprintf(text, sizeof text, "%s%.3g", stages.empty() ? "" : ", ", t);
     stages += text;
@@ -60,8 +61,8 @@ void Views::draw_link() {
   if (!stages.empty())
     ImGui::TextWrapped("joint stages at d = %.3g: %s  (ln d/2α² for a leap 1, d^(l-1)/(2l(l-1)α²) for a leap l ≥ 2)",
                        state.d, stages.c_str());
-  const std::vector<double> planted = planted_time_scales(a, state.d);
-  if (!planted.empty()) ImGui::Text("planted: first escape ~ %.3g (exponent s/2 - 1 in d for s >= 3)", planted[0]);
+  if (const std::optional<double> planted = planted_first_escape_time(a.information_exponent, state.d))
+    ImGui::Text("planted: first escape ~ %.3g (exponent s/2 - 1 in d for s >= 3)", *planted);
 }
 
 }  // namespace grassflow::app

@@ -2,6 +2,7 @@
 // times measured by the core and the time scales the theory predicts from the leaps (docs/theory.md §6).
 #include <cmath>
 
+#include "grassflow/time_scales.h"
 #include "plot.h"
 #include "views.h"
 
@@ -85,12 +86,18 @@ void Views::draw_cosines() {
   const bool planted = e.active().objective().kind() == ObjectiveKind::planted;
   const bool equator =
       state.M0.empty() && state.init == Start::equator && state.eps > 0.0;  // scales from the start's ε, not 1/√d
-  const std::vector<double> scales = planted ? planted_time_scales(e.analysis(), state.d)
-                                             : joint_time_scales(e.analysis(), state.d, equator ? state.eps : 0.0);
-  const std::vector<int>& leaps = e.analysis().leaps.leaps;
-  double cumulative = 0;
+  const LinkAnalysis& a = e.analysis();
+  const std::optional<double> eps = equator ? std::optional<double>(state.eps) : std::nullopt;
+  const std::vector<int>& leaps = a.leaps.leaps;
+  // Each marker sits where its stage ends: the planted first escape, the joint stages' cumulative escapes.
+  std::vector<double> scales, at;
+  if (!planted) {
+    scales = joint_stage_durations(a.expansion, a.leaps, state.d, eps);
+    at = joint_escape_times(a.expansion, a.leaps, state.d, eps);
+  } else if (const std::optional<double> first = planted_first_escape_time(a.information_exponent, state.d)) {
+    scales = at = {*first};
+  }
   for (std::size_t j = 0; j < scales.size(); ++j) {
-    cumulative += scales[j];
     char label[64];
     if (planted)
       std::snprintf(label, sizeof label, "theory (planted): first escape ~ %.3g", scales[j]);
@@ -99,7 +106,7 @@ void Views::draw_cosines() {
     else
       std::snprintf(label, sizeof label, "theory: leap %d, %s^%d/%dα² = %.3g", leaps[j], equator ? "(1/ε²)" : "d",
                     leaps[j] - 1, 2 * leaps[j] * (leaps[j] - 1), scales[j]);
-    plot.vline(cumulative, IM_COL32(200, 200, 200, 150), label, false);
+    plot.vline(at[j], IM_COL32(200, 200, 200, 150), label, false);
   }
   if (plot.finish()) ImGui::SetTooltip("t = %.4g\ncos = %.4g", plot.mouse_x(), plot.mouse_y());
 }

@@ -6,11 +6,17 @@
 #include <vector>
 
 #include "grassflow/errors.h"
+#include "grassflow/time_scales.h"
 #include "simulation.h"
 
 using namespace grassflow::app;
 
 namespace {
+
+// The joint stage durations of an analysed link (time_scales.h).
+std::vector<double> durations(const grassflow::LinkAnalysis& a, double d, std::optional<double> eps = std::nullopt) {
+  return grassflow::joint_stage_durations(a.expansion, a.leaps, d, eps);
+}
 
 bool has_warning(const Simulation& e, const std::string& words) {
   for (const std::string& w : e.analysis().warnings)
@@ -76,30 +82,30 @@ TEST_CASE(
   AppState s;  // staircase2, d = 1000: two leaps of 1 learning α² = 1 each: ln(1000)/2 = 3.4539 (escapes 3.449, 6.901)
   const Simulation staircase(s);
   const grassflow::LinkAnalysis& stair = staircase.analysis();
-  const std::vector<double> t = joint_time_scales(stair, 1000.0);
+  const std::vector<double> t = durations(stair, 1000.0);
   REQUIRE(t.size() == 2);
   CHECK(t[0] == doctest::Approx(std::log(1000.0) / 2));
   CHECK(t[1] == doctest::Approx(std::log(1000.0) / 2));
   // From an equator start at ε = 1e-300 the scale is ln(1/ε²)/2 = 690.8 (the first escape is at 690.78).
-  CHECK(joint_time_scales(stair, 1000.0, 1e-300)[0] == doctest::Approx(300 * std::log(10.0)));
+  CHECK(durations(stair, 1000.0, 1e-300)[0] == doctest::Approx(300 * std::log(10.0)));
   // z1 + h_3(z2) at d = 100: leaps (1, 3); the second stage d²/(2·3·2·1) = 833.3 (escapes 2.30 and 850.1).
   s.link = "z1 + h(3,z2)";
-  const std::vector<double> z1he3 = joint_time_scales(Simulation(s).analysis(), 100.0);
+  const std::vector<double> z1he3 = durations(Simulation(s).analysis(), 100.0);
   REQUIRE(z1he3.size() == 2);
   CHECK(z1he3[0] == doctest::Approx(std::log(100.0) / 2));
   CHECK(z1he3[1] == doctest::Approx(1e4 / 12));
   // 3 h_3(z1) at d = 1000: α² = 9, d²/(12·9).
   s.link = "3*h(3,z1)";
-  CHECK(joint_time_scales(Simulation(s).analysis(), 1000.0)[0] == doctest::Approx(1e6 / 108));
+  CHECK(durations(Simulation(s).analysis(), 1000.0)[0] == doctest::Approx(1e6 / 108));
   // z1 z2: one leap of 2 adding both directions with ½ each: d/2 (docs/theory.md §6: 502.45 at d = 1000).
   s.link = "z1*z2";
-  CHECK(joint_time_scales(Simulation(s).analysis(), 1000.0)[0] == doctest::Approx(500.0));
+  CHECK(durations(Simulation(s).analysis(), 1000.0)[0] == doctest::Approx(500.0));
   // h_2 + h_3 (the lecture page's link): the escape is h_2's, d/4 = 250 (249.3 measured), although the stage
   // also learns h_3.
   s.link = "h(2,z1) + h(3,z1)";
-  CHECK(joint_time_scales(Simulation(s).analysis(), 1000.0)[0] == doctest::Approx(250.0));
+  CHECK(durations(Simulation(s).analysis(), 1000.0)[0] == doctest::Approx(250.0));
   // h_3(z1) + ... + h_3(z4): four directions in one leap of 3, each at h_3's own d²/12.
   s.link = "preset:he3sum";
   s.r = 4;
-  CHECK(joint_time_scales(Simulation(s).analysis(), 1000.0)[0] == doctest::Approx(1e6 / 12));
+  CHECK(durations(Simulation(s).analysis(), 1000.0)[0] == doctest::Approx(1e6 / 12));
 }
