@@ -24,22 +24,21 @@ namespace hn = hwy::HWY_NAMESPACE;
 // the gradient accumulation (and of the fused pass, whose block is then re-read from cache).
 constexpr std::size_t kFloatTerms = 64;
 constexpr std::size_t kRowBlock = 64;
-// Rows ahead that the kernels prefetch: hardware prefetchers alone left the DRAM-streaming projection at half
-// the read bandwidth (measured on AVX-512, d = 1000 float32 rows of 4 KiB); 8 to 24 rows ahead recovered it.
+// Rows ahead that the kernels prefetch: hardware prefetchers restart at every 4 KiB page, i.e. at about every
+// d = 1000 float32 row, and alone left the DRAM-streaming projection well short of the read bandwidth; 8 to 24
+// rows ahead recovered it (figures: bench/README.md, "Measurement notes").
 constexpr std::size_t kPrefetchRows = 16;
 
 // Rows handled together for R columns: the RB·R accumulators (or broadcast weights) and their operands fit in
 // the vector registers (16 on SSE4, AVX2 and WASM), and every loaded W (or x) vector is used RB (or R) times.
 // But RB > 1 rows are RB streams 4 KiB apart, and hardware prefetchers restart at every 4 KiB page of each;
-// one row at a time reads X as a single sequential stream. Measured at n = 5·10⁴, d = 1000, r = 3 (float32,
-// 202 MB; bench/README.md): AVX-512, with the prefetches above, projection 5.9 → 5.2 ms and accumulation
-// 6.5 → 5.2 ms from RB = 4 to RB = 1 (read 4.7 ms), because its wide registers leave the loop far from
-// arithmetic-bound anyway; WebAssembly SIMD (no prefetch instruction) projection 17.7 → 8.1 ms and
-// accumulation 20.4 → 11 ms from RB = 3 to 1; AVX2 (the same AVX-512 machine, `bench_train --target AVX2`)
-// projection 7.3 → 5.2–5.8 ms, accumulation 8.0 → 5.3 ms, exact step 16.1 → 12.0 ms from RB = 3 to 1; SSE4
-// the same within noise (17.2–17.8 ms a step either way; its 4-lane vectors are bound by arithmetic). The
-// scalar WebAssembly build (EMU128) is bound by arithmetic and keeps what is fastest for it: projection at
-// RB = 3 (41 ms; 53 ms at RB = 1), accumulation at RB = 1 (30 ms; 37 ms at RB = 3).
+// one row at a time reads X as a single sequential stream, which the prefetchers follow. Streaming from DRAM,
+// that pays more than register blocking on AVX-512, whose wide registers leave the loop far from arithmetic-bound
+// anyway, in WebAssembly SIMD, which has no prefetch instruction to hide the RB streams, and on AVX2; on SSE4,
+// whose 4-lane vectors are bound by arithmetic, the two are the same. So every SIMD target reads one row at a
+// time. The scalar WebAssembly build (EMU128) is bound by arithmetic and keeps what is fastest for it: RB = 3
+// for the projection, RB = 1 for the accumulation. Figures per target (n = 5·10⁴, d = 1000, r = 3):
+// bench/README.md, "What changed" and, for AVX2 and SSE4, "Latest run".
 template <int R>
 constexpr int ProjectRowsPerGroup() {
 #if HWY_TARGET != HWY_EMU128 && HWY_TARGET != HWY_SCALAR  // every SIMD target
@@ -59,8 +58,8 @@ constexpr int AccumulateRowsPerGroup() {
 }
 
 // The accumulation of a block the fused pass has just projected reads it from cache, where there is no stream
-// to keep: register blocking pays there (n = 5·10⁴: fused pass 8.5 → 7.3 ms on AVX-512, 18.3 → 14.8 ms in
-// WebAssembly SIMD). The scalar build stays at one row, its fastest here too (fused 74 ms; 79 ms at RB = 3).
+// to keep: register blocking pays there, on AVX-512 and in WebAssembly SIMD. The scalar build stays at one row,
+// its fastest here too (figures: bench/README.md, "What changed").
 template <int R>
 constexpr int CachedRowsPerGroup() {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL

@@ -152,7 +152,7 @@ struct Trainer::State {
   Eigen::VectorXd a;
   RowMatrix V;  // exact: v_i = (f̂(z_i) − y_i)∇f̂(z_i) on the window at W, for the next gradient
   // Exact: Z = XW on the window, kept across steps so that its memory is reused (fresh pages would cost a page
-  // fault each, ~1 ms per step at n = 10⁵).
+  // fault each, at every step; figure: bench/README.md, "Latest run").
   RowMatrix Z;
   double train_loss = kNaN;
   long k = 0;

@@ -12,7 +12,7 @@
 //   3. r ≤ 2: nested adaptive Gauss–Kronrod (7/15 points, plus a check with the panel ends that sees kinks
 //      next to a panel's end; bisection of the worst panel) over [−14, 14] per axis, which finds kinks and
 //      jumps anywhere (max(z1, z2), relu(z1 + z2), |z1 − 0.3|, tanh) to an estimated 1e-11·‖f*‖
-//      (typically 0.5–1.3 million evaluations in r = 2, ~0.1 s natively; at most 2^23).
+//      (typically 0.5–1.3 million evaluations in r = 2, at most 2^23; time: bench/README.md, "Hermite analysis").
 //      r ≥ 3: the better-converging of rules 1–2 is refined while one rule costs at most 2^22
 //      evaluations; the accuracy reached is reported (QuadratureReport).
 // Accuracy reached (largest coefficient error against the scipy/numpy fixtures, tests/fixtures/): polynomial
