@@ -66,7 +66,7 @@ std::string join(const std::vector<int>& values) {
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path);
   out << text;
-  if (!out) throw InputError("--out: cannot write " + path.string() + "; give a writable directory");
+  if (!out) throw InputError("out", "cannot write " + path.string() + "; give a writable directory");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -386,14 +386,14 @@ void write_outputs(const std::filesystem::path& dir, const std::vector<ExponentR
 }
 
 void run(const std::string& out) {
-  if (out.empty()) throw InputError("--out: empty; give the folder for the results, e.g. --out results");
+  if (out.empty()) throw InputError("out", "empty; give the folder for the results, e.g. --out results");
   const std::filesystem::path dir(out);
   std::error_code error;
   if (std::filesystem::exists(dir, error) && !std::filesystem::is_directory(dir, error))
-    throw InputError("--out: " + out + " is a file, not a folder; give a folder (it is created if missing)");
+    throw InputError("out", "" + out + " is a file, not a folder; give a folder (it is created if missing)");
   std::filesystem::create_directories(dir, error);
   if (error || !std::filesystem::is_directory(dir))
-    throw InputError("--out: cannot create the directory " + out + "; give a writable path");
+    throw InputError("out", "cannot create the directory " + out + "; give a writable path");
   const Clock clock;
   const std::vector<PresetInfo>& all = presets();
   const auto exps = exponents(all, clock);

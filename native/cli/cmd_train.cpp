@@ -9,6 +9,7 @@
 #include <string>
 
 #include "commands.h"
+#include "dynamics_cli.h"
 #include "grassflow/baselines.h"
 #include "grassflow/errors.h"
 #include "grassflow/link.h"
@@ -26,12 +27,12 @@ constexpr std::uint32_t kTrainStream = 1, kTestStream = 2;
 constexpr double kHeldOutFraction = 0.2;
 
 struct TrainCommand {
-  std::string link, data, features = "hermite", schedule = "constant";
-  int r = 0, degree = 2, threads = 1;
-  long d = 0, n = 0, steps = -1, every = 1, test_size = 2000;
+  std::unique_ptr<ExperimentOptions> keys;  // link, r, d, n, noise, seed: the experiment's keys
+  std::string data, features = "hermite", schedule = "constant";
+  int degree = 2, threads = 1;
+  long steps = -1, every = 1, test_size = 2000;
   long batch = 0;
-  double noise = 0.0, lr = 0.1, ridge = 1e-4, ratio = 10.0;
-  std::uint64_t seed = 0;
+  double lr = 0.1, ridge = 1e-4, ratio = 10.0;
   bool online = false, lagged = false, float32 = false, baselines = false, json = false;
 };
 
@@ -80,43 +81,41 @@ nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eig
 }
 
 // n samples of the planted model; a request beyond the memory cap names the flags that set its size.
+// Samples of `model`; a draw beyond the memory cap names the keys that size it.
 Dataset draw(const PlantedModel& model, std::uint64_t seed, std::uint32_t stream, std::size_t n, Precision precision,
-             const char* flags) {
+             const char* keys) {
   try {
     return SampleStream(model, seed, stream).draw(n, precision);
   } catch (const LimitError& e) {
-    throw LimitError(std::string(flags) + ": " + e.what());
-  }
-}
-
-ResolvedLink resolve(const TrainCommand& c) {
-  try {
-    return resolve_link(c.link, c.r);
-  } catch (const InputError& e) {
-    throw InputError(std::string("--link: ") + e.what());
+    throw LimitError(keys, e.what());
   }
 }
 
 void run(const TrainCommand& c) {
+  const Experiment ex = c.keys->experiment();
+  const bool has_link = c.keys->given("link");
+  // 0 is "not given" for d and n (the table reads them as whole numbers; train needs them as counts).
+  const long d = c.keys->given("d") ? static_cast<long>(ex.d) : 0, n_given = static_cast<long>(ex.n);
   TrainOptions options;
   options.degree = c.degree;
   options.ridge = c.ridge;
   options.lr = c.lr;
   options.schedule = c.schedule;
   options.ratio = c.ratio;
-  options.seed = c.seed;
+  options.seed = ex.seed;
   options.threads = c.threads;
   options.features = c.features;
-  if (c.batch < 0) throw InputError("--batch: B = " + std::to_string(c.batch) + "; need B >= 0 (0 = all samples)");
+  if (c.batch < 0) throw InputError("batch", "B = " + std::to_string(c.batch) + "; need B >= 0 (0 = all samples)");
   options.batch = static_cast<std::size_t>(c.batch);
   options.variant = c.online ? TrainVariant::online : c.lagged ? TrainVariant::lagged : TrainVariant::exact;
-  if (c.online && c.lagged) throw InputError("--lagged: the online variant has no stored data to stream once");
-  if (c.every < 1) throw InputError("--every: need at least 1");
+  if (c.online && c.lagged) throw InputError("lagged", "the online variant has no stored data to stream once");
+  if (c.every < 1) throw InputError("every", "need at least 1");
   // leading_axes and the d×r frames index by int; far below that the samples' memory cap applies.
-  if (c.d > std::numeric_limits<int>::max())
-    throw LimitError("--d: d = " + std::to_string(c.d) + " is beyond training's largest dimension " +
-                     std::to_string(std::numeric_limits<int>::max()) + " (one float64 sample alone would take " +
-                     std::to_string(c.d / 125000000) + " GB); lower --d");
+  if (d > std::numeric_limits<int>::max())
+    throw LimitError("d", "d = " + std::to_string(d) + " is beyond training's largest dimension " +
+                              std::to_string(std::numeric_limits<int>::max()) +
+                              " (one float64 sample alone would take " + std::to_string(d / 125000000) +
+                              " GB); lower d");
   const Precision precision = c.float32 ? Precision::float32 : Precision::float64;
 
   std::vector<std::string> warnings;
@@ -125,51 +124,48 @@ void run(const TrainCommand& c) {
   std::optional<Dataset> baseline_data;
   std::string source;
   if (!c.data.empty()) {
-    if (c.online) throw InputError("--online: it draws fresh samples of --link; it cannot train on --data");
-    if (!c.link.empty()) warnings.push_back("--link is ignored with --data (the responses come from the file)");
-    if (c.n != 0) warnings.push_back("--n is ignored with --data (every row of the file is used; 20% held out)");
-    if (c.r < 1) throw InputError("--r: give the rank r >= 1 of the index space to learn from --data");
-    if (c.d < 0) throw InputError("--d: d = " + std::to_string(c.d) + "; need d >= 1");
-    Dataset data = load_csv_file(c.data, static_cast<std::size_t>(c.d), precision);
-    options.r = c.r;
+    if (c.online) throw InputError("online", "it draws fresh samples of --link; it cannot train on --data");
+    if (has_link) warnings.push_back("--link is ignored with --data (the responses come from the file)");
+    if (c.keys->given("n"))
+      warnings.push_back("--n is ignored with --data (every row of the file is used; 20% held out)");
+    if (ex.r < 1) throw InputError("r", "give the rank r >= 1 of the index space to learn from --data");
+    Dataset data = load_csv_file(c.data, static_cast<std::size_t>(d), precision);
+    options.r = ex.r;
     options.steps = c.steps < 0 ? 1000 : c.steps;
-    auto [train, test] = split_dataset(data, kHeldOutFraction, c.seed);
+    auto [train, test] = split_dataset(data, kHeldOutFraction, ex.seed);
     if (c.baselines) baseline_data.emplace(Dataset{train.x, train.y});
     trainer.emplace(std::move(train), std::move(test), std::nullopt, options);
     source = c.data;
   } else {
-    if (c.link.empty()) throw InputError("--link: give the target link (an expression or preset:NAME), or --data FILE");
-    // 0 is the flags' "not given".
-    if (c.d == 0) throw InputError("--d is required: give the input dimension d >= 1 (or train on --data FILE.csv)");
-    if (c.n == 0) throw InputError("--n is required: give the number of training samples n >= 1");
-    if (c.d < 1) throw InputError("--d: d = " + std::to_string(c.d) + "; give the input dimension d >= 1");
-    if (c.n < 1) throw InputError("--n: n = " + std::to_string(c.n) + "; give the number of samples n >= 1");
-    if (c.test_size < 0) throw InputError("--test-size: need >= 0");
-    const ResolvedLink resolved = resolve(c);
+    if (!has_link) throw InputError("link", "give the target link (an expression or preset:NAME), or --data FILE");
+    if (d == 0) throw InputError("--d is required: give the input dimension d >= 1 (or train on --data FILE.csv)");
+    if (!c.keys->given("n")) throw InputError("--n is required: give the number of training samples n >= 1");
+    if (n_given < 1) throw InputError("n", "n = " + std::to_string(n_given) + "; give the number of samples n >= 1");
+    if (c.test_size < 0) throw InputError("test-size", "need >= 0");
+    const ResolvedLink resolved = resolve_link(ex.link, ex.r);
     warnings.insert(warnings.end(), resolved.warnings.begin(), resolved.warnings.end());
     const int r = resolved.link.r();
-    if (r > c.d)
-      throw InputError("--r: r = " + std::to_string(r) + " exceeds d = " + std::to_string(c.d) + "; choose r <= d");
+    if (r > d)
+      throw InputError("r", "r = " + std::to_string(r) + " exceeds d = " + std::to_string(d) + "; choose r <= d");
     const Link link = resolved.link;
-    PlantedModel model{leading_axes(static_cast<int>(c.d), r), [link](const double* z) { return link(z); }, c.noise};
+    PlantedModel model{leading_axes(static_cast<int>(d), r), [link](const double* z) { return link(z); }, ex.noise};
     options.r = r;
     w_star = model.w_star;
-    Dataset test =
-        draw(model, c.seed, kTestStream, static_cast<std::size_t>(c.test_size), precision, "--test-size/--d");
-    const auto n = static_cast<std::size_t>(c.n);
+    Dataset test = draw(model, ex.seed, kTestStream, static_cast<std::size_t>(c.test_size), precision, "test-size/d");
+    const auto n = static_cast<std::size_t>(n_given);
     if (c.online) {
       const std::size_t batch = options.batch == 0 ? 256 : options.batch;
       if (n < batch)
-        throw InputError("--n: the online sample budget n = " + std::to_string(n) +
-                         " is below one batch of B = " + std::to_string(batch) +
-                         " fresh samples; give --n >= " + std::to_string(batch) + " or a smaller --batch");
+        throw InputError("n", "the online sample budget n = " + std::to_string(n) +
+                                  " is below one batch of B = " + std::to_string(batch) +
+                                  " fresh samples; give --n >= " + std::to_string(batch) + " or a smaller --batch");
       options.steps = c.steps < 0 ? static_cast<long>(std::max<std::size_t>(1, n / batch)) : c.steps;
       // The baselines see the very samples SGD consumes first (the same stream).
-      if (c.baselines) baseline_data.emplace(draw(model, c.seed, kTrainStream, n, precision, "--n/--d"));
-      trainer.emplace(SampleStream(model, c.seed, kTrainStream), std::move(test), options);
+      if (c.baselines) baseline_data.emplace(draw(model, ex.seed, kTrainStream, n, precision, "n/d"));
+      trainer.emplace(SampleStream(model, ex.seed, kTrainStream), std::move(test), options);
     } else {
       options.steps = c.steps < 0 ? 1000 : c.steps;
-      Dataset train = draw(model, c.seed, kTrainStream, n, precision, "--n/--d");
+      Dataset train = draw(model, ex.seed, kTrainStream, n, precision, "n/d");
       if (c.baselines) baseline_data.emplace(Dataset{train.x, train.y});
       trainer.emplace(std::move(train), std::move(test), w_star, options);
     }
@@ -247,17 +243,19 @@ void add_train_command(CLI::App& app) {
       "train",
       "Two-timescale training on samples y = f*(W*'x) + noise or a CSV file, with SIR/SAVE/pHd baselines "
       "(docs/theory.md §7)");
-  cmd->add_option("--link", c->link, "the target link f*: an expression in z1..zr or preset:NAME (see `hermite`)");
-  cmd->add_option("--r", c->r, "rank r of the index space (default: the link's own; required with --data)");
-  cmd->add_option("--d", c->d,
-                  "input dimension d (required without --data; with it, checked against the file's columns)")
-      ->transform(whole_number());
-  cmd->add_option("--n", c->n,
-                  "number of training samples, required without --data (online: the sample budget, steps = n / batch)")
-      ->transform(whole_number());
+  c->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "r", "d", "n", "noise", "seed"},
+                                                std::vector<std::string>{});
+  // The shared keys, with what they mean for training.
+  c->keys->option("link")->description("the target link f*: an expression in z1..zr or preset:NAME (see `hermite`)");
+  c->keys->option("r")->description("rank r of the index space (default: the link's own; required with --data)");
+  c->keys->option("d")->description(
+      "input dimension d (required without --data; with it, checked against the file's columns)");
+  c->keys->option("n")->description(
+      "number of training samples, required without --data (online: the sample budget, steps = n / batch)");
+  c->keys->option("noise")->description("label noise sigma (default 0)");
+  c->keys->option("seed")->description("seed of the data, the held-out split, W(0) and random features (default 0)");
   cmd->add_flag("--online", c->online,
                 "online SGD on fresh samples each step; the link learned at --ratio times the rate");
-  cmd->add_option("--noise", c->noise, "label noise sigma (default 0)");
   cmd->add_option("--steps", c->steps, "number of steps T (default 1000; online: n / batch)")
       ->transform(whole_number())
       ->check(non_negative("T"));
@@ -266,9 +264,6 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--degree", c->degree, "largest total degree K of the Hermite features (default 2)");
   cmd->add_option("--batch", c->batch, "samples per step (default: all; online 256)")->transform(whole_number());
   cmd->add_option("--ratio", c->ratio, "online: the link's learning rate over the subspace's, rho (default 10)");
-  cmd->add_option("--seed", c->seed, "seed of the data, the held-out split, W(0) and random features (default 0)")
-      ->check(non_negative("seed"))
-      ->check(seed_range());
   cmd->add_option("--data", c->data, "train on a CSV file: x_1..x_d then y per row (20% held out for test_loss)");
   cmd->add_flag("--baselines", c->baselines, "also fit SIR, SAVE and pHd on the training samples");
   cmd->add_flag("--json", c->json, "print JSON: records (one per step) and summary");

@@ -57,7 +57,8 @@ TEST_CASE("every key reads back the text it prints, for the defaults and for set
                                                                    {"degree", "4"},
                                                                    {"n", "20000"},
                                                                    {"noise", "0.5"}};
-  for (const auto& [name, text] : values) {
+  for (const auto& value : values) {
+    const std::string &name = value.first, &text = value.second;  // named: CAPTURE cannot capture bindings
     CAPTURE(name);
 #ifdef __EMSCRIPTEN__
     if (name == "seed") continue;  // beyond the browser's 2^53 (checked below)
@@ -107,7 +108,8 @@ TEST_CASE("bad values raise InputError carrying the key, and leave the experimen
                                                                 {"n", "-1"},
                                                                 {"n", "0.5"},
                                                                 {"noise", "-0.1"}};
-  for (const auto& [name, text] : bad) {
+  for (const auto& value : bad) {
+    const std::string &name = value.first, &text = value.second;
     CAPTURE(name);
     CAPTURE(text);
     Experiment e;
