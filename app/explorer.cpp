@@ -21,14 +21,18 @@ Explorer::Explorer(Platform& platform, const ParsedState& parsed) : platform_(pl
   apply(parsed);
 }
 
-void Explorer::reset() {
-  apply({state_, {}});
+void Explorer::apply(const ParsedState& parsed) {
+  apply(parsed, false);
 }
 
-void Explorer::apply(const ParsedState& parsed) {
+void Explorer::reset() {
+  apply({state_, {}}, true);
+}
+
+void Explorer::apply(const ParsedState& parsed, bool restart) {
   problems_ = parsed.problems;
   const AppState previous = state_;
-  const bool restart = !experiment_ || !same_experiment(previous, parsed.state);
+  restart = restart || !experiment_ || !same_experiment(previous, parsed.state);
   state_ = parsed.state;
   playing_ = !state_.paused;
   ++generation_;

@@ -25,7 +25,7 @@ class Explorer {
   /// experiment cannot be built (bad link, r > d, ...) is reported and the previous experiment kept (the
   /// default one when there is none yet). Publishes the canonical hash through the platform.
   void apply(const ParsedState& parsed);
-  /// Applies the current state again: clears the problems and plays unless the state says `paused`.
+  /// Restarts the current experiment from t = 0, playing unless the state says `paused`.
   void reset();
   /// Moves the simulated clock by one frame of `wall_seconds` (experiment's pacing) when playing or when a
   /// single step was asked for, and emits the escape events through the platform.
@@ -65,6 +65,7 @@ class Explorer {
   nlohmann::json snapshot() const;
 
  private:
+  void apply(const ParsedState& parsed, bool restart);
   void publish() const;
 
   Platform& platform_;
