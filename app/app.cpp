@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 
-#include "gl.h"
+#include "explorer.h"
+#include "grassflow/version.h"
 #include "layout.h"
-#include "views.h"
+#include "panel.h"
+#include "renderer.h"
 
 namespace grassflow::app {
 
@@ -15,10 +18,12 @@ namespace grassflow::app {
 // [SECTION] State and construction
 //-----------------------------------------------------------------------------
 
-App::App(Platform platform, const std::string& query, const std::string& hash)
+App::App(Platform platform, std::unique_ptr<Renderer> renderer, const std::string& query, const std::string& hash)
     : platform_(std::move(platform)),
       query_(query),
-      views_(std::make_unique<Views>(platform_, parse_state(query, hash))) {}
+      renderer_(std::move(renderer)),
+      explorer_(std::make_unique<Explorer>(platform_, parse_state(query, hash))),
+      panels_(make_panels(*renderer_)) {}
 
 App::~App() = default;
 
@@ -28,40 +33,79 @@ App::~App() = default;
 
 void App::frame(float width, float height, float ui_scale, double wall_seconds) {
   const auto start = std::chrono::steady_clock::now();
-  views_->handle_shortcuts();
-  views_->advance(wall_seconds);
-  const AppState& s = views_->state;
+  explorer_->handle_shortcuts();
+  explorer_->advance(wall_seconds);
+  const AppState& s = explorer_->state();
   const bool chrome = !s.embed;
   const float status_height = chrome ? ImGui::GetFrameHeight() + 6.0f * ui_scale : 0.0f;
-  std::vector<std::string> panels = s.panels;
-  if (panels.empty()) panels = {"controls", "cosines", "loss", "landscape", "sphere", "link"};
-  if (s.embed) panels.erase(std::remove(panels.begin(), panels.end(), "controls"), panels.end());
-  const std::vector<Rect> rects = tile_panels(panels, width, height, status_height, ui_scale);
-  for (std::size_t i = 0; i < panels.size(); ++i) {
+  std::vector<std::string> ids = s.panels;
+  if (ids.empty()) ids = default_panel_ids();
+  if (s.embed)  // the sidebar is chrome: embedded figures show only their views
+    ids.erase(std::remove_if(ids.begin(), ids.end(),
+                             [](const std::string& id) {
+                               const PanelType* type = find_panel_type(id);
+                               return type && type->placement == PanelType::Placement::sidebar;
+                             }),
+              ids.end());
+  const std::vector<Rect> rects = tile_panels(ids, width, height, status_height, ui_scale);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
     if (rects[i].w <= 0.0f) continue;
+    const auto panel = std::find_if(panels_.begin(), panels_.end(),
+                                    [&](const std::unique_ptr<Panel>& p) { return ids[i] == p->id(); });
+    if (panel == panels_.end()) continue;
     ImGui::SetNextWindowPos(ImVec2(rects[i].x, rects[i].y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(rects[i].w, rects[i].h), ImGuiCond_Always);
-    views_->draw_panel(panels[i], ui_scale);
+    draw_panel(**panel, ui_scale);
   }
   if (chrome) {
     ImGui::SetNextWindowPos(ImVec2(0, height - status_height), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(width, status_height), ImGuiCond_Always);
-    views_->draw_status_bar();
+    draw_status_bar();
   }
-  if (!views_->screenshot_request.empty()) {
-    pending_screenshot_ = views_->screenshot_request;
-    views_->screenshot_request.clear();
-  }
+  std::string screenshot = explorer_->take_screenshot_request();
+  if (!screenshot.empty()) pending_screenshot_ = std::move(screenshot);
   ++frames_;
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  std::vector<double>& ring = views_->frame_ms;
-  if (ring.size() >= 600) ring.erase(ring.begin());
-  ring.push_back(ms);
+  explorer_->record_frame_ms(
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+}
+
+void App::draw_panel(Panel& panel, float ui_scale) {
+  const std::string title = std::string(panel.title()) + "##" + panel.id();
+  ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove;
+  if (explorer_->state().embed) flags |= ImGuiWindowFlags_NoResize;
+  ImGui::Begin(title.c_str(), nullptr, flags);
+  if (panel.needs_experiment() && !explorer_->experiment())
+    ImGui::TextWrapped("No experiment: fix the problem shown in the status bar.");
+  else
+    panel.draw(*explorer_, PanelFrame{ui_scale});
+  ImGui::End();
+}
+
+void App::draw_status_bar() {
+  ImGui::Begin("##status", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Text("grassflow %s | %s | SIMD %s", version(), platform_.name.c_str(), simd_enabled() ? "on" : "off");
+  if (const Simulation* experiment = explorer_->experiment()) {
+    for (const auto& run : experiment->runs()) {
+      ImGui::SameLine();
+      ImGui::Text("| %s: t = %.4g, loss = %.4g, %s", run->objective().name(), run->shown_time(), run->current().loss,
+                  to_string(run->status()));
+      if (run->status() == FlowStatus::diverged && !run->flow().failure().empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "(%s)", run->flow().failure().c_str());
+      }
+    }
+  }
+  for (const std::string& m : explorer_->problems()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "| %s", m.c_str());
+  }
+  ImGui::End();
 }
 
 void App::after_render(int framebuffer_width, int framebuffer_height) {
   if (pending_screenshot_.empty()) return;
-  const std::vector<unsigned char> png = gl::capture_png(framebuffer_width, framebuffer_height);
+  const std::vector<unsigned char> png = renderer_->capture_png(framebuffer_width, framebuffer_height);
   if (platform_.save) platform_.save(pending_screenshot_, "image/png", png);
   pending_screenshot_.clear();
 }
@@ -75,19 +119,21 @@ void App::request_screenshot(const std::string& file_name) {
 //-----------------------------------------------------------------------------
 
 void App::set_state(const std::string& hash) {
-  views_->apply(parse_state(to_hash(views_->state), hash));
+  explorer_->apply(parse_state(to_hash(explorer_->state()), hash));
 }
 
 void App::replace_state(const std::string& hash) {
-  views_->apply(parse_state(query_, hash));
+  explorer_->apply(parse_state(query_, hash));
 }
 
 std::string App::state_hash() const {
-  return to_hash(views_->state);
+  return to_hash(explorer_->state());
 }
 
 std::string App::snapshot_json() const {
-  return views_->snapshot_json();
+  nlohmann::json j = explorer_->snapshot();
+  for (const auto& panel : panels_) panel->add_to_snapshot(j);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace grassflow::app

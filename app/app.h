@@ -1,7 +1,9 @@
 // The grassflow explorer: one Dear ImGui front end driven by the core. The native entry (native/app_main.cpp)
-// and the web entry (web/main.cpp) own the window and the GL context and call `frame()` then, after ImGui
-// has rendered, `after_render()`; the app holds the views' state and never touches the platform, except
-// through the small `Platform` hooks the entry points fill in.
+// and the web entry (web/main.cpp) own the window and the GL context, hand the app a Renderer (gl.h) and call
+// `frame()` then, after ImGui has rendered, `after_render()`. The app owns the Explorer (the model: state,
+// experiment, player; explorer.h) and one instance of every registered Panel (panel.h), places the visible
+// panels' windows and draws the status bar; it never touches the platform except through the small `Platform`
+// hooks the entry points fill in. Tests run it with a NullRenderer and no ImGui backend (tests/app/).
 //
 // Index (grep "[SECTION]" in app.cpp):
 //   [SECTION] State and construction
@@ -18,7 +20,9 @@
 
 namespace grassflow::app {
 
-class Views;
+class Explorer;
+class Panel;
+class Renderer;
 
 /// What the entry point provides: identity for the status bar, and the few platform actions.
 struct Platform {
@@ -36,8 +40,9 @@ struct Platform {
 
 class App {
  public:
+  /// `renderer` draws the panels' pictures (make_gl_renderer() in the entry points, a NullRenderer in tests).
   /// `query` and `hash` are URL-style state strings (state.h); problems are shown in the app, never fatal.
-  App(Platform platform, const std::string& query, const std::string& hash);
+  App(Platform platform, std::unique_ptr<Renderer> renderer, const std::string& query, const std::string& hash);
   ~App();
 
   /// Advances the simulation by one frame (`wall_seconds` since the previous frame, used unless the state
@@ -55,8 +60,8 @@ class App {
   void replace_state(const std::string& hash);
   /// The canonical URL state.
   std::string state_hash() const;
-  /// JSON: {"state", "t", "loss", "cosines", "escape_times", "status", "frames", "frame_ms": {median, p95},
-  /// "problems"}; with compare=1 also "planted"/"joint" blocks.
+  /// JSON: Explorer::snapshot ({hash, problems, playing, t, loss, cosines, escape_times, status, M, frame_ms:
+  /// {median, p95}, ...}; with compare=1 also "runs", with n > 0 "samples") plus what panels add ("landscape").
   std::string snapshot_json() const;
   /// Saves the next rendered frame as PNG through Platform::save.
   void request_screenshot(const std::string& file_name);
@@ -64,9 +69,14 @@ class App {
   long frames() const { return frames_; }
 
  private:
+  void draw_panel(Panel& panel, float ui_scale);
+  void draw_status_bar();
+
   Platform platform_;
   std::string query_;
-  std::unique_ptr<Views> views_;
+  std::unique_ptr<Renderer> renderer_;  // declared before the panels: it outlives their resources
+  std::unique_ptr<Explorer> explorer_;
+  std::vector<std::unique_ptr<Panel>> panels_;  // one per registered panel, in registry order
   long frames_ = 0;
   std::string pending_screenshot_;
 };

@@ -1,10 +1,20 @@
 #include "gl.h"
 
+#ifdef __EMSCRIPTEN__
+#include <GLES3/gl3.h>
+#else
+#define GL_GLEXT_PROTOTYPES 1
+#include <GL/glcorearb.h>
+#endif
+
+#include <cstdint>
+#include <map>
+
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STBI_WRITE_NO_STDIO
 #include <stb_image_write.h>
 
-namespace grassflow::app::gl {
+namespace grassflow::app {
 
 namespace {
 
@@ -32,115 +42,170 @@ GLuint compile(GLenum kind, const std::vector<const char*>& bodies, std::string*
   return shader;
 }
 
-GLuint empty_vertex_array() {
-  static GLuint vao = 0;
-  if (!vao) glGenVertexArrays(1, &vao);
-  return vao;
+void set_uniform(GLuint program, const Uniform& u) {
+  const GLint location = glGetUniformLocation(program, u.name.c_str());
+  switch (u.kind) {
+    case Uniform::Kind::int1:
+      glUniform1i(location, u.integer);
+      break;
+    case Uniform::Kind::vec2:
+      glUniform2f(location, u.values[0], u.values[1]);
+      break;
+    case Uniform::Kind::vec3:
+      glUniform3f(location, u.values[0], u.values[1], u.values[2]);
+      break;
+    case Uniform::Kind::mat3:
+      glUniformMatrix3fv(location, 1, GL_FALSE, u.values);
+      break;
+  }
 }
 
-}  // namespace
+class GlRenderer final : public Renderer {
+ public:
+  ~GlRenderer() override {
+    if (vertex_array_) glDeleteVertexArrays(1, &vertex_array_);
+  }
 
-GLuint build_program(const std::vector<const char*>& vertex, const std::vector<const char*>& fragment,
-                     std::string* error) {
-  const GLuint vs = compile(GL_VERTEX_SHADER, vertex, error);
-  if (!vs) return 0;
-  const GLuint fs = compile(GL_FRAGMENT_SHADER, fragment, error);
-  if (!fs) {
+  ProgramHandle build_program(const std::vector<const char*>& vertex, const std::vector<const char*>& fragment,
+                              std::string* error) override {
+    const GLuint vs = compile(GL_VERTEX_SHADER, vertex, error);
+    if (!vs) return 0;
+    const GLuint fs = compile(GL_FRAGMENT_SHADER, fragment, error);
+    if (!fs) {
+      glDeleteShader(vs);
+      return 0;
+    }
+    const GLuint program = glCreateProgram();
+    glAttachShader(program, vs);
+    glAttachShader(program, fs);
+    glLinkProgram(program);
     glDeleteShader(vs);
-    return 0;
+    glDeleteShader(fs);
+    GLint ok = 0;
+    glGetProgramiv(program, GL_LINK_STATUS, &ok);
+    if (!ok) {
+      char log[2048] = {0};
+      glGetProgramInfoLog(program, sizeof log, nullptr, log);
+      if (error) *error = std::string("link: ") + log;
+      glDeleteProgram(program);
+      return 0;
+    }
+    return program;
   }
-  const GLuint program = glCreateProgram();
-  glAttachShader(program, vs);
-  glAttachShader(program, fs);
-  glLinkProgram(program);
-  glDeleteShader(vs);
-  glDeleteShader(fs);
-  GLint ok = 0;
-  glGetProgramiv(program, GL_LINK_STATUS, &ok);
-  if (!ok) {
-    char log[2048] = {0};
-    glGetProgramInfoLog(program, sizeof log, nullptr, log);
-    if (error) *error = std::string("link: ") + log;
-    glDeleteProgram(program);
-    return 0;
-  }
-  return program;
-}
 
-FloatTexture::~FloatTexture() {
-  if (id_) glDeleteTextures(1, &id_);
-}
+  void delete_program(ProgramHandle program) override { glDeleteProgram(program); }
 
-void FloatTexture::upload(int width, int height, const std::vector<float>& values) {
-  if (!id_) glGenTextures(1, &id_);
-  glBindTexture(GL_TEXTURE_2D, id_);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_R16F, width, height, 0, GL_RED, GL_FLOAT, values.data());
-}
-
-RenderTarget::~RenderTarget() {
-  if (framebuffer_) glDeleteFramebuffers(1, &framebuffer_);
-  if (texture_) glDeleteTextures(1, &texture_);
-}
-
-void RenderTarget::begin(int width, int height) {
-  if (width < 1) width = 1;
-  if (height < 1) height = 1;
-  if (!framebuffer_) {
-    glGenFramebuffers(1, &framebuffer_);
-    glGenTextures(1, &texture_);
-  }
-  if (width != width_ || height != height_) {
-    glBindTexture(GL_TEXTURE_2D, texture_);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  TextureHandle upload_float_texture(TextureHandle texture, int width, int height,
+                                     const std::vector<float>& values) override {
+    GLuint id = texture;
+    if (!id) glGenTextures(1, &id);
+    glBindTexture(GL_TEXTURE_2D, id);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
-    width_ = width;
-    height_ = height;
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R16F, width, height, 0, GL_RED, GL_FLOAT, values.data());
+    return id;
   }
-  glGetIntegerv(GL_VIEWPORT, saved_viewport_);
-  glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
-  glViewport(0, 0, width, height);
-  glDisable(GL_SCISSOR_TEST);
-  glDisable(GL_BLEND);
-  glClearColor(0, 0, 0, 0);
-  glClear(GL_COLOR_BUFFER_BIT);
+
+  void delete_texture(TextureHandle texture) override {
+    const GLuint id = texture;
+    glDeleteTextures(1, &id);
+  }
+
+  TargetHandle draw_to_target(TargetHandle handle, int width, int height, const QuadPass& pass) override {
+    if (width < 1) width = 1;
+    if (height < 1) height = 1;
+    if (!handle) {
+      Target made;
+      glGenFramebuffers(1, &made.framebuffer);
+      glGenTextures(1, &made.texture);
+      handle = made.framebuffer;
+      targets_[handle] = made;
+    }
+    Target& target = targets_.at(handle);
+    if (width != target.width || height != target.height) {
+      glBindTexture(GL_TEXTURE_2D, target.texture);
+      glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+      glBindFramebuffer(GL_FRAMEBUFFER, target.framebuffer);
+      glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, target.texture, 0);
+      target.width = width;
+      target.height = height;
+    }
+    GLint saved_viewport[4] = {0, 0, 0, 0};
+    glGetIntegerv(GL_VIEWPORT, saved_viewport);
+    glBindFramebuffer(GL_FRAMEBUFFER, target.framebuffer);
+    glViewport(0, 0, width, height);
+    glDisable(GL_SCISSOR_TEST);
+    glDisable(GL_BLEND);
+    glClearColor(0, 0, 0, 0);
+    glClear(GL_COLOR_BUFFER_BIT);
+
+    glUseProgram(pass.program);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, pass.texture);
+    glUniform1i(glGetUniformLocation(pass.program, pass.sampler.c_str()), 0);
+    for (const Uniform& u : pass.uniforms) set_uniform(pass.program, u);
+    // shaders/fullscreen.vert makes the quad from gl_VertexID: an empty vertex array is all it needs.
+    if (!vertex_array_) glGenVertexArrays(1, &vertex_array_);
+    glBindVertexArray(vertex_array_);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    glBindVertexArray(0);
+
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glViewport(saved_viewport[0], saved_viewport[1], saved_viewport[2], saved_viewport[3]);
+    return handle;
+  }
+
+  ImTextureID target_image(TargetHandle handle) const override {
+    const auto found = targets_.find(handle);
+    return reinterpret_cast<ImTextureID>(
+        static_cast<std::intptr_t>(found == targets_.end() ? 0u : found->second.texture));
+  }
+
+  void delete_target(TargetHandle handle) override {
+    const auto found = targets_.find(handle);
+    if (found == targets_.end()) return;
+    glDeleteFramebuffers(1, &found->second.framebuffer);
+    glDeleteTextures(1, &found->second.texture);
+    targets_.erase(found);
+  }
+
+  std::vector<unsigned char> capture_png(int width, int height) override {
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    for (std::size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255;  // the canvas is opaque
+    std::vector<unsigned char> png;
+    stbi_flip_vertically_on_write(1);
+    stbi_write_png_to_func(
+        [](void* context, void* data, int size) {
+          auto* out = static_cast<std::vector<unsigned char>*>(context);
+          const auto* bytes = static_cast<const unsigned char*>(data);
+          out->insert(out->end(), bytes, bytes + size);
+        },
+        &png, width, height, 4, pixels.data(), width * 4);
+    return png;
+  }
+
+ private:
+  struct Target {
+    GLuint framebuffer = 0, texture = 0;
+    int width = 0, height = 0;
+  };
+  std::map<TargetHandle, Target> targets_;  ///< by framebuffer name
+  GLuint vertex_array_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Renderer> make_gl_renderer() {
+  return std::make_unique<GlRenderer>();
 }
 
-void RenderTarget::end() {
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  glViewport(saved_viewport_[0], saved_viewport_[1], saved_viewport_[2], saved_viewport_[3]);
-}
-
-void draw_fullscreen_quad() {
-  glBindVertexArray(empty_vertex_array());
-  glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-  glBindVertexArray(0);
-}
-
-std::vector<unsigned char> capture_png(int width, int height) {
-  std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-  for (std::size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255;  // the canvas is opaque
-  std::vector<unsigned char> png;
-  stbi_flip_vertically_on_write(1);
-  stbi_write_png_to_func(
-      [](void* context, void* data, int size) {
-        auto* out = static_cast<std::vector<unsigned char>*>(context);
-        const auto* bytes = static_cast<const unsigned char*>(data);
-        out->insert(out->end(), bytes, bytes + size);
-      },
-      &png, width, height, 4, pixels.data(), width * 4);
-  return png;
-}
-
-}  // namespace grassflow::app::gl
+}  // namespace grassflow::app

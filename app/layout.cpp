@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "panel_registry.h"
+
 namespace grassflow::app {
 
 const std::vector<std::string>& all_panel_ids() {
-  static const std::vector<std::string> ids = {"controls", "cosines", "loss", "landscape",
-                                               "sphere",   "matrix",  "link", "help"};
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> list;
+    for (const PanelType& type : panel_types()) list.push_back(type.id);
+    return list;
+  }();
   return ids;
 }
 
@@ -18,11 +23,13 @@ std::vector<Rect> tile_panels(const std::vector<std::string>& ids, float width, 
   float left = 0.0f;
   std::vector<std::size_t> views;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (ids[i] == "controls") {
+    const PanelType* type = find_panel_type(ids[i]);
+    if (!type) continue;
+    if (type->placement == PanelType::Placement::sidebar) {
       const float w = std::min(width * 0.4f, 300.0f * ui_scale);
       rects[i] = {0.0f, 0.0f, w, area_h};
       left = w;
-    } else if (std::find(all_panel_ids().begin(), all_panel_ids().end(), ids[i]) != all_panel_ids().end()) {
+    } else {
       views.push_back(i);
     }
   }

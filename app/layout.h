@@ -13,13 +13,15 @@ struct Rect {
   float x = 0, y = 0, w = 0, h = 0;
 };
 
-/// Panel ids in display order: the names used by the URL key `panels` (comma-separated).
+/// Panel ids in display order: the names used by the URL key `panels` (comma-separated), read from the
+/// registry (panel_registry.h).
 const std::vector<std::string>& all_panel_ids();
 
 /// Rectangles (pixels, origin top-left) for the visible panels in `ids` (unknown ids are skipped), on a
-/// canvas of width×height with a status bar of `status_height` at the bottom. `controls` gets a fixed-width
-/// left column (scaled by `ui_scale`) when present; the other views share a grid of columns × rows chosen
-/// to keep panels close to 4:3. Returns one Rect per entry of `ids`, in the same order (w = h = 0 if hidden).
+/// canvas of width×height with a status bar of `status_height` at the bottom. A sidebar panel (the controls;
+/// panel_registry.h) gets a fixed-width left column (scaled by `ui_scale`) when present; the other views share
+/// a grid of columns × rows chosen to keep panels close to 4:3. Returns one Rect per entry of `ids`, in the
+/// same order (w = h = 0 if hidden).
 std::vector<Rect> tile_panels(const std::vector<std::string>& ids, float width, float height, float status_height,
                               float ui_scale);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 namespace grassflow::app {
 
@@ -47,6 +48,31 @@ std::string tick_label(double v) {
   return buffer;
 }
 
+namespace {
+
+struct FrameRecords {
+  const ImGuiContext* context = nullptr;
+  int frame = -1;
+  std::vector<PlotRecord> plots;
+};
+
+// The records of the current frame, emptied when the frame (or the ImGui context) has changed.
+FrameRecords& frame_records() {
+  static FrameRecords records;
+  if (records.context != ImGui::GetCurrentContext() || records.frame != ImGui::GetFrameCount()) {
+    records.context = ImGui::GetCurrentContext();
+    records.frame = ImGui::GetFrameCount();
+    records.plots.clear();
+  }
+  return records;
+}
+
+}  // namespace
+
+const std::vector<PlotRecord>& recorded_plots() {
+  return frame_records().plots;
+}
+
 ImU32 series_colour(int index) {
   static const ImU32 colours[] = {IM_COL32(86, 180, 233, 255),  IM_COL32(230, 159, 0, 255),  IM_COL32(0, 158, 115, 255),
                                   IM_COL32(204, 121, 167, 255), IM_COL32(240, 228, 66, 255), IM_COL32(213, 94, 0, 255),
@@ -67,6 +93,7 @@ double Plot::from_unit(const Axis& a, double u) const {
 Plot::Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, const char* y_label,
            const std::vector<LegendEntry>& legend)
     : draw_(ImGui::GetWindowDrawList()), x_(x), y_(y) {
+  record_.id = id;
   if (x_.log && !(x_.min > 0)) x_.min = x_.max > 0 ? x_.max * 1e-6 : 1e-6;
   if (y_.log && !(y_.min > 0)) y_.min = y_.max > 0 ? y_.max * 1e-6 : 1e-6;
   if (!(x_.max > x_.min)) x_.max = x_.log ? x_.min * 10 : x_.min + 1;
@@ -88,6 +115,7 @@ Plot::Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, con
     const ImVec2 at(legend_x + boxes[i].x, origin.y + boxes[i].y);
     draw_->AddLine(ImVec2(at.x, at.y + font / 2), ImVec2(at.x + 1.2f * font, at.y + font / 2), legend[i].colour, 2.5f);
     draw_->AddText(ImVec2(at.x + swatch, at.y), IM_COL32(220, 220, 220, 255), legend[i].name.c_str());
+    record_.legend.push_back({legend[i].name, {at.x, at.y, boxes[i].w, boxes[i].h}});
   }
   min_ = ImVec2(origin.x + 4.2f * font, origin.y + std::max(0.6f * font, legend_height + 0.3f * font));
   max_ = ImVec2(origin.x + size.x - 0.8f * font, origin.y + size.y - 2.4f * font);
@@ -162,10 +190,13 @@ void Plot::vline(double x, ImU32 colour, const char* label, bool dashed) {
     // A space's width on both sides keeps side-by-side labels of neighbouring markers apart.
     const ImVec2 text = ImGui::CalcTextSize(label);
     const float pad = 0.3f * text.y;
-    const float text_x = px + 3 + text.x + pad > max_.x ? std::max(min_.x + pad, px - 3 - text.x) : px + 3;
+    // Never left of the plot either: place_label leaves a box that starts outside its bounds where it is,
+    // on top of whatever is there (a marker within 1.5 px of the left edge did).
+    const float text_x = std::max(min_.x + pad, px + 3 + text.x + pad > max_.x ? px - 3 - text.x : px + 3);
     const Rect at =
         place_label(labels_, {text_x - pad, min_.y + 2, text.x + 2 * pad, text.y}, 0.0f, 0.1f * text.y, area());
     draw_->AddText(ImVec2(at.x + pad, at.y), colour, label);
+    record_.labels.push_back({label, at});
   }
 }
 
@@ -176,6 +207,7 @@ Rect Plot::area() const {
 void Plot::hline(double y, ImU32 colour, const char* label) {
   if (!std::isfinite(y) || (y_.log && y <= 0)) return;
   const float py = to_screen(x_.min, y).y;
+  if (py < min_.y || py > max_.y) return;  // beyond the axis (a plateau below it): no line, no label
   for (float x = min_.x; x < max_.x; x += 8.0f)
     draw_->AddLine(ImVec2(x, py), ImVec2(std::min(x + 4.0f, max_.x), py), colour, 1.0f);
   if (label && *label) {
@@ -184,6 +216,7 @@ void Plot::hline(double y, ImU32 colour, const char* label) {
     const float top = py - text.y - 1 >= min_.y ? py - text.y - 1 : py + 1;
     const Rect at = place_label(labels_, {min_.x + 4, top, text.x, text.y}, 0.5f * text.y, 0.0f, area());
     draw_->AddText(ImVec2(at.x, at.y), colour, label);
+    record_.labels.push_back({label, at});
   }
 }
 
@@ -194,6 +227,8 @@ void Plot::point(double x, double y, ImU32 colour, float radius) {
 
 bool Plot::finish() {
   draw_->PopClipRect();
+  record_.area = area();
+  frame_records().plots.push_back(std::move(record_));
   if (hovered_) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     draw_->AddLine(ImVec2(m.x, min_.y), ImVec2(m.x, max_.y), IM_COL32(255, 255, 255, 60));

@@ -30,6 +30,25 @@ struct LegendEntry {
   ImU32 colour;
 };
 
+/// A text a plot placed, and its box (screen pixels).
+struct PlacedText {
+  std::string text;
+  Rect rect;
+};
+
+/// What one Plot placed: kept for the frame so that tests can check the layout of real frames (no label on
+/// another, labels inside the plotting area, the legend above it).
+struct PlotRecord {
+  std::string id;                  ///< the Plot's ImGui id, e.g. "##cosines-plot"
+  Rect area;                       ///< the plotting area
+  std::vector<PlacedText> legend;  ///< legend entries, swatch and name
+  std::vector<PlacedText> labels;  ///< marker and reference-line labels where place_label put them (padding included)
+};
+
+/// The plots finished in the current ImGui frame of the current context (after ImGui::Render: the frame just
+/// rendered), in drawing order.
+const std::vector<PlotRecord>& recorded_plots();
+
 class Plot {
  public:
   /// Reserves `size` pixels (ImGui item) and draws the frame, grid, tick labels and the legend: its entries
@@ -43,11 +62,12 @@ class Plot {
   /// moved down past the labels already placed; nothing when x is beyond the axis.
   void vline(double x, ImU32 colour, const char* label, bool dashed = true);
   /// A horizontal reference line at y with a label just above it at the left (below it at the top of the
-  /// plot), moved right past the labels already placed.
+  /// plot), moved right past the labels already placed; nothing when y is beyond the axis.
   void hline(double y, ImU32 colour, const char* label);
   /// A filled point.
   void point(double x, double y, ImU32 colour, float radius = 4.0f);
-  /// Ends the plot; when hovered, draws a crosshair at the mouse. Returns true if hovered.
+  /// Ends the plot (and adds its PlotRecord to recorded_plots()); when hovered, draws a crosshair at the
+  /// mouse. Returns true if hovered.
   bool finish();
 
   ImVec2 to_screen(double x, double y) const;
@@ -63,7 +83,8 @@ class Plot {
   bool hovered_ = false;
   double mouse_x_ = 0, mouse_y_ = 0;
   std::vector<Rect> labels_;  // the marker labels placed so far (screen pixels)
-  Rect area() const;          // the plotting area as a Rect
+  PlotRecord record_;
+  Rect area() const;  // the plotting area as a Rect
   double unit(const Axis& a, double v) const;
   double from_unit(const Axis& a, double u) const;
 };

@@ -33,19 +33,23 @@ target_compile_definitions(muparser PUBLIC MUPARSER_STATIC)
 target_compile_options(muparser PRIVATE -w)
 set_target_properties(muparser PROPERTIES POSITION_INDEPENDENT_CODE ON)
 
-# Dear ImGui 1.86 with the GLFW and OpenGL 3 backends.
+# Dear ImGui 1.86. `imgui` is the library alone: the app and its tests draw whole frames without a window or a
+# GPU. `imgui_backends` adds the GLFW and OpenGL 3 backends for the entry points.
 set(IMGUI_DIR ${GRASSFLOW_THIRD_PARTY}/imgui)
 add_library(imgui STATIC
-  ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_tables.cpp
-  ${IMGUI_DIR}/imgui_widgets.cpp ${IMGUI_DIR}/backends/imgui_impl_glfw.cpp
-  ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
-target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends)
+  ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_tables.cpp ${IMGUI_DIR}/imgui_widgets.cpp)
+target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR})
 target_compile_options(imgui PRIVATE -w)
+add_library(imgui_backends STATIC
+  ${IMGUI_DIR}/backends/imgui_impl_glfw.cpp ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+target_include_directories(imgui_backends SYSTEM PUBLIC ${IMGUI_DIR}/backends)
+target_link_libraries(imgui_backends PUBLIC imgui)
+target_compile_options(imgui_backends PRIVATE -w)
 if(EMSCRIPTEN)
-  target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
-  target_link_options(imgui PUBLIC -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sMAX_WEBGL_VERSION=2 -sMIN_WEBGL_VERSION=2)
+  target_compile_definitions(imgui_backends PUBLIC IMGUI_IMPL_OPENGL_ES3)
+  target_link_options(imgui_backends PUBLIC -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sMAX_WEBGL_VERSION=2 -sMIN_WEBGL_VERSION=2)
 else()
   find_package(glfw3 3.3 REQUIRED)
   find_package(OpenGL REQUIRED)
-  target_link_libraries(imgui PUBLIC glfw OpenGL::GL ${CMAKE_DL_LIBS})
+  target_link_libraries(imgui_backends PUBLIC glfw OpenGL::GL ${CMAKE_DL_LIBS})
 endif()

@@ -17,6 +17,7 @@
 
 #include "app.h"
 #include "fonts.h"
+#include "gl.h"
 
 namespace {
 
@@ -109,7 +110,7 @@ int main(int argc, char** argv) {
   };
   platform.copy = [window](const std::string& text) { glfwSetClipboardString(window, text.c_str()); };
   platform.emit = [](const std::string& json) { std::printf("grassflow-app: event %s\n", json.c_str()); };
-  grassflow::app::App app(platform, "", options.state);
+  grassflow::app::App app(platform, grassflow::app::make_gl_renderer(), "", options.state);
   const bool headless = !options.screenshot.empty() || !options.state_dump.empty();
   auto last = std::chrono::steady_clock::now();
 

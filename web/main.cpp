@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "fonts.h"
+#include "gl.h"
 
 namespace {
 
@@ -144,8 +145,8 @@ int main() {
   platform.copy = [](const std::string& text) { js_copy(text.c_str()); };
   platform.publish_state = [](const std::string& hash) { js_publish_hash(hash.c_str()); };
   platform.emit = [](const std::string& json) { js_emit(json.c_str()); };
-  app = std::make_unique<grassflow::app::App>(platform, take_js_string(js_location_query()),
-                                              take_js_string(js_location_hash()));
+  app = std::make_unique<grassflow::app::App>(platform, grassflow::app::make_gl_renderer(),
+                                              take_js_string(js_location_query()), take_js_string(js_location_hash()));
   js_watch_hash();
   emscripten_set_main_loop(frame, 0, false);
   return 0;

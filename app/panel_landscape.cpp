@@ -2,11 +2,21 @@
 // texture coloured by the colormap shader (shaders/heatmap.frag) with a legend, the trajectory projected on
 // the slice, critical points, an optional gradient-flow direction field and a hover readout. For r = 1 the
 // landscape is the curve L(m), m = <w, w*> ∈ [−1, 1].
+#include <imgui.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <nlohmann/json.hpp>
 
+#include "explorer.h"
+#include "grassflow/landscape.h"
+#include "grassflow_shaders.h"
+#include "panel.h"
 #include "plot.h"
-#include "views.h"
+#include "renderer.h"
 
 namespace grassflow::app {
 
@@ -35,10 +45,38 @@ double sample(const Landscape& g, double x, double y) {
   return (1 - fv) * ((1 - fu) * at(i, j) + fu * at(i + 1, j)) + fv * ((1 - fu) * at(i, j + 1) + fu * at(i + 1, j + 1));
 }
 
-}  // namespace
+class LandscapePanel final : public Panel {
+ public:
+  explicit LandscapePanel(Renderer& renderer)
+      : heatmap_(renderer, {kShader_fullscreen_vert}, {kShader_colormap_glsl, kShader_heatmap_frag}),
+        target_(renderer),
+        legend_(renderer),
+        values_(renderer),
+        ramp_(renderer) {}
+  const char* title() const override { return "Loss landscape"; }
+  void draw(Explorer& explorer, const PanelFrame& frame) override;
+  /// "landscape": {for (objective/slice), min, max, critical_points (count), compute_ms}, once a grid exists.
+  void add_to_snapshot(nlohmann::json& snapshot) const override;
 
-void Views::draw_landscape(float ui_scale) {
-  const Run& run = experiment->active();
+ private:
+  Program heatmap_;
+  RenderTarget target_, legend_;
+  FloatTexture values_, ramp_;
+  bool ramp_ready_ = false;
+  bool rotation_slice_ = false;  ///< planted: (alignment, rotation) instead of the principal-cosine plane
+  bool direction_field_ = false;
+  bool log_colour_ = false;
+  std::unique_ptr<LandscapeSlice> slice_;
+  Landscape grid_;
+  Eigen::MatrixXd computed_at_;  ///< the M the grid was computed through
+  std::string computed_for_;     ///< objective + slice kind the grid belongs to
+  double compute_ms_ = 0;
+  std::chrono::steady_clock::time_point computed_when_;  ///< when the grid was last computed
+};
+
+void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
+  const float ui_scale = frame.ui_scale;
+  const Run& run = explorer.experiment()->active();
   const int r = run.objective().r();
   const bool planted = run.objective().kind() == ObjectiveKind::planted;
 
@@ -61,68 +99,64 @@ void Views::draw_landscape(float ui_scale) {
   }
 
   if (planted) {
-    ImGui::Checkbox("(alignment, rotation) plane", &landscape.rotation_slice);
+    ImGui::Checkbox("(alignment, rotation) plane", &rotation_slice_);
     ImGui::SameLine();
   } else {
-    landscape.rotation_slice = false;
+    rotation_slice_ = false;
   }
-  ImGui::Checkbox("flow field", &landscape.direction_field);
+  ImGui::Checkbox("flow field", &direction_field_);
   ImGui::SameLine();
-  ImGui::Checkbox("log colour", &landscape.log_colour);
+  ImGui::Checkbox("log colour", &log_colour_);
 
-  const SliceKind kind = landscape.rotation_slice ? SliceKind::alignment_rotation : SliceKind::principal_cosines;
-  const std::string key = std::string(run.objective().name()) + (landscape.rotation_slice ? "/rotation" : "/cosines") +
-                          "/" + std::to_string(reinterpret_cast<std::uintptr_t>(&run));
+  const SliceKind kind = rotation_slice_ ? SliceKind::alignment_rotation : SliceKind::principal_cosines;
+  const std::string key = std::string(run.objective().name()) + (rotation_slice_ ? "/rotation" : "/cosines") + "/" +
+                          std::to_string(reinterpret_cast<std::uintptr_t>(&run));
   const Eigen::MatrixXd& M = run.current().M;
   // A new slice at once; a moving M (every frame while running) at most every 4× the grid's cost, so that
   // slow grids (128² at r = 4: ~65 ms) keep the frame rate instead of setting it.
   const auto start = std::chrono::steady_clock::now();
-  const bool moved = landscape.computed_at.size() != M.size() || (landscape.computed_at - M).norm() > 1e-9;
-  const double since_ms = std::chrono::duration<double, std::milli>(start - landscape.computed_when).count();
-  if (key != landscape.computed_for || (moved && since_ms >= 4.0 * landscape.compute_ms)) {
-    landscape.slice = std::make_unique<LandscapeSlice>(run.objective(), kind, M);
-    landscape.grid = landscape.slice->compute(kGrid);
-    landscape.computed_at = M;
-    landscape.computed_for = key;
-    std::vector<float> values(landscape.grid.values.begin(), landscape.grid.values.end());
-    landscape.values.upload(kGrid, kGrid, values);
-    landscape.computed_when = std::chrono::steady_clock::now();
-    landscape.compute_ms = std::chrono::duration<double, std::milli>(landscape.computed_when - start).count();
+  const bool moved = computed_at_.size() != M.size() || (computed_at_ - M).norm() > 1e-9;
+  const double since_ms = std::chrono::duration<double, std::milli>(start - computed_when_).count();
+  if (key != computed_for_ || (moved && since_ms >= 4.0 * compute_ms_)) {
+    slice_ = std::make_unique<LandscapeSlice>(run.objective(), kind, M);
+    grid_ = slice_->compute(kGrid);
+    computed_at_ = M;
+    computed_for_ = key;
+    std::vector<float> values(grid_.values.begin(), grid_.values.end());
+    values_.upload(kGrid, kGrid, values);
+    computed_when_ = std::chrono::steady_clock::now();
+    compute_ms_ = std::chrono::duration<double, std::milli>(computed_when_ - start).count();
   }
-  const Landscape& g = landscape.grid;
-  const LandscapeSlice& slice = *landscape.slice;
+  const Landscape& g = grid_;
+  const LandscapeSlice& slice = *slice_;
 
-  programs.ensure();
+  const ProgramHandle heatmap = heatmap_.get();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float font = ImGui::GetFontSize();
   const float legend_w = 3.2f * font;
   const float side = std::max(64.0f, std::min(avail.x - legend_w - 2.5f * font, avail.y - 2.2f * font));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 image_min(origin.x + 3.0f * font, origin.y);
-  if (!programs.heatmap) {
-    ImGui::TextWrapped("The heatmap shader failed: %s", programs.error.c_str());
+  if (!heatmap) {
+    ImGui::TextWrapped("The heatmap shader failed: %s", heatmap_.error().c_str());
     return;
   }
   // Losses are ≥ 0: a rounding-level negative minimum (-4e-16) is shown as 0.
   double lo = std::fabs(g.min_value) < 1e-12 * std::max(1.0, g.max_value) ? 0.0 : g.min_value, hi = g.max_value;
-  if (landscape.log_colour) {
+  if (log_colour_) {
     lo = std::log10(std::max(g.min_value, 1e-12 * std::max(1e-300, g.max_value)));
     hi = std::log10(std::max(g.max_value, 1e-300));
   }
   if (!(hi > lo)) hi = lo + 1;
   const int px = static_cast<int>(side);
-  landscape.target.begin(px, px);
-  glUseProgram(programs.heatmap);
-  glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, landscape.values.id());
-  glUniform1i(glGetUniformLocation(programs.heatmap, "u_values"), 0);
-  glUniform2f(glGetUniformLocation(programs.heatmap, "u_range"), static_cast<float>(lo), static_cast<float>(hi));
-  glUniform1i(glGetUniformLocation(programs.heatmap, "u_log"), landscape.log_colour ? 1 : 0);
-  gl::draw_fullscreen_quad();
-  landscape.target.end();
+  target_.draw(px, px,
+               {heatmap,
+                values_.handle(),
+                "u_values",
+                {Uniform::vec2("u_range", static_cast<float>(lo), static_cast<float>(hi)),
+                 Uniform::int1("u_log", log_colour_ ? 1 : 0)}});
   ImGui::SetCursorScreenPos(image_min);
-  ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(landscape.target.texture())),
-               ImVec2(side, side), ImVec2(0, 1), ImVec2(1, 0));
+  ImGui::Image(target_.image(), ImVec2(side, side), ImVec2(0, 1), ImVec2(1, 0));
   const bool hovered = ImGui::IsItemHovered();
 
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -131,7 +165,7 @@ void Views::draw_landscape(float ui_scale) {
                   image_min.y + side - static_cast<float>((y - g.y_min) / (g.y_max - g.y_min)) * side);
   };
   draw->PushClipRect(image_min, ImVec2(image_min.x + side, image_min.y + side), true);
-  if (landscape.direction_field) {
+  if (direction_field_) {
     const int cells = 16;
     const double hx = (g.x_max - g.x_min) / cells, hy = (g.y_max - g.y_min) / cells;
     for (int j = 0; j < cells; ++j)
@@ -175,8 +209,8 @@ void Views::draw_landscape(float ui_scale) {
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   // The principal-cosine plane varies the two smallest cosines, θ_{r−1} and θ_r (LandscapeSlice).
   const std::string x_name =
-      landscape.rotation_slice ? "alignment a" : (planted ? "signed " : "") + ("cos θ" + std::to_string(r - 1));
-  const std::string y_name = landscape.rotation_slice ? "φ" : "cos θ" + std::to_string(r);
+      rotation_slice_ ? "alignment a" : (planted ? "signed " : "") + ("cos θ" + std::to_string(r - 1));
+  const std::string y_name = rotation_slice_ ? "φ" : "cos θ" + std::to_string(r);
   const char* x_label = x_name.c_str();
   const char* y_label = y_name.c_str();
   char range[64];
@@ -195,23 +229,20 @@ void Views::draw_landscape(float ui_scale) {
   const ImVec2 legend_min(image_min.x + side + 0.6f * font, image_min.y);
   const float legend_bar_w = 0.9f * font;
   // The legend: the same shader over a ramp texture, so the colours match the heatmap exactly.
-  if (!landscape.ramp_ready) {
+  if (!ramp_ready_) {
     std::vector<float> ramp(64);
     for (int i = 0; i < 64; ++i) ramp[static_cast<std::size_t>(i)] = static_cast<float>(i) / 63.0f;
-    landscape.ramp.upload(1, 64, ramp);
-    landscape.ramp_ready = true;
+    ramp_.upload(1, 64, ramp);
+    ramp_ready_ = true;
   }
-  landscape.legend.begin(8, static_cast<int>(side));
-  glBindTexture(GL_TEXTURE_2D, landscape.ramp.id());
-  glUniform2f(glGetUniformLocation(programs.heatmap, "u_range"), 0.0f, 1.0f);
-  glUniform1i(glGetUniformLocation(programs.heatmap, "u_log"), 0);
-  gl::draw_fullscreen_quad();
-  landscape.legend.end();
-  draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(landscape.legend.texture())), legend_min,
-                 ImVec2(legend_min.x + legend_bar_w, legend_min.y + side), ImVec2(0, 1), ImVec2(1, 0));
-  std::snprintf(range, sizeof range, landscape.log_colour ? "1e%.1f" : "%.3g", hi);
+  legend_.draw(
+      8, static_cast<int>(side),
+      {heatmap, ramp_.handle(), "u_values", {Uniform::vec2("u_range", 0.0f, 1.0f), Uniform::int1("u_log", 0)}});
+  draw->AddImage(legend_.image(), legend_min, ImVec2(legend_min.x + legend_bar_w, legend_min.y + side), ImVec2(0, 1),
+                 ImVec2(1, 0));
+  std::snprintf(range, sizeof range, log_colour_ ? "1e%.1f" : "%.3g", hi);
   draw->AddText(ImVec2(legend_min.x + legend_bar_w + 2, legend_min.y), text, range);
-  std::snprintf(range, sizeof range, landscape.log_colour ? "1e%.1f" : "%.3g", lo);
+  std::snprintf(range, sizeof range, log_colour_ ? "1e%.1f" : "%.3g", lo);
   draw->AddText(ImVec2(legend_min.x + legend_bar_w + 2, legend_min.y + side - font), text, range);
 
   if (hovered) {
@@ -223,7 +254,22 @@ void Views::draw_landscape(float ui_scale) {
   }
   ImGui::SetCursorScreenPos(ImVec2(origin.x, image_min.y + side + 1.4f * font));
   ImGui::TextDisabled("o minimum  x saddle  o(white) maximum; red dot: M(t); grid %dx%d in %.2f ms", kGrid, kGrid,
-                      landscape.compute_ms);
+                      compute_ms_);
+}
+
+void LandscapePanel::add_to_snapshot(nlohmann::json& snapshot) const {
+  if (computed_for_.empty()) return;
+  snapshot["landscape"] = {{"for", computed_for_.substr(0, computed_for_.rfind('/'))},
+                           {"min", grid_.min_value},
+                           {"max", grid_.max_value},
+                           {"critical_points", grid_.critical_points.size()},
+                           {"compute_ms", compute_ms_}};
+}
+
+}  // namespace
+
+std::unique_ptr<Panel> make_landscape_panel(Renderer& renderer) {
+  return std::make_unique<LandscapePanel>(renderer);
 }
 
 }  // namespace grassflow::app

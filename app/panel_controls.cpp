@@ -1,13 +1,16 @@
 // [controls]: the experiment (link, r, d, objective, start) and the player (play/pause/step/reset, speed),
 // panels, copy link and exports. Edits go through the same URL-state path as a pasted link.
+#include <imgui.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
+#include "explorer.h"
 #include "grassflow/link.h"
 #include "grassflow/matrix_text.h"
-#include "views.h"
+#include "panel.h"
 
 namespace grassflow::app {
 
@@ -31,28 +34,40 @@ bool log_slider(const char* label, double& value, double lo, double hi, const ch
   return false;
 }
 
-}  // namespace
+class ControlsPanel final : public Panel {
+ public:
+  const char* title() const override { return "Controls"; }
+  bool needs_experiment() const override { return false; }
+  void draw(Explorer& explorer, const PanelFrame& frame) override;
 
-void Views::draw_controls() {
+ private:
+  // The text fields edit copies of the state's strings, re-read whenever a state is applied.
+  char link_[512] = {0};
+  std::string link_error_;
+  char M0_[256] = {0};
+  std::string M0_error_;
+  std::uint64_t synced_generation_ = 0;  ///< Explorer::generation() the fields were loaded at (0: never)
+};
+
+void ControlsPanel::draw(Explorer& explorer, const PanelFrame&) {
+  const AppState& state = explorer.state();
+  const Simulation* experiment = explorer.experiment();
   AppState next = state;
   bool changed = false;
-  if (!controls.synced) {
-    copy_text(controls.link, sizeof controls.link, state.link);
-    copy_text(controls.M0, sizeof controls.M0, state.M0);
-    controls.link_error.clear();
-    controls.M0_error.clear();
-    controls.synced = true;
+  if (synced_generation_ != explorer.generation()) {
+    copy_text(link_, sizeof link_, state.link);
+    copy_text(M0_, sizeof M0_, state.M0);
+    link_error_.clear();
+    M0_error_.clear();
+    synced_generation_ = explorer.generation();
   }
 
   // Player.
-  if (ImGui::Button(playing ? "Pause" : "Play")) playing = !playing;
+  if (ImGui::Button(explorer.playing() ? "Pause" : "Play")) explorer.toggle_playing();
   ImGui::SameLine();
-  if (ImGui::Button("Step")) {
-    playing = false;
-    step_requested = true;
-  }
+  if (ImGui::Button("Step")) explorer.step();
   ImGui::SameLine();
-  if (ImGui::Button("Reset")) reset();
+  if (ImGui::Button("Reset")) explorer.reset();
   bool auto_speed = state.speed == 0 && state.dt == 0;
   if (ImGui::Checkbox("automatic pace", &auto_speed)) {
     next.speed = auto_speed ? 0 : 1;
@@ -79,22 +94,22 @@ void Views::draw_controls() {
     }
     ImGui::EndCombo();
   }
-  if (ImGui::InputText("expression", controls.link, sizeof controls.link)) {
+  if (ImGui::InputText("expression", link_, sizeof link_)) {
     try {
-      resolve_link(controls.link, 0);
-      controls.link_error.clear();
+      resolve_link(link_, 0);
+      link_error_.clear();
     } catch (const std::exception& e) {
-      controls.link_error = e.what();
+      link_error_ = e.what();
     }
   }
-  if (ImGui::IsItemDeactivatedAfterEdit() && controls.link_error.empty() && state.link != controls.link) {
-    next.link = controls.link;
+  if (ImGui::IsItemDeactivatedAfterEdit() && link_error_.empty() && state.link != link_) {
+    next.link = link_;
     next.r = 0;
     changed = true;
   }
-  if (!controls.link_error.empty()) {
+  if (!link_error_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.4f, 1.0f));
-    ImGui::TextWrapped("%s", controls.link_error.c_str());
+    ImGui::TextWrapped("%s", link_error_.c_str());
     ImGui::PopStyleColor();
   } else {
     ImGui::TextDisabled("z1..zr, + - * / ^, He(k,x) h(k,x) relu sign tanh ...; Enter applies");
@@ -152,9 +167,9 @@ void Views::draw_controls() {
     }
   }
   if (explicit_start) {
-    ImGui::InputText("M(0)", controls.M0, sizeof controls.M0);
+    ImGui::InputText("M(0)", M0_, sizeof M0_);
     if (ImGui::IsItemDeactivatedAfterEdit()) {
-      next.M0 = controls.M0;
+      next.M0 = M0_;
       changed = true;
     }
     ImGui::TextDisabled("rows by ';', entries by ','; singular values <= 1");
@@ -190,27 +205,26 @@ void Views::draw_controls() {
     next.log_time = log_time;
     changed = true;
   }
-  if (ImGui::Button("Copy link")) {
-    if (platform.copy) platform.copy(to_hash(state).empty() ? "#" : "#" + to_hash(state));
-  }
+  if (ImGui::Button("Copy link")) explorer.copy_link();
   ImGui::SameLine();
-  if (ImGui::Button("CSV")) export_trajectory("csv");
+  if (ImGui::Button("CSV")) explorer.export_trajectory("csv");
   ImGui::SameLine();
-  if (ImGui::Button("JSON")) export_trajectory("json");
+  if (ImGui::Button("JSON")) explorer.export_trajectory("json");
   ImGui::SameLine();
-  if (ImGui::Button("PNG")) screenshot_request = "grassflow.png";
+  if (ImGui::Button("PNG")) explorer.request_screenshot("grassflow.png");
   if (ImGui::TreeNode("Panels")) {
     std::vector<std::string> shown = state.panels;
-    if (shown.empty()) shown = {"controls", "cosines", "loss", "landscape", "sphere", "link"};
+    if (shown.empty()) shown = default_panel_ids();
     bool panels_changed = false;
-    for (const char* id : {"cosines", "loss", "landscape", "sphere", "matrix", "link", "help"}) {
-      bool on = std::find(shown.begin(), shown.end(), id) != shown.end();
-      if (ImGui::Checkbox(id, &on)) {
+    for (const PanelType& type : panel_types()) {
+      if (std::strcmp(type.id, id()) == 0) continue;  // the checkboxes' own panel stays
+      bool on = std::find(shown.begin(), shown.end(), type.id) != shown.end();
+      if (ImGui::Checkbox(type.id, &on)) {
         panels_changed = true;
         if (on)
-          shown.push_back(id);
+          shown.push_back(type.id);
         else
-          shown.erase(std::remove(shown.begin(), shown.end(), id), shown.end());
+          shown.erase(std::remove(shown.begin(), shown.end(), type.id), shown.end());
       }
     }
     if (panels_changed) {
@@ -224,57 +238,13 @@ void Views::draw_controls() {
   ImGui::TextWrapped("CLI: %s", flow_command_line(state).c_str());
   ImGui::PopStyleColor();
 
-  if (changed) apply({next, {}});
+  if (changed) explorer.apply({next, {}});
 }
 
-void Views::export_trajectory(const std::string& format) {
-  if (!experiment || !platform.save) return;
-  std::string text;
-  if (format == "csv") {
-    text = "objective,t,loss";
-    for (int k = 0; k < experiment->analysis().r(); ++k) text += ",cos" + std::to_string(k + 1);
-    text += "\n";
-    for (const auto& run : experiment->runs())
-      for (const Sample& s : run->history()) {
-        char row[64];
-        std::snprintf(row, sizeof row, "%s,%.17g,%.17g", run->objective().name(), s.t, s.loss);
-        text += row;
-        for (double c : s.cosines) {
-          std::snprintf(row, sizeof row, ",%.17g", c);
-          text += row;
-        }
-        text += "\n";
-      }
-  } else {
-    nlohmann::json j;
-    j["state"] = to_hash(state);
-    j["command"] = flow_command_line(state);
-    for (const auto& run : experiment->runs()) {
-      nlohmann::json trajectory = nlohmann::json::array();
-      for (const Sample& s : run->history())
-        trajectory.push_back({{"t", s.t}, {"loss", s.loss}, {"cosines", s.cosines}});
-      j["runs"][run->objective().name()] = trajectory;
-    }
-    text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
-  platform.save("grassflow-trajectory." + format, format == "csv" ? "text/csv" : "application/json",
-                std::vector<unsigned char>(text.begin(), text.end()));
-}
+}  // namespace
 
-void Views::draw_help() {
-  ImGui::TextWrapped(
-      "grassflow shows gradient flow learning a Gaussian multi-index model y = f*(W*'x), x ~ N(0, I_d), after "
-      "Bietti, Bruna & Pillaud-Vivien (arXiv 2310.19793).");
-  ImGui::BulletText("joint: the link is re-fitted infinitely fast; W moves on the Grassmannian.");
-  ImGui::BulletText("planted: the link is known; W moves on the Stiefel manifold and can be trapped.");
-  ImGui::BulletText("Principal cosines start near the equator (~1/sqrt(d)) and escape saddle by saddle.");
-  ImGui::Separator();
-  ImGui::TextUnformatted("Keyboard");
-  ImGui::BulletText("space: play / pause");
-  ImGui::BulletText("s: single step");
-  ImGui::BulletText("r: reset");
-  ImGui::Separator();
-  ImGui::TextWrapped("The URL holds the whole state (copy link); the same flags run headless: grassflow flow ...");
+std::unique_ptr<Panel> make_controls_panel(Renderer&) {
+  return std::make_unique<ControlsPanel>();
 }
 
 }  // namespace grassflow::app

@@ -1,15 +1,29 @@
 // [link]: the link's expression, its Hermite degree energies ‖f*_k‖² as bars, the information exponent, the
 // leaps and the time scales the theory predicts at the current d (docs/theory.md §2, §6).
-#include <cmath>
+#include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "explorer.h"
+#include "grassflow/link.h"
 #include "grassflow/time_scales.h"
-#include "plot.h"
-#include "views.h"
+#include "panel.h"
 
 namespace grassflow::app {
 
-void Views::draw_link() {
-  const LinkAnalysis& a = experiment->analysis();
+namespace {
+
+class LinkPanel final : public Panel {
+ public:
+  const char* title() const override { return "Link"; }
+  void draw(Explorer& explorer, const PanelFrame& frame) override;
+};
+
+void LinkPanel::draw(Explorer& explorer, const PanelFrame&) {
+  const AppState& state = explorer.state();
+  const LinkAnalysis& a = explorer.experiment()->analysis();
   const int r = a.r();
   const std::string& spec = a.resolved.link.spec();
   ImGui::TextWrapped("f*(z) = %s   (r = %d)", spec.c_str(), r);
@@ -63,6 +77,12 @@ void Views::draw_link() {
                        state.d, stages.c_str());
   if (const std::optional<double> planted = planted_first_escape_time(a.information_exponent, state.d))
     ImGui::Text("planted: first escape ~ %.3g (exponent s/2 - 1 in d for s >= 3)", *planted);
+}
+
+}  // namespace
+
+std::unique_ptr<Panel> make_link_panel(Renderer&) {
+  return std::make_unique<LinkPanel>();
 }
 
 }  // namespace grassflow::app

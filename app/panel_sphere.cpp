@@ -2,18 +2,25 @@
 // by the active objective's loss as a function of m = <w, w*> (shaders/sphere.frag), with w*'s axis, the
 // equator and the path of w(t); drag to rotate. The joint loss is symmetric under w → −w (it lives on the
 // projective plane), the planted one is not: toggling the objective shows why planted can be trapped.
-// [matrix] (any r): M(t) as a small heatmap and the principal cosines as bars.
-#include <cmath>
+#include <imgui.h>
 
-#include "plot.h"
-#include "views.h"
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "explorer.h"
+#include "grassflow/landscape.h"
+#include "grassflow_shaders.h"
+#include "panel.h"
+#include "renderer.h"
+#include "widgets.h"
 
 namespace grassflow::app {
 
 namespace {
 
 struct Mat3 {
-  float m[9];  // column-major, as glUniformMatrix3fv expects
+  float m[9];  // column-major, as a GLSL mat3 uniform expects
   float operator()(int row, int col) const { return m[col * 3 + row]; }
 };
 
@@ -29,56 +36,67 @@ Mat3 view_rotation(float yaw, float pitch) {
   return out;
 }
 
-}  // namespace
+class SpherePanel final : public Panel {
+ public:
+  explicit SpherePanel(Renderer& renderer)
+      : sphere_(renderer, {kShader_fullscreen_vert}, {kShader_colormap_glsl, kShader_sphere_frag}),
+        target_(renderer),
+        profile_(renderer) {}
+  const char* title() const override { return "Sphere"; }
+  void draw(Explorer& explorer, const PanelFrame& frame) override;
 
-void Views::draw_sphere(float ui_scale) {
-  const Run& run = experiment->active();
+ private:
+  Program sphere_;
+  RenderTarget target_;
+  FloatTexture profile_;
+  std::string profile_for_;  ///< the objective (and run) the profile texture was made for
+  float yaw_ = 0.6f, pitch_ = 0.35f;
+};
+
+void SpherePanel::draw(Explorer& explorer, const PanelFrame& frame) {
+  const float ui_scale = frame.ui_scale;
+  const Run& run = explorer.experiment()->active();
   if (run.objective().r() != 1) {
     ImGui::TextWrapped(
         "The sphere shows single-index targets (r = 1): pick he2, he3, tanh, relu or trap. For r = %d, the "
         "Grassmannian's coordinates are the principal angles: see the cosines, the landscape and the matrix panel.",
         run.objective().r());
-    draw_matrix();
+    overlap_matrix(run);
     return;
   }
-  programs.ensure();
-  if (!programs.sphere) {
-    ImGui::TextWrapped("The sphere shader failed: %s", programs.error.c_str());
+  const ProgramHandle sphere = sphere_.get();
+  if (!sphere) {
+    ImGui::TextWrapped("The sphere shader failed: %s", sphere_.error().c_str());
     return;
   }
   const std::string key = std::string(run.objective().name()) + std::to_string(reinterpret_cast<std::uintptr_t>(&run));
-  if (sphere.profile_for != key) {
+  if (profile_for_ != key) {
     const std::vector<double> profile = loss_profile(run.objective(), 256);
     double top = 1e-300;
     for (double v : profile) top = std::max(top, v);
     std::vector<float> normalised;
     for (double v : profile) normalised.push_back(static_cast<float>(v / top));
-    sphere.profile.upload(256, 1, normalised);
-    sphere.profile_for = key;
+    profile_.upload(256, 1, normalised);
+    profile_for_ = key;
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::max(64.0f, std::min(avail.x, avail.y - 1.4f * ImGui::GetFontSize()));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 image_min(origin.x + (avail.x - side) / 2, origin.y);
-  const Mat3 R = view_rotation(sphere.yaw, sphere.pitch);
+  const Mat3 R = view_rotation(yaw_, pitch_);
 
   const int px = static_cast<int>(side);
-  sphere.target.begin(px, px);
-  glUseProgram(programs.sphere);
-  glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, sphere.profile.id());
-  glUniform1i(glGetUniformLocation(programs.sphere, "u_profile"), 0);
-  glUniformMatrix3fv(glGetUniformLocation(programs.sphere, "u_rotation"), 1, GL_FALSE, R.m);
-  glUniform3f(glGetUniformLocation(programs.sphere, "u_target"), 0.0f, 0.0f, 1.0f);
-  gl::draw_fullscreen_quad();
-  sphere.target.end();
+  target_.draw(px, px,
+               {sphere,
+                profile_.handle(),
+                "u_profile",
+                {Uniform::mat3("u_rotation", R.m), Uniform::vec3("u_target", 0.0f, 0.0f, 1.0f)}});
   ImGui::SetCursorScreenPos(image_min);
-  ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(sphere.target.texture())), ImVec2(side, side),
-               ImVec2(0, 1), ImVec2(1, 0));
+  ImGui::Image(target_.image(), ImVec2(side, side), ImVec2(0, 1), ImVec2(1, 0));
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     const ImVec2 delta = ImGui::GetIO().MouseDelta;
-    sphere.yaw -= delta.x * 0.01f;
-    sphere.pitch = std::clamp(sphere.pitch + delta.y * 0.01f, -1.5f, 1.5f);
+    yaw_ -= delta.x * 0.01f;
+    pitch_ = std::clamp(pitch_ + delta.y * 0.01f, -1.5f, 1.5f);
   }
 
   // Overlays: project world points with view = Rᵀ·world; hidden (z < 0) parts dimmed.
@@ -140,37 +158,10 @@ void Views::draw_sphere(float ui_scale) {
   ImGui::TextDisabled("%s loss (bright = high), w(t) yellow, m = %.3g; drag to rotate", run.objective().name(), m);
 }
 
-void Views::draw_matrix() {
-  const Run& run = experiment->active();
-  const Eigen::MatrixXd& M = run.current().M;
-  const int r = static_cast<int>(M.rows());
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  const float font = ImGui::GetFontSize();
-  const float cell =
-      std::clamp((ImGui::GetContentRegionAvail().x * 0.45f) / static_cast<float>(r), font * 1.5f, font * 5);
-  ImGui::TextUnformatted("M(t) = W(t)'W*  (blue < 0 < red)");
-  const ImVec2 at = ImGui::GetCursorScreenPos();
-  for (int i = 0; i < r; ++i)
-    for (int j = 0; j < r; ++j) {
-      const float v = static_cast<float>(std::clamp(M(i, j), -1.0, 1.0));
-      const ImU32 colour = v >= 0 ? ImGui::ColorConvertFloat4ToU32(ImVec4(0.25f + 0.7f * v, 0.25f, 0.25f, 1))
-                                  : ImGui::ColorConvertFloat4ToU32(ImVec4(0.25f, 0.25f, 0.25f - 0.7f * v, 1));
-      const ImVec2 p0(at.x + static_cast<float>(j) * cell, at.y + static_cast<float>(i) * cell);
-      draw->AddRectFilled(p0, ImVec2(p0.x + cell - 2, p0.y + cell - 2), colour);
-      char text[16];
-      std::snprintf(text, sizeof text, "%.2f", M(i, j));
-      draw->AddText(ImVec2(p0.x + 3, p0.y + (cell - font) / 2), IM_COL32(240, 240, 240, 255), text);
-    }
-  ImGui::Dummy(ImVec2(cell * static_cast<float>(r), cell * static_cast<float>(r)));
-  ImGui::TextUnformatted("principal cosines");
-  const Eigen::VectorXd& c = run.current().cosines;
-  for (int k = 0; k < r; ++k) {
-    char label[32];
-    std::snprintf(label, sizeof label, "cos θ%d = %.4f", k + 1, c(k));
-    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(series_colour(k)));
-    ImGui::ProgressBar(static_cast<float>(c(k)), ImVec2(-1, 0), label);
-    ImGui::PopStyleColor();
-  }
+}  // namespace
+
+std::unique_ptr<Panel> make_sphere_panel(Renderer& renderer) {
+  return std::make_unique<SpherePanel>(renderer);
 }
 
 }  // namespace grassflow::app

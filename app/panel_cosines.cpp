@@ -1,34 +1,26 @@
-// [cosines] principal cosines cos θ_i(t) and [loss] L(t), on a log or linear time axis, with the escape
-// times measured by the core and the time scales the theory predicts from the leaps (docs/theory.md §6).
+// [cosines] principal cosines cos θ_i(t) on a log or linear time axis, with the escape times measured by the
+// core and the time scales the theory predicts from the leaps (docs/theory.md §6).
 #include <cmath>
+#include <cstdio>
 
+#include "explorer.h"
 #include "grassflow/time_scales.h"
-#include "plot.h"
-#include "views.h"
+#include "panel.h"
+#include "widgets.h"
 
 namespace grassflow::app {
 
 namespace {
 
-Axis time_axis(const Simulation& e, bool log) {
-  double t_end = 1.0;
-  for (const auto& run : e.runs()) t_end = std::max(t_end, run->shown_time());
-  Axis a;
-  a.log = log;
-  a.min = log ? 1e-2 : 0.0;
-  a.max = log ? std::pow(10.0, std::ceil(std::log10(t_end * 1.5))) : t_end * 1.05;
-  return a;
-}
+class CosinesPanel final : public Panel {
+ public:
+  const char* title() const override { return "Principal cosines"; }
+  void draw(Explorer& explorer, const PanelFrame& frame) override;
+};
 
-// Solid for the active objective, a thinner line for the other one in compare mode.
-float thickness(const Simulation& e, const Run& run) {
-  return &run == &e.active() ? 2.2f : 1.2f;
-}
-
-}  // namespace
-
-void Views::draw_cosines() {
-  const Simulation& e = *experiment;
+void CosinesPanel::draw(Explorer& explorer, const PanelFrame&) {
+  const AppState& state = explorer.state();
+  const Simulation& e = *explorer.experiment();
   const int r = e.analysis().r();
   Axis y;
   y.log = false;
@@ -59,7 +51,7 @@ void Views::draw_cosines() {
     }
     const bool shown = &*run == &e.active();
     auto colour = [&](int k) { return shown ? series_colour(k) : (series_colour(k) & 0x00FFFFFF) | pale_alpha; };
-    for (int k = 0; k < r; ++k) plot.line(ts, cos[static_cast<std::size_t>(k)], colour(k), thickness(e, *run));
+    for (int k = 0; k < r; ++k) plot.line(ts, cos[static_cast<std::size_t>(k)], colour(k), run_thickness(e, *run));
     const auto escapes = run->shown_escapes();
     for (std::size_t k = 0; k < escapes.size(); ++k)
       if (escapes[k]) {
@@ -111,47 +103,10 @@ void Views::draw_cosines() {
   if (plot.finish()) ImGui::SetTooltip("t = %.4g\ncos = %.4g", plot.mouse_x(), plot.mouse_y());
 }
 
-void Views::draw_loss() {
-  const Simulation& e = *experiment;
-  double top = 1e-12;
-  for (const auto& run : e.runs())
-    for (const Sample& s : run->history()) top = std::max(top, s.loss);
-  Axis y;
-  y.log = true;
-  y.max = std::pow(10.0, std::ceil(std::log10(top * 1.2)));
-  y.min = std::max(1e-12, y.max * 1e-10);
-  // The first run in white, the second (compare mode: planted) in orange; the test loss on samples in green.
-  auto run_colour = [](std::size_t i) { return i == 0 ? IM_COL32(230, 230, 230, 255) : IM_COL32(230, 159, 0, 255); };
-  const ImU32 samples_colour = IM_COL32(0, 158, 115, 255);
-  std::vector<LegendEntry> legend;
-  for (std::size_t i = 0; i < e.runs().size(); ++i) legend.push_back({e.runs()[i]->objective().name(), run_colour(i)});
-  if (e.samples()) legend.push_back({"test loss on n samples", samples_colour});
-  Plot plot("##loss-plot", ImGui::GetContentRegionAvail(), time_axis(e, state.log_time), y, "t (simulated time)",
-            "loss", legend);
-  for (std::size_t i = 0; i < e.runs().size(); ++i) {
-    const Run& run = *e.runs()[i];
-    std::vector<double> ts, ls;
-    for (const Sample& s : run.history()) {
-      ts.push_back(s.t);
-      ls.push_back(std::max(s.loss, 1e-300));
-    }
-    plot.line(ts, ls, run_colour(i), thickness(e, run));
-  }
-  if (const SampleRun* samples = e.samples()) {
-    std::vector<double> ts, ls;
-    for (const Sample& s : samples->history()) {
-      ts.push_back(s.t);
-      ls.push_back(s.loss);
-    }
-    plot.line(ts, ls, samples_colour, 1.8f);
-  }
-  const std::vector<double>& plateaus = e.analysis().leaps.plateaus;  // joint theory
-  for (std::size_t j = 0; j < plateaus.size(); ++j) {
-    char label[48];
-    std::snprintf(label, sizeof label, "plateau %zu (joint theory)", j);
-    plot.hline(plateaus[j], IM_COL32(200, 200, 200, 120), label);
-  }
-  if (plot.finish()) ImGui::SetTooltip("t = %.4g\nloss = %.4g", plot.mouse_x(), plot.mouse_y());
+}  // namespace
+
+std::unique_ptr<Panel> make_cosines_panel(Renderer&) {
+  return std::make_unique<CosinesPanel>();
 }
 
 }  // namespace grassflow::app

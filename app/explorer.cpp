@@ -1,0 +1,213 @@
+// Index (grep "[SECTION]"):
+//   [SECTION] Applying a state
+//   [SECTION] The player and the keyboard
+//   [SECTION] Exports
+//   [SECTION] Snapshot
+#include "explorer.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "grassflow/errors.h"
+
+namespace grassflow::app {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Applying a state
+//-----------------------------------------------------------------------------
+
+Explorer::Explorer(Platform& platform, const ParsedState& parsed) : platform_(platform) {
+  apply(parsed);
+}
+
+void Explorer::apply(const ParsedState& parsed) {
+  apply(parsed, false);
+}
+
+void Explorer::reset() {
+  apply({state_, {}}, true);
+}
+
+void Explorer::apply(const ParsedState& parsed, bool restart) {
+  problems_ = parsed.problems;
+  const AppState previous = state_;
+  restart = restart || !experiment_ || !same_experiment(previous, parsed.state);
+  state_ = parsed.state;
+  playing_ = !state_.paused;
+  ++generation_;
+  if (restart) {
+    try {
+      auto next = std::make_unique<Simulation>(state_);
+      experiment_ = std::move(next);
+    } catch (const std::exception& e) {
+      problems_.push_back(user_message(e, Surface::url));
+      // Opened with a state that cannot run: show the default experiment rather than empty panels.
+      if (!experiment_) experiment_ = std::make_unique<Simulation>(AppState());
+      // Keep the last good experiment and the state that describes it.
+      const AppState view = state_;
+      state_ = experiment_->state();
+      state_.panels = view.panels;
+      state_.embed = view.embed;
+      state_.speed = view.speed;
+      state_.dt = view.dt;
+      state_.log_time = view.log_time;
+    }
+  } else if (experiment_) {
+    experiment_->set_view(state_);  // only the view changed (or the objective shown in compare mode)
+  }
+  publish();
+}
+
+void Explorer::publish() const {
+  if (platform_.publish_state) platform_.publish_state(to_hash(state_));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The player and the keyboard
+//-----------------------------------------------------------------------------
+
+void Explorer::step() {
+  playing_ = false;
+  step_requested_ = true;
+}
+
+void Explorer::advance(double wall_seconds) {
+  if (!experiment_) return;
+  for (const std::string& event : experiment_->tick(wall_seconds, playing_, step_requested_))
+    if (platform_.emit) platform_.emit(event);
+  step_requested_ = false;
+}
+
+void Explorer::handle_shortcuts() {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space))) toggle_playing();
+  for (ImWchar c : io.InputQueueCharacters) {
+    if (c == 's') {
+      step();
+    } else if (c == 'r') {
+      reset();
+    }
+  }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Exports
+//-----------------------------------------------------------------------------
+
+void Explorer::copy_link() const {
+  if (platform_.copy) platform_.copy(to_hash(state_).empty() ? "#" : "#" + to_hash(state_));
+}
+
+std::string Explorer::take_screenshot_request() {
+  std::string request;
+  request.swap(screenshot_request_);
+  return request;
+}
+
+void Explorer::export_trajectory(const std::string& format) const {
+  if (!experiment_ || !platform_.save) return;
+  std::string text;
+  if (format == "csv") {
+    text = "objective,t,loss";
+    for (int k = 0; k < experiment_->analysis().r(); ++k) text += ",cos" + std::to_string(k + 1);
+    text += "\n";
+    for (const auto& run : experiment_->runs())
+      for (const Sample& s : run->history()) {
+        char row[64];
+        std::snprintf(row, sizeof row, "%s,%.17g,%.17g", run->objective().name(), s.t, s.loss);
+        text += row;
+        for (double c : s.cosines) {
+          std::snprintf(row, sizeof row, ",%.17g", c);
+          text += row;
+        }
+        text += "\n";
+      }
+  } else {
+    nlohmann::json j;
+    j["state"] = to_hash(state_);
+    j["command"] = flow_command_line(state_);
+    for (const auto& run : experiment_->runs()) {
+      nlohmann::json trajectory = nlohmann::json::array();
+      for (const Sample& s : run->history())
+        trajectory.push_back({{"t", s.t}, {"loss", s.loss}, {"cosines", s.cosines}});
+      j["runs"][run->objective().name()] = trajectory;
+    }
+    text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  platform_.save("grassflow-trajectory." + format, format == "csv" ? "text/csv" : "application/json",
+                 std::vector<unsigned char>(text.begin(), text.end()));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Snapshot
+//-----------------------------------------------------------------------------
+
+void Explorer::record_frame_ms(double ms) {
+  if (frame_ms_.size() >= 600) frame_ms_.erase(frame_ms_.begin());
+  frame_ms_.push_back(ms);
+}
+
+nlohmann::json Explorer::snapshot() const {
+  nlohmann::json j;
+  j["hash"] = to_hash(state_);
+  j["problems"] = problems_;
+  j["playing"] = playing_;
+  auto run_json = [](const Run& run) {
+    nlohmann::json r;
+    r["objective"] = run.objective().name();
+    r["t"] = run.shown_time();
+    r["loss"] = run.current().loss;
+    const Eigen::VectorXd& c = run.current().cosines;
+    r["cosines"] = std::vector<double>(c.data(), c.data() + c.size());
+    nlohmann::json escapes = nlohmann::json::array();
+    for (const auto& e : run.shown_escapes()) escapes.push_back(e ? nlohmann::json(*e) : nlohmann::json(nullptr));
+    r["escape_times"] = escapes;
+    r["status"] = to_string(run.status());
+    r["failure"] = run.flow().failure();
+    r["rounding_limited"] = run.flow().rounding_limited();  // per escape: set by rounding (flow.h)
+    std::vector<std::vector<double>> M;
+    for (Eigen::Index i = 0; i < run.current().M.rows(); ++i) {
+      M.emplace_back();
+      for (Eigen::Index k = 0; k < run.current().M.cols(); ++k) M.back().push_back(run.current().M(i, k));
+    }
+    r["M"] = M;
+    return r;
+  };
+  if (experiment_) {
+    j.update(run_json(experiment_->active()));
+    j["r"] = experiment_->analysis().r();
+    j["warnings"] = experiment_->analysis().warnings;
+    if (const SampleRun* samples = experiment_->samples()) {
+      const TrainRecord& last = samples->trainer().records().back();
+      nlohmann::json escapes = nlohmann::json::array();
+      for (const auto& e : samples->trainer().escape_times())
+        escapes.push_back(e ? nlohmann::json(*e) : nlohmann::json(nullptr));
+      j["samples"] = {{"t", last.t},
+                      {"step", last.step},
+                      {"test_loss", last.test_loss},
+                      {"cosines", std::vector<double>(last.cosines.data(), last.cosines.data() + last.cosines.size())},
+                      {"subspace_error", last.subspace_error},
+                      {"escape_times", escapes},
+                      {"description", samples->description()},
+                      {"failure", samples->failure()}};
+    }
+    if (experiment_->runs().size() > 1) {
+      nlohmann::json runs = nlohmann::json::array();
+      for (const auto& run : experiment_->runs()) runs.push_back(run_json(*run));
+      j["runs"] = runs;
+    }
+  }
+  std::vector<double> sorted = frame_ms_;
+  std::sort(sorted.begin(), sorted.end());
+  auto quantile = [&](double q) {
+    return sorted.empty() ? 0.0 : sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
+  };
+  j["frame_ms"] = {{"median", quantile(0.5)}, {"p95", quantile(0.95)}, {"samples", sorted.size()}};
+  return j;
+}
+
+}  // namespace grassflow::app

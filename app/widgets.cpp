@@ -1,0 +1,57 @@
+#include "widgets.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace grassflow::app {
+
+Axis time_axis(const Simulation& e, bool log) {
+  double t_end = 1.0;
+  for (const auto& run : e.runs()) t_end = std::max(t_end, run->shown_time());
+  Axis a;
+  a.log = log;
+  a.min = log ? 1e-2 : 0.0;
+  a.max = log ? std::pow(10.0, std::ceil(std::log10(t_end * 1.5))) : t_end * 1.05;
+  return a;
+}
+
+float run_thickness(const Simulation& e, const Run& run) {
+  return &run == &e.active() ? 2.2f : 1.2f;
+}
+
+void overlap_matrix(const Run& run) {
+  const Eigen::MatrixXd& M = run.current().M;
+  const int r = static_cast<int>(M.rows());
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize();
+  const float cell =
+      std::clamp((ImGui::GetContentRegionAvail().x * 0.45f) / static_cast<float>(r), font * 1.5f, font * 5);
+  ImGui::TextUnformatted("M(t) = W(t)'W*  (blue < 0 < red)");
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  for (int i = 0; i < r; ++i)
+    for (int j = 0; j < r; ++j) {
+      const float v = static_cast<float>(std::clamp(M(i, j), -1.0, 1.0));
+      const ImU32 colour = v >= 0 ? ImGui::ColorConvertFloat4ToU32(ImVec4(0.25f + 0.7f * v, 0.25f, 0.25f, 1))
+                                  : ImGui::ColorConvertFloat4ToU32(ImVec4(0.25f, 0.25f, 0.25f - 0.7f * v, 1));
+      const ImVec2 p0(at.x + static_cast<float>(j) * cell, at.y + static_cast<float>(i) * cell);
+      draw->AddRectFilled(p0, ImVec2(p0.x + cell - 2, p0.y + cell - 2), colour);
+      char text[16];
+      std::snprintf(text, sizeof text, "%.2f", M(i, j));
+      draw->AddText(ImVec2(p0.x + 3, p0.y + (cell - font) / 2), IM_COL32(240, 240, 240, 255), text);
+    }
+  ImGui::Dummy(ImVec2(cell * static_cast<float>(r), cell * static_cast<float>(r)));
+  ImGui::TextUnformatted("principal cosines");
+  const Eigen::VectorXd& c = run.current().cosines;
+  for (int k = 0; k < r; ++k) {
+    char label[32];
+    std::snprintf(label, sizeof label, "cos θ%d = %.4f", k + 1, c(k));
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(series_colour(k)));
+    ImGui::ProgressBar(static_cast<float>(c(k)), ImVec2(-1, 0), label);
+    ImGui::PopStyleColor();
+  }
+}
+
+}  // namespace grassflow::app

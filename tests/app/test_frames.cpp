@@ -1,0 +1,427 @@
+// Whole frames of the explorer without a GPU: App::frame under a null ImGui backend (a context with a display
+// size and a built font atlas with a dummy texture id, no platform or renderer backend) drawing through a
+// NullRenderer, checked on what the frames produced: the windows and their titles in ImGui's draw data, their
+// places, vertex counts, the plots' label rectangles, the renderer's passes, the state after keyboard input and
+// the snapshot. The panel registry is checked against web/README.md here too.
+#include <doctest/doctest.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "fonts.h"
+#include "layout.h"
+#include "panel_registry.h"
+#include "plot.h"
+#include "renderer.h"
+#include "state.h"
+
+using namespace grassflow::app;
+
+namespace {
+
+constexpr float kWidth = 1280, kHeight = 800;
+constexpr int kSpaceKey = 32;  // any free index of io.KeysDown: what io.KeyMap[ImGuiKey_Space] points at
+
+// An App in an ImGui context of its own, run frame by frame without a backend.
+class Harness {
+ public:
+  explicit Harness(const std::string& hash) {
+    context_ = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(kWidth, kHeight);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.KeyMap[ImGuiKey_Space] = kSpaceKey;
+    configure_ui(1.0f);  // the app's font and style: text sizes, and so label places, are the app's
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+    io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(1)));
+    auto renderer = std::make_unique<NullRenderer>();
+    renderer_ = renderer.get();
+    Platform platform;
+    platform.name = "test";
+    platform.save = [this](const std::string& name, const std::string& mime, const std::vector<unsigned char>&) {
+      saved.push_back(name + " " + mime);
+    };
+    platform.emit = [this](const std::string& json) { events.push_back(nlohmann::json::parse(json)); };
+    platform.publish_state = [this](const std::string& hash_now) { published = hash_now; };
+    app_ = std::make_unique<App>(platform, std::move(renderer), "", hash);
+  }
+  Harness(const Harness&) = delete;
+  Harness& operator=(const Harness&) = delete;
+  ~Harness() {
+    app_.reset();
+    ImGui::DestroyContext(context_);
+  }
+
+  void frames(int n) {
+    for (int i = 0; i < n; ++i) {
+      ImGui::NewFrame();
+      app_->frame(kWidth, kHeight, 1.0f, 1.0 / 60.0);
+      ImGui::Render();
+      app_->after_render(static_cast<int>(kWidth), static_cast<int>(kHeight));
+    }
+  }
+  // One frame with Space held (pressed in this frame), then released.
+  void press_space() {
+    ImGui::GetIO().KeysDown[kSpaceKey] = true;
+    frames(1);
+    ImGui::GetIO().KeysDown[kSpaceKey] = false;
+  }
+  void type(char c) {
+    ImGui::GetIO().AddInputCharacter(static_cast<unsigned int>(c));
+    frames(1);
+  }
+
+  nlohmann::json snapshot() const { return nlohmann::json::parse(app_->snapshot_json()); }
+  App& app() { return *app_; }
+  NullRenderer& renderer() { return *renderer_; }
+
+  // The last frame's draw lists by owner window name, with their vertex counts.
+  std::map<std::string, int> drawn_windows() const {
+    std::map<std::string, int> windows;
+    const ImDrawData* data = ImGui::GetDrawData();
+    REQUIRE(data != nullptr);
+    for (int i = 0; i < data->CmdListsCount; ++i)
+      windows[data->CmdLists[i]->_OwnerName] += data->CmdLists[i]->VtxBuffer.Size;
+    return windows;
+  }
+
+  std::vector<std::string> saved;
+  std::vector<nlohmann::json> events;
+  std::string published;
+
+ private:
+  ImGuiContext* context_ = nullptr;
+  NullRenderer* renderer_ = nullptr;
+  std::unique_ptr<App> app_;
+};
+
+// The window of panel `id` in the last frame ("Title##id"), or nullptr.
+const ImGuiWindow* panel_window(const std::string& id) {
+  for (const ImGuiWindow* window : ImGui::GetCurrentContext()->Windows) {
+    const std::string name = window->Name;
+    if (window->Active && name.size() > id.size() + 2 &&
+        name.compare(name.size() - id.size() - 2, std::string::npos, "##" + id) == 0)
+      return window;
+  }
+  return nullptr;
+}
+
+std::string window_title(const ImGuiWindow* window) {
+  const std::string name = window->Name;
+  return name.substr(0, name.find("##"));
+}
+
+// ImGui places windows on whole pixels: the layout's fractional rectangle, floored.
+void check_window_at(const ImGuiWindow* window, const Rect& expected) {
+  CHECK(std::fabs(window->Pos.x - expected.x) < 1.0f);
+  CHECK(std::fabs(window->Pos.y - expected.y) < 1.0f);
+  CHECK(std::fabs(window->Size.x - expected.w) < 1.0f);
+  CHECK(std::fabs(window->Size.y - expected.h) < 1.0f);
+}
+
+bool inside(const Rect& inner, const Rect& outer) {
+  const float slack = 0.0f;  // as place_label judges its bounds
+  return inner.x >= outer.x - slack && inner.y >= outer.y - slack && inner.x + inner.w <= outer.x + outer.w + slack &&
+         inner.y + inner.h <= outer.y + outer.h + slack;
+}
+
+// Every plot of the last frame: labels inside the plotting area and apart from each other, legend entries apart
+// from each other and above the plotting area.
+void check_plot_layout() {
+  for (const PlotRecord& plot : recorded_plots()) {
+    CAPTURE(plot.id);
+    for (std::size_t i = 0; i < plot.labels.size(); ++i) {
+      CAPTURE(plot.labels[i].text);
+      CHECK(inside(plot.labels[i].rect, plot.area));
+      for (std::size_t j = i + 1; j < plot.labels.size(); ++j) {
+        CAPTURE(plot.labels[j].text);
+        CHECK_FALSE(overlaps(plot.labels[i].rect, plot.labels[j].rect));
+      }
+    }
+    for (std::size_t i = 0; i < plot.legend.size(); ++i) {
+      CAPTURE(plot.legend[i].text);
+      CHECK(plot.legend[i].rect.y + plot.legend[i].rect.h <= plot.area.y + 0.5f);
+      for (std::size_t j = i + 1; j < plot.legend.size(); ++j)
+        CHECK_FALSE(overlaps(plot.legend[i].rect, plot.legend[j].rect));
+    }
+  }
+}
+
+bool has_text(const std::vector<PlacedText>& texts, const std::string& words) {
+  for (const PlacedText& t : texts)
+    if (t.text.find(words) != std::string::npos) return true;
+  return false;
+}
+
+const PlotRecord* find_plot(const std::string& id) {
+  for (const PlotRecord& plot : recorded_plots())
+    if (plot.id == id) return &plot;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("every registered panel draws its window where the layout puts it, with its title and some vertices") {
+  for (const PanelType& type : panel_types()) {
+    CAPTURE(type.id);
+    Harness h(std::string("panels=") + type.id + "&init=isotropic&dt=0.1");
+    h.frames(3);
+    const ImGuiWindow* window = panel_window(type.id);
+    REQUIRE(window != nullptr);
+    CHECK_FALSE(window_title(window).empty());
+    const ImGuiWindow* status = ImGui::FindWindowByName("##status");
+    REQUIRE(status != nullptr);
+    const Rect expected = tile_panels({type.id}, kWidth, kHeight, kHeight - status->Pos.y, 1.0f)[0];
+    check_window_at(window, expected);
+    const std::map<std::string, int> drawn = h.drawn_windows();
+    REQUIRE(drawn.count(window->Name) == 1);
+    CHECK(drawn.at(window->Name) > 100);
+    CHECK(drawn.count("##status") == 1);
+    CHECK(h.snapshot()["problems"].empty());
+  }
+}
+
+TEST_CASE("without panels in the URL the registry's default set is drawn, tiled as the layout says") {
+  Harness h("init=isotropic&dt=0.1");
+  h.frames(2);
+  const std::vector<std::string> ids = default_panel_ids();
+  std::set<std::string> expected = {"##status"};
+  for (const std::string& id : ids) {
+    const ImGuiWindow* window = panel_window(id);
+    REQUIRE(window != nullptr);
+    expected.insert(window->Name);
+  }
+  std::set<std::string> drawn;
+  for (const auto& [name, vertices] : h.drawn_windows()) {
+    drawn.insert(name);
+    CHECK(vertices > 0);
+  }
+  CHECK(drawn == expected);
+  const ImGuiWindow* status = ImGui::FindWindowByName("##status");
+  REQUIRE(status != nullptr);
+  const std::vector<Rect> rects = tile_panels(ids, kWidth, kHeight, kHeight - status->Pos.y, 1.0f);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    CAPTURE(ids[i]);
+    check_window_at(panel_window(ids[i]), rects[i]);
+  }
+  CHECK(window_title(panel_window("cosines")) == "Principal cosines");
+  CHECK(window_title(panel_window("controls")) == "Controls");
+}
+
+TEST_CASE("embed mode draws only the views: no sidebar, no status bar") {
+  Harness h("embed=1&panels=controls,cosines,landscape&init=isotropic&dt=0.1");
+  h.frames(2);
+  std::set<std::string> drawn;
+  for (const auto& [name, vertices] : h.drawn_windows()) drawn.insert(name);
+  CHECK(drawn == std::set<std::string>{"Principal cosines##cosines", "Loss landscape##landscape"});
+}
+
+TEST_CASE("the landscape and the sphere draw through the renderer: one heatmap and one legend pass, one sphere") {
+  SUBCASE("landscape, r = 2") {
+    Harness h("panels=landscape&init=isotropic&dt=0.1");
+    h.frames(4);
+    const auto& passes = h.renderer().passes();
+    REQUIRE(passes.size() == 8);
+    CHECK(h.renderer().counts().programs == 1);
+    CHECK(h.renderer().counts().live_targets == 2);
+    for (std::size_t i = 0; i < passes.size(); i += 2) {
+      const NullRenderer::Pass& heatmap = passes[i];
+      const NullRenderer::Pass& legend = passes[i + 1];
+      CHECK(heatmap.pass.sampler == "u_values");
+      CHECK(heatmap.width == heatmap.height);
+      CHECK(heatmap.width > 200);
+      CHECK(legend.width == 8);
+      CHECK(legend.height == heatmap.height);
+      CHECK(legend.pass.program == heatmap.pass.program);
+    }
+    // The grid's values (128 × 128) and the legend's ramp (64), each uploaded at least once.
+    CHECK(h.renderer().counts().texels >= 128 * 128 + 64);
+    const nlohmann::json s = h.snapshot();
+    CHECK(s["landscape"]["for"] == "joint/cosines");
+    CHECK(s["landscape"]["max"].get<double>() > s["landscape"]["min"].get<double>());
+  }
+  SUBCASE("sphere, r = 1") {
+    Harness h("link=preset:he3&panels=sphere&dt=0.1");
+    h.frames(3);
+    const auto& passes = h.renderer().passes();
+    REQUIRE(passes.size() == 3);
+    CHECK(passes[0].pass.sampler == "u_profile");
+    REQUIRE(passes[0].pass.uniforms.size() == 2);
+    CHECK(passes[0].pass.uniforms[0].name == "u_rotation");
+    CHECK(passes[0].pass.uniforms[0].kind == Uniform::Kind::mat3);
+    CHECK(h.renderer().counts().texels == 256);  // the loss profile, made once per objective
+  }
+  SUBCASE("sphere, r = 2: the overlap matrix instead, nothing for the renderer") {
+    Harness h("panels=sphere&dt=0.1");
+    h.frames(2);
+    CHECK(h.renderer().passes().empty());
+    CHECK(h.drawn_windows().at("Sphere##sphere") > 100);
+  }
+}
+
+TEST_CASE("compare mode: both objectives in the legend and the snapshot, no label on another") {
+  Harness h("compare=1&link=preset:staircase2&d=1000&init=isotropic&dt=0.1&panels=controls,cosines,loss,landscape");
+  h.frames(90);
+  const nlohmann::json s = h.snapshot();
+  REQUIRE(s["runs"].size() == 2);
+  CHECK(s["runs"][0]["objective"] == "joint");
+  CHECK(s["runs"][1]["objective"] == "planted");
+  CHECK(s["t"].get<double>() == doctest::Approx(9.0));
+  const PlotRecord* cosines = find_plot("##cosines-plot");
+  const PlotRecord* loss = find_plot("##loss-plot");
+  REQUIRE(cosines != nullptr);
+  REQUIRE(loss != nullptr);
+  CHECK(has_text(cosines->legend, "joint (thick)"));
+  CHECK(has_text(cosines->legend, "planted (thin, pale)"));
+  CHECK(has_text(cosines->labels, "escape 1 (joint)"));
+  CHECK(has_text(cosines->labels, "escape 2 (joint)"));
+  CHECK(has_text(cosines->labels, "escape level"));
+  CHECK(has_text(cosines->labels, "theory: leap 1"));
+  CHECK(has_text(loss->legend, "planted"));
+  CHECK(has_text(loss->labels, "plateau 0 (joint theory)"));
+  check_plot_layout();
+}
+
+TEST_CASE("compare mode at r = 4 with equator starts: many markers, still no label on another") {
+  for (const char* hash : {"compare=1&link=preset:staircase3&r=4&d=100&init=equator&dt=0.5&panels=cosines,loss",
+                           "compare=1&link=preset:he3sum&r=4&d=50&dt=2&axis=linear&panels=cosines,loss,controls"}) {
+    const std::string url = hash;
+    CAPTURE(url);
+    Harness h(url);
+    for (int i = 0; i < 6; ++i) {
+      h.frames(20);
+      REQUIRE(recorded_plots().size() == 2);
+      check_plot_layout();
+    }
+    std::size_t labels = 0;
+    for (const PlotRecord& plot : recorded_plots()) labels += plot.labels.size();
+    CHECK(labels >= 5);
+  }
+}
+
+TEST_CASE("finite samples: the training run is drawn and reported in the snapshot") {
+  Harness h("n=2000&d=100&init=isotropic&dt=0.1&panels=controls,cosines,loss");
+  h.frames(40);
+  const nlohmann::json s = h.snapshot();
+  REQUIRE(s.contains("samples"));
+  const nlohmann::json& samples = s["samples"];
+  for (const char* key :
+       {"t", "step", "test_loss", "cosines", "subspace_error", "escape_times", "description", "failure"})
+    CHECK_MESSAGE(samples.contains(key), key);
+  CHECK(samples["description"].get<std::string>().find("n = 2000") != std::string::npos);
+  CHECK(samples["cosines"].size() == 2);
+  CHECK(samples["t"].get<double>() > 0.0);
+  const PlotRecord* cosines = find_plot("##cosines-plot");
+  const PlotRecord* loss = find_plot("##loss-plot");
+  REQUIRE(cosines != nullptr);
+  REQUIRE(loss != nullptr);
+  CHECK(has_text(cosines->legend, "on n samples"));
+  CHECK(has_text(loss->legend, "test loss on n samples"));
+  check_plot_layout();
+}
+
+TEST_CASE("keyboard: space toggles play, s steps one frame and pauses, r restarts the run") {
+  Harness h("init=isotropic&dt=0.1&panels=cosines");
+  h.frames(5);
+  nlohmann::json s = h.snapshot();
+  CHECK(s["playing"] == true);
+  CHECK(s["t"].get<double>() == doctest::Approx(0.5));
+
+  h.press_space();  // the frame that sees the key does not advance
+  s = h.snapshot();
+  CHECK(s["playing"] == false);
+  CHECK(s["t"].get<double>() == doctest::Approx(0.5));
+  h.frames(3);
+  CHECK(h.snapshot()["t"].get<double>() == doctest::Approx(0.5));
+
+  h.type('s');
+  s = h.snapshot();
+  CHECK(s["playing"] == false);
+  CHECK(s["t"].get<double>() == doctest::Approx(0.6));
+  h.frames(3);
+  CHECK(h.snapshot()["t"].get<double>() == doctest::Approx(0.6));
+
+  h.press_space();
+  h.frames(2);
+  s = h.snapshot();
+  CHECK(s["playing"] == true);
+  CHECK(s["t"].get<double>() == doctest::Approx(0.9));
+
+  h.type('r');  // back to t = 0, then this frame's step
+  s = h.snapshot();
+  CHECK(s["playing"] == true);
+  CHECK(s["t"].get<double>() == doctest::Approx(0.1));
+  CHECK(s["problems"].empty());
+}
+
+TEST_CASE("the snapshot carries the model's fields and the landscape's; a screenshot request is saved") {
+  Harness h("link=preset:staircase2&d=1000&init=isotropic&dt=0.1&panels=controls,cosines,loss,landscape,link,matrix");
+  h.frames(90);
+  const nlohmann::json s = h.snapshot();
+  for (const char* key : {"hash", "problems", "playing", "objective", "t", "loss", "cosines", "escape_times", "status",
+                          "failure", "rounding_limited", "M", "r", "warnings", "frame_ms", "landscape"})
+    CHECK_MESSAGE(s.contains(key), key);
+  CHECK(s["hash"] == "init=isotropic&dt=0.1&panels=controls%2Ccosines%2Closs%2Clandscape%2Clink%2Cmatrix");
+  CHECK(s["hash"] == h.app().state_hash());
+  CHECK(h.published == h.app().state_hash());
+  CHECK(s["r"] == 2);
+  CHECK(s["M"].size() == 2);
+  CHECK(s["frame_ms"]["samples"] == 90);
+  // The reference escape times of staircase2 (joint, C(0) = I/d, d = 1000; docs/theory.md §6), reached by t = 9.
+  REQUIRE(s["escape_times"].size() == 2);
+  CHECK(s["escape_times"][0].get<double>() == doctest::Approx(3.449434632).epsilon(1e-8));
+  CHECK(s["escape_times"][1].get<double>() == doctest::Approx(6.900705689).epsilon(1e-8));
+  REQUIRE(h.events.size() == 2);
+  for (const nlohmann::json& event : h.events) CHECK(event.contains("t"));
+  for (const char* key : {"for", "min", "max", "critical_points", "compute_ms"})
+    CHECK_MESSAGE(s["landscape"].contains(key), key);
+
+  h.app().request_screenshot("shot.png");
+  h.frames(1);
+  CHECK(h.saved == std::vector<std::string>{"shot.png image/png"});
+  CHECK(h.renderer().counts().captures == 1);
+}
+
+TEST_CASE("the panel registry is the one list: URL ids, layout and web/README.md's table agree with it") {
+  std::vector<std::string> ids;
+  for (const PanelType& type : panel_types()) ids.push_back(type.id);
+  CHECK(all_panel_ids() == ids);
+  std::string every;
+  for (const std::string& id : ids) every += (every.empty() ? "" : ",") + id;
+  const ParsedState parsed = parse_state("", "panels=" + every);
+  CHECK(parsed.problems.empty());
+  CHECK(parsed.state.panels == ids);
+
+  std::ifstream readme(GRASSFLOW_SOURCE_DIR "/web/README.md");
+  REQUIRE(readme.good());
+  std::string line, row;
+  while (std::getline(readme, line))
+    if (line.rfind("| `panels` |", 0) == 0) row = line;
+  REQUIRE_MESSAGE(!row.empty(), "web/README.md has no row for the `panels` key");
+  const std::string lead = "comma-separated: ";
+  const std::size_t from = row.find(lead);
+  REQUIRE(from != std::string::npos);
+  const std::string list = row.substr(from + lead.size(), row.find(" |", from) - from - lead.size());
+  std::vector<std::string> documented;
+  std::stringstream stream(list);
+  for (std::string id; std::getline(stream, id, ',');) {
+    id.erase(0, id.find_first_not_of(' '));
+    documented.push_back(id);
+  }
+  CHECK_MESSAGE(documented == ids, "web/README.md lists the panels as '"
+                                       << list << "'; the registry (app/panel_registry.h) has '" << every << "'");
+}
