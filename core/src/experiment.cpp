@@ -156,49 +156,49 @@ std::string format_degree(const Experiment& e) {
 const std::vector<ExperimentKey> kKeys = {
     {"link", "expression", "preset:NAME or an expression in z1..zr (docs/experiment.md, Links)", "preset:staircase2",
      "the link f*: an expression in z1..zr or preset:NAME (see grassflow hermite)",
-     "The link f* of y = f*(W*ᵀx) (docs/theory.md §1); required on the command line.", "", parse_link,
-     [](const Experiment& e) { return e.link; }},
+     "The link f* of y = f*(W*ᵀx) (docs/theory.md §1); required on the command line.", "",
+     "hermite loss flow sweep train", parse_link, [](const Experiment& e) { return e.link; }},
     {"r", "integer", "0..32", "0 (the link's own r)", "number of directions; default: the link's natural r",
      "The number r of directions of W and W*; a larger r than the link's adds directions the target ignores.", "",
-     parse_r, [](const Experiment& e) { return std::to_string(e.r); }},
+     "hermite loss flow sweep train", parse_r, [](const Experiment& e) { return std::to_string(e.r); }},
     {"objective", "choice", "joint or planted", "joint",
      "joint (the link refitted, docs/theory.md §4) or planted (the link known)",
      "joint: the link refitted infinitely fast, a flow on the Grassmannian; planted: the link known, a flow on the "
      "Stiefel manifold (docs/theory.md §4); required on the command line.",
-     "", parse_objective, [](const Experiment& e) { return std::string(to_string(e.objective)); }},
+     "", "loss flow sweep", parse_objective, [](const Experiment& e) { return std::string(to_string(e.objective)); }},
     {"d", "whole number", "1..1e15, at least r", "1000", "ambient dimension (a whole number; 1e12 is fine)",
      "The ambient dimension d of x ~ N(0, I_d); the r×r flow costs the same at every d (docs/theory.md §5); "
      "required on the command line.",
-     "", parse_d, [](const Experiment& e) { return number_text(e.d); }},
+     "", "flow train", parse_d, [](const Experiment& e) { return number_text(e.d); }},
     {"init", "choice", "random, equator or isotropic", "random",
      "start: random (Haar W at d, seeded), equator (M(0) = eps Q, Q Haar-orthogonal), isotropic (M(0) = I/sqrt(d))",
-     "The start M(0) (docs/theory.md §5): a Haar W at d, eps times a Haar rotation, or I/√d.", "", parse_init,
-     format_init},
+     "The start M(0) (docs/theory.md §5): a Haar W at d, eps times a Haar rotation, or I/√d.", "", "flow sweep",
+     parse_init, format_init},
     {"seed", "whole number", "0..2^64 - 1", "0", "seed of the random and equator starts (default 0)",
      "The seed of the random and equator starts and of the samples.",
-     "below 2^53: seeds travel through JavaScript numbers", parse_seed,
+     "below 2^53: seeds travel through JavaScript numbers", "flow train", parse_seed,
      [](const Experiment& e) { return std::to_string(e.seed); }},
     {"eps", "number", "(0, 1]", "1/sqrt(d)", "scale of the equator start (default 1/sqrt(d))",
-     "The equator start's distance ε from the equator, a cosine (docs/theory.md §6); equator start only.", "",
+     "The equator start's distance ε from the equator, a cosine (docs/theory.md §6); equator start only.", "", "flow",
      parse_eps, [](const Experiment& e) { return e.eps > 0 ? shortest_text(e.eps) : std::string(); }},
     {"M0", "matrix", "an r×r overlap realisable at d", "", "an explicit r×r M(0), e.g. \"0.1,0;0,0.01\"",
      "An explicit start M(0) = W(0)ᵀW*, rows separated by ';', entries by ','; its singular values are at most 1 "
      "(docs/theory.md §5). Replaces init.",
-     "", parse_M0, [](const Experiment& e) { return e.M0; }},
+     "", "flow", parse_M0, [](const Experiment& e) { return e.M0; }},
     {"t-max", "number", "> 0", "1e30", "stop at this time (default 1e30)",
-     "The flow stops at this time (status t_max).", "", parse_t_max,
+     "The flow stops at this time (status t_max).", "", "flow sweep", parse_t_max,
      [](const Experiment& e) { return number_text(e.t_max); }},
     {"degree", "integer", "0..99", "8 (lowered to what the quadrature affords for r >= 6)",
      "Hermite truncation degree K, 0 to 99 (default 8; the quadrature needs 2K + 2 nodes per axis)",
      "The degree K up to which f* is expanded in Hermite polynomials (docs/theory.md §2); energy above K is the "
      "truncation residual.",
-     "", parse_degree, format_degree},
+     "", "hermite loss flow sweep", parse_degree, format_degree},
     {"n", "whole number", "0..1e12", "0", "training samples overlaid on the population flow (0 = none)",
      "The number of training samples of the finite-sample overlay (docs/theory.md §7); 0 = population flow only.",
-     "n·d <= 2e7 stored coordinates (80 MB of float32 in a browser tab)", parse_n,
+     "n·d <= 2e7 stored coordinates (80 MB of float32 in a browser tab)", "train", parse_n,
      [](const Experiment& e) { return number_text(e.n); }},
     {"noise", "number", ">= 0", "0", "label noise sigma of the samples (default 0)",
-     "The standard deviation σ of the label noise of the samples (docs/theory.md §7).", "", parse_noise,
+     "The standard deviation σ of the label noise of the samples (docs/theory.md §7).", "", "train", parse_noise,
      [](const Experiment& e) { return number_text(e.noise); }},
 };
 
@@ -234,10 +234,10 @@ void set_experiment_key(Experiment& experiment, const std::string& name, const s
 }
 
 std::string experiment_keys_markdown() {
-  std::string out = "| key | type | range | default | meaning | browser |\n|---|---|---|---|---|---|\n";
+  std::string out = "| key | type | range | default | meaning | flag of | browser |\n|---|---|---|---|---|---|---|\n";
   for (const ExperimentKey& k : kKeys)
     out += "| `" + std::string(k.name) + "` | " + k.type + " | " + k.range + " | " + k.default_text + " | " + k.doc +
-           " | " + k.browser_limit + " |\n";
+           " | " + k.commands + " | " + k.browser_limit + " |\n";
   return out;
 }
 

@@ -78,9 +78,7 @@ void add_flow_command(CLI::App& app) {
   auto command = std::make_shared<FlowCommand>();
   CLI::App* cmd = app.add_subcommand(
       "flow", "One population gradient flow (joint or planted) in the overlap M: escapes, status, trajectory");
-  command->keys = std::make_unique<ExperimentOptions>(
-      cmd, std::vector<std::string>{"link", "r", "objective", "d", "init", "seed", "eps", "M0", "t-max", "degree"},
-      std::vector<std::string>{"link", "objective", "d"});
+  command->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "objective", "d"});
   for (const char* start : {"init", "seed", "eps"}) command->keys->option("M0")->excludes(command->keys->option(start));
   cmd->add_flag("--json", command->json, "print one JSON object");
   cmd->callback([command] { run(*command); });

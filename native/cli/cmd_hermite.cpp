@@ -84,8 +84,7 @@ void add_hermite_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "hermite",
       "Hermite coefficients, degree energies, information exponent and leaps of a link (docs/theory.md §2, §6)");
-  options->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "r", "degree"},
-                                                      std::vector<std::string>{"link"});
+  options->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link"});
   std::string preset_list;
   for (const PresetInfo& p : presets()) preset_list += (preset_list.empty() ? "" : ", ") + p.name;
   options->keys->option("link")->description(

@@ -32,7 +32,8 @@ void add_keys_command(CLI::App& app) {
                         {"default", k.default_text},
                         {"help", k.help},
                         {"doc", k.doc},
-                        {"browser_limit", k.browser_limit}});
+                        {"browser_limit", k.browser_limit},
+                        {"commands", k.commands}});
       std::printf("%s\n", keys.dump().c_str());
       return;
     }

@@ -59,8 +59,7 @@ void add_loss_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "loss",
       "Population loss (joint or planted) at an overlap M = W^T W* and its gradient dL/dM (docs/theory.md §4-5)");
-  command->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "r", "objective", "degree"},
-                                                      std::vector<std::string>{"link", "objective"});
+  command->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "objective"});
   cmd->add_option("--M", command->M, "the r×r overlap M, rows separated by ';', entries by ',' (e.g. \"0.5,0;0,0.1\")")
       ->required();
   cmd->add_flag("--json", command->json, "print {\"loss\", \"grad_M\"} as JSON");

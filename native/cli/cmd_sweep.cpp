@@ -100,9 +100,7 @@ void add_sweep_command(CLI::App& app) {
   auto options = std::make_shared<SweepCommand>();
   CLI::App* cmd = app.add_subcommand(
       "sweep", "Flows over several d and seeds; per-stage fits of escape times against the leaps (docs/theory.md §6)");
-  options->keys = std::make_unique<ExperimentOptions>(
-      cmd, std::vector<std::string>{"link", "r", "objective", "init", "t-max", "degree"},
-      std::vector<std::string>{"link", "objective"});
+  options->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "objective"});
   cmd->add_option("--d", options->d, "comma-separated dimensions, e.g. 100,1000,1e4 (each as the key d)")->required();
   cmd->add_option("--seeds", options->seeds, "seeds per d for random starts (default 5); medians are fitted")
       ->check(CLI::Range(1, 100000));

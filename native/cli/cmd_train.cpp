@@ -243,8 +243,7 @@ void add_train_command(CLI::App& app) {
       "train",
       "Two-timescale training on samples y = f*(W*'x) + noise or a CSV file, with SIR/SAVE/pHd baselines "
       "(docs/theory.md §7)");
-  c->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "r", "d", "n", "noise", "seed"},
-                                                std::vector<std::string>{});
+  c->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{});
   // The shared keys, with what they mean for training.
   c->keys->option("link")->description("the target link f*: an expression in z1..zr or preset:NAME (see `hermite`)");
   c->keys->option("r")->description("rank r of the index space (default: the link's own; required with --data)");

@@ -1,20 +1,26 @@
 #include "dynamics_cli.h"
 
-#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <sstream>
 #include <stdexcept>
 
 namespace grassflow::cli {
 
-ExperimentOptions::ExperimentOptions(CLI::App* cmd, const std::vector<std::string>& names,
-                                     const std::vector<std::string>& required) {
-  for (const std::string& name : names) {
-    const ExperimentKey* key = find_experiment_key(name);
-    if (!key) throw std::logic_error("ExperimentOptions: no experiment key '" + name + "'");
-    std::string help = key->help;
-    CLI::Option* option = cmd->add_option("--" + name, values_[name], help);
-    if (std::find(required.begin(), required.end(), name) != required.end()) option->required();
-    options_[name] = option;
+ExperimentOptions::ExperimentOptions(CLI::App* cmd, const std::vector<std::string>& required) {
+  for (const ExperimentKey& key : experiment_keys()) {
+    std::istringstream commands(key.commands);
+    std::string command;
+    bool takes = false;
+    while (commands >> command) takes = takes || command == cmd->get_name();
+    if (!takes) continue;
+    std::string type = key.type;  // "whole number" -> WHOLE_NUMBER, as CLI11 shows types
+    for (char& c : type) c = c == ' ' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    options_[key.name] = cmd->add_option(std::string("--") + key.name, values_[key.name], key.help)->type_name(type);
+  }
+  for (const std::string& name : required) {
+    if (!options_.count(name)) throw std::logic_error(cmd->get_name() + " takes no experiment key '" + name + "'");
+    options_[name]->required();
   }
 }
 

@@ -20,9 +20,10 @@ namespace grassflow::cli {
 /// (so a bad value is reported as "--d: 'x' is not a whole number ...").
 class ExperimentOptions {
  public:
-  /// Adds `--NAME` to `cmd` for each of `names` (keys of experiment_keys(); an unknown name is a programming
-  /// error: std::logic_error); those in `required` are required on this command.
-  ExperimentOptions(CLI::App* cmd, const std::vector<std::string>& names, const std::vector<std::string>& required);
+  /// Adds `--NAME` to `cmd` for each key whose `commands` name this command (cmd->get_name()), in table order;
+  /// those in `required` are required on this command (a name there that the command does not take is a
+  /// programming error: std::logic_error).
+  ExperimentOptions(CLI::App* cmd, const std::vector<std::string>& required);
   ExperimentOptions(const ExperimentOptions&) = delete;
   ExperimentOptions& operator=(const ExperimentOptions&) = delete;
 

@@ -61,6 +61,7 @@ struct ExperimentKey {
   const char* help;           ///< one line for --help, the URL table and tooltips
   const char* doc;            ///< the documentation line of docs/experiment.md (with its theory section)
   const char* browser_limit;  ///< "" or what the WebAssembly build refuses beyond `range`, and why
+  const char* commands;       ///< the CLI commands that take it as a flag, space-separated ("loss flow sweep")
   /// Reads `text` into the field; throws InputError(name, ...) naming the value, the range and the fix. The
   /// field is left unchanged on error.
   void (*parse)(Experiment& experiment, const std::string& text);
@@ -78,8 +79,8 @@ const ExperimentKey* find_experiment_key(const std::string& name);
 /// for a bad value and InputError for an unknown key (listing the keys).
 void set_experiment_key(Experiment& experiment, const std::string& name, const std::string& text);
 
-/// The key table as the Markdown table docs/experiment.md holds (key, type, range, default, meaning, the
-/// browser's stricter limit), one row per key, ending in a newline.
+/// The key table as the Markdown table docs/experiment.md holds (key, type, range, default, meaning, the CLI
+/// commands that take it, the browser's stricter limit), one row per key, ending in a newline.
 std::string experiment_keys_markdown();
 
 /// True when the key's value in `experiment` differs from the default Experiment's (what a URL lists).
