@@ -75,7 +75,8 @@ struct IntegratorOptions {
   /// Fills `directions` (n × m, any m ≥ 0) with tangent vectors at y of a symmetry of the problem (moving y
   /// along them changes no quantity of interest, e.g. the left rotations M → QM of the joint flow): integration
   /// errors along them are not controlled, since rounding noise of f along a neutral direction is integrated
-  /// without damping and over steps of 10²³ would otherwise stall both methods (docs/theory.md §8).
+  /// without damping and over steps of 10²³ would otherwise stall both methods (docs/theory.md §8). Only the
+  /// starting-step estimate still sees velocities along them (it measures all of f).
   using Neutral = std::function<void(const Eigen::VectorXd& y, Eigen::MatrixXd& directions)>;
 
   // Error control.
