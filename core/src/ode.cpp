@@ -418,12 +418,20 @@ const DenseStep& Integrator::dense_output(const StepRecord& st) {
 }
 
 void Integrator::reset_state(const Eigen::VectorXd& y) {
+  if (y.size() != y_.size())
+    throw InputError("integrator: reset_state needs " + std::to_string(y_.size()) + " entries (got " +
+                     std::to_string(y.size()) + ")");
   y_ = y;
   eval(t_.hi, y_, f_);
   if (method_ == Method::bdf) start_bdf();
 }
 
 void Integrator::change_coordinates(const Eigen::MatrixXd& A, Rhs rhs) {
+  if (A.rows() != y_.size() || A.cols() != y_.size())
+    throw InputError("integrator: change_coordinates needs a " + std::to_string(y_.size()) + "×" +
+                     std::to_string(y_.size()) + " matrix (got " + std::to_string(A.rows()) + "×" +
+                     std::to_string(A.cols()) + ")");
+  if (!rhs) throw InputError("integrator: change_coordinates needs a right-hand side");
   rhs_ = std::make_shared<const Rhs>(std::move(rhs));
   y_ = A * y_;
   eval(t_.hi, y_, f_);

@@ -484,8 +484,12 @@ TEST_CASE("ode: IntegratorOptions defaults and range checks") {
   refused(o, "jacobian_increment");
   CHECK_THROWS_AS(Integrator(Integrator::Rhs{}, y0), grassflow::InputError);
   CHECK_THROWS_AS(Integrator(forced_decay, VectorXd()), grassflow::InputError);
-  // A bound at or before the current time is refused without moving.
+  // A bound at or before the current time is refused without moving; states and coordinate changes of the
+  // wrong size are refused.
   Integrator ode(forced_decay, y0);
   CHECK(ode.step(0.0) == Result::step_too_small);
   CHECK(ode.t() == 0.0);
+  CHECK_THROWS_AS(ode.reset_state(VectorXd::Ones(2)), grassflow::InputError);
+  CHECK_THROWS_AS(ode.change_coordinates(MatrixXd::Identity(2, 2), forced_decay), grassflow::InputError);
+  CHECK_THROWS_AS(ode.change_coordinates(MatrixXd::Identity(1, 1), Integrator::Rhs{}), grassflow::InputError);
 }

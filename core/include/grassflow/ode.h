@@ -28,10 +28,12 @@
 
 namespace grassflow {
 
-/// A time value hi + lo carried in two doubles (|lo| ≤ ulp(hi)/2): the double-double sum of all steps.
+/// A time value hi + lo carried in two doubles (|lo| ≤ ulp(hi)/2, about 106 significant bits): the sum of all
+/// steps, so that a step far below ulp(t) (h/t < 1e-16, as in an escape at t ≈ 4e22 lasting 1e3) still
+/// advances t instead of being lost to rounding (docs/theory.md §8). Each addition rounds at ~2^-106·|t|.
 struct Time {
   double hi = 0.0, lo = 0.0;
-  /// Adds a step exactly (Knuth's two-sum), then renormalises.
+  /// Adds a step h (any sign) by Knuth's two-sum, then renormalises; the only rounding is that of lo.
   void add(double h);
   /// (this − other) rounded to a double.
   double minus(const Time& other) const { return (hi - other.hi) + (lo - other.lo); }
@@ -39,8 +41,10 @@ struct Time {
   double from(double t) const { return (t - hi) - lo; }
 };
 
-/// The continuous extension of one accepted step, y(t) for t in [t0, t1]: DOP853's 7th-order interpolant or
-/// the BDF interpolating polynomial of the current order.
+/// The continuous extension of one accepted step, y(t) for t in [t0, t1]: DOP853's 7th-order interpolant
+/// (Hairer, Nørsett & Wanner I §II.6; the coefficients of Hairer's DOP853 code) or the BDF interpolating
+/// polynomial of the current order through the step's history (the dense output of Shampine–Reichelt's NDF
+/// code, as in scipy's bdf.py). Its error is of the order of the step's tolerance.
 struct DenseStep {
   enum class Kind { dop853, bdf } kind = Kind::dop853;
   Time t0, t1;
@@ -49,6 +53,9 @@ struct DenseStep {
   std::array<Eigen::VectorXd, 7> F;  ///< DOP853: Hairer's interpolation coefficients
   Eigen::MatrixXd D;                 ///< BDF: backward differences D_0..D_order (columns)
 
+  /// y(t), n entries. t is a plain double in [t0, t1], measured against the double-double ends, so at large t
+  /// only the doubles representable inside the step can be asked for. DOP853's interpolant reproduces y0 and
+  /// y1 at the ends to rounding. Outside [t0, t1] it extrapolates, with no accuracy promised; nothing is thrown.
   Eigen::VectorXd operator()(double t) const;
 };
 
@@ -155,7 +162,9 @@ struct IntegratorOptions {
 };
 
 /// Integrates dy/dt = f(t, y) from t = 0, one accepted step at a time (DOP853, then BDF once stiff: the
-/// comment at the top of this file). Not thread-safe: one integrator per thread.
+/// comment at the top of this file). t and step sizes are in the problem's time unit, y and f in the caller's
+/// units (f per unit time). Not thread-safe: one integrator per thread. Exceptions thrown by the right-hand
+/// side or the options' callbacks propagate unchanged (a BDF history may then be half updated: do not step on).
 class Integrator {
  public:
   /// dy/dt = rhs(t, y) written into `dydt` (already sized n). The flows are autonomous and ignore t.
@@ -182,24 +191,31 @@ class Integrator {
   /// The current time (double-double) and its rounded value.
   const Time& time() const { return t_; }
   double t() const { return t_.hi; }
+  /// The state at time(), n entries.
   const Eigen::VectorXd& y() const { return y_; }
   /// f(t, y) at the current point.
   const Eigen::VectorXd& dydt() const { return f_; }
   /// The last accepted step (valid after a successful step()).
   const StepRecord& last_step() const { return last_; }
-  /// The continuous extension of a recorded step (built and cached in the record on first use).
+  /// The continuous extension of a step recorded by this integrator (last_step() or a copy of it), built and
+  /// cached in the record on first use: a DOP853 step costs 3 evaluations of the right-hand side the step was
+  /// taken with (counted in evaluations()), so it stays valid after change_coordinates.
   const DenseStep& dense_output(const StepRecord& step);
-  /// Replaces the state at the current time (e.g. after a retraction onto a manifold) and re-evaluates f;
-  /// a BDF history restarts at order 1.
+  /// Replaces the state at the current time by y (n entries; e.g. after a retraction onto a manifold) and
+  /// re-evaluates f; a BDF history restarts at order 1. Throws InputError if y has the wrong size.
   void reset_state(const Eigen::VectorXd& y);
   /// Continues in the coordinates y' = A y (A orthogonal n×n) with the right-hand side `rhs`, which must be
   /// the old one seen in the new coordinates (rhs(A y) = A·f(y)): the state, the BDF history (order and step
   /// size kept) and Jacobian (J' = AJAᵀ) are mapped, f is re-evaluated. Recorded steps keep the old
-  /// coordinates and right-hand side. Used by the reduced flow to change its gauge mid-flight.
+  /// coordinates and right-hand side. Used by the reduced flow to change its gauge mid-flight (flow.h). With
+  /// sizes that are invariant under A (e.g. all equal) the continuation is the unchanged run mapped by A, to
+  /// rounding; per-component sizes make it differ at the level of the tolerance. Throws InputError if A is not
+  /// n×n or rhs is empty; orthogonality is the caller's business (not checked).
   void change_coordinates(const Eigen::MatrixXd& A, Rhs rhs);
 
   /// The method the next step will use.
   Method method() const { return method_; }
+  /// The options in force; `size` holds the default size function if none was given.
   const IntegratorOptions& options() const { return options_; }
   /// Right-hand-side evaluations so far (including dense outputs and Jacobians).
   long evaluations() const { return evaluations_; }
