@@ -176,9 +176,12 @@ ReducedFlow::ReducedFlow(std::shared_ptr<const Objective> objective, const Eigen
           AM.row(b) = -M.row(a);
         }
     };
-  integrator_ = std::make_unique<Integrator>(velocity_rhs(gauged_, r_), size, options_.rtol,
-                                             Eigen::Map<const Eigen::VectorXd>(M0.data(), M0.size()), true,
-                                             std::move(left_rotations));
+  IntegratorOptions integration;
+  integration.rtol = options_.rtol;
+  integration.size = size;
+  integration.neutral = std::move(left_rotations);
+  integrator_ = std::make_unique<Integrator>(
+      velocity_rhs(gauged_, r_), Eigen::Map<const Eigen::VectorXd>(M0.data(), M0.size()), std::move(integration));
   times_.push_back(0.0);
   losses_.push_back(objective_->loss(M0));
   speeds_.push_back(integrator_->dydt().norm());
@@ -429,12 +432,12 @@ FullFlow::FullFlow(std::shared_ptr<const Objective> objective, const Eigen::Matr
     const Eigen::MatrixXd V = -project_tangent(geometry, W, target * E.transpose());
     dydt = Eigen::Map<const Eigen::VectorXd>(V.data(), V.size());
   };
-  const double floor = 1e-3 / std::sqrt(static_cast<double>(d));
-  auto size = [floor](const Eigen::VectorXd& y0, const Eigen::VectorXd& y1, Eigen::VectorXd& s) {
-    s = y0.cwiseAbs().cwiseMax(y1.cwiseAbs()).cwiseMax(floor);
-  };
-  integrator_ =
-      std::make_unique<Integrator>(rhs, size, rtol, Eigen::Map<const Eigen::VectorXd>(W0.data(), W0.size()), false);
+  IntegratorOptions integration;
+  integration.rtol = rtol;
+  integration.size_floor = 1e-3 / std::sqrt(static_cast<double>(d));  // on the default size max(|W_ij| before, after)
+  integration.allow_stiff = false;  // the retraction after every step would restart a multistep history
+  integrator_ = std::make_unique<Integrator>(rhs, Eigen::Map<const Eigen::VectorXd>(W0.data(), W0.size()),
+                                             std::move(integration));
 }
 
 Eigen::MatrixXd FullFlow::frame() const {

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <utility>
+
+#include "grassflow/errors.h"
+#include "grassflow/matrix_text.h"
 
 namespace grassflow {
 
@@ -113,19 +117,11 @@ constexpr std::array<double, kStages + 1> kErr3 = [] {
   for (int s = 0; s <= kStages; ++s) w[static_cast<std::size_t>(s)] = (s < kStages ? kA[kStages][s] : 0.0) - kBhh[s];
   return w;
 }();
-constexpr double kSafety = 0.9, kMinFactor = 0.2, kMaxFactor = 10.0;
 constexpr double kErrorExponent = -1.0 / 8.0;  // DOP853's error estimate is of order 7
-constexpr double kStiffLambda = 6.1;           // Hairer's threshold on h·|λ|
-constexpr int kStiffSteps = 15, kNonstiffReset = 6;
-constexpr int kMaxRejections = 60;
-constexpr double kNonstiffHRho = 2.0;  // back to DOP853 when h·ρ stays below this for kNonstiffSteps BDF steps
-constexpr int kNonstiffSteps = 10;
-constexpr int kNewtonTroubleLimit = 4;   // or after this many net Newton failures with a fresh Jacobian
-constexpr double kHandbackHRho = 100.0;  // ... while explicit steps would be at most this many times shorter
 
-// BDF/NDF (scipy's bdf.py): orders 1..5, κ of the NDFs (Shampine–Reichelt 1997, Table 1).
-constexpr int kMaxOrder = 5, kNewtonMaxIter = 4;
-constexpr double kNewtonSmall = 0.01, kNewtonNoise = 0.3;  // Newton corrections, in units of the tolerance
+// BDF/NDF (scipy's bdf.py): orders 1..5, κ of the NDFs (Shampine–Reichelt 1997, Table 1). The order actually
+// used is capped by IntegratorOptions::max_order.
+constexpr int kMaxOrder = 5;
 constexpr double kKappa[kMaxOrder + 1] = {0.0, -0.1850, -1.0 / 9.0, -0.0823, -0.0415, 0.0};
 constexpr double kUnitRoundoff = std::numeric_limits<double>::epsilon();
 
@@ -150,6 +146,38 @@ Eigen::MatrixXd difference_change(int order, double factor) {
     for (int j = 1; j <= order; ++j) M(i, j) = (i - 1 - factor * j) / i;
   for (int i = 1; i <= order; ++i) M.row(i) = M.row(i).cwiseProduct(M.row(i - 1));
   return M;
+}
+
+// Throws InputError naming the option unless `ok`.
+void require(bool ok, const char* field, const char* range, double value) {
+  if (!ok)
+    throw InputError(std::string("integrator: IntegratorOptions::") + field + " must be " + range + " (got " +
+                     shortest_text(value) + ")");
+}
+
+void check(const IntegratorOptions& o) {
+  require(o.rtol > 0.0 && o.rtol < 1.0, "rtol", "in (0, 1)", o.rtol);
+  require(o.size_floor >= 0.0 && std::isfinite(o.size_floor), "size_floor", "finite and >= 0", o.size_floor);
+  require(o.safety > 0.0 && o.safety <= 1.0, "safety", "in (0, 1]", o.safety);
+  require(o.min_factor > 0.0 && o.min_factor < 1.0, "min_factor", "in (0, 1)", o.min_factor);
+  require(o.max_factor >= 1.0 && std::isfinite(o.max_factor), "max_factor", "finite and >= 1", o.max_factor);
+  require(o.max_rejections >= 0, "max_rejections", ">= 0", o.max_rejections);
+  require(o.stiff_h_lambda > 0.0, "stiff_h_lambda", "> 0", o.stiff_h_lambda);
+  require(o.stiff_steps >= 1, "stiff_steps", ">= 1", o.stiff_steps);
+  require(o.nonstiff_reset >= 1, "nonstiff_reset", ">= 1", o.nonstiff_reset);
+  require(o.nonstiff_h_rho >= 0.0, "nonstiff_h_rho", ">= 0", o.nonstiff_h_rho);
+  require(o.nonstiff_steps >= 1, "nonstiff_steps", ">= 1", o.nonstiff_steps);
+  require(o.newton_trouble_limit >= 1, "newton_trouble_limit", ">= 1", o.newton_trouble_limit);
+  require(o.handback_h_rho >= 0.0, "handback_h_rho", ">= 0", o.handback_h_rho);
+  require(o.max_order >= 1 && o.max_order <= kMaxOrder, "max_order", "in 1..5", o.max_order);
+  require(o.newton_max_iterations >= 1, "newton_max_iterations", ">= 1", o.newton_max_iterations);
+  require(o.newton_small > 0.0, "newton_small", "> 0", o.newton_small);
+  require(o.newton_noise >= o.newton_small, "newton_noise", ">= newton_small", o.newton_noise);
+  require(o.newton_tolerance_cap > 0.0, "newton_tolerance_cap", "> 0", o.newton_tolerance_cap);
+  require(o.newton_failure_factor > 0.0 && o.newton_failure_factor < 1.0, "newton_failure_factor", "in (0, 1)",
+          o.newton_failure_factor);
+  require(o.jacobian_increment > 0.0 && std::isfinite(o.jacobian_increment), "jacobian_increment", "finite and > 0",
+          o.jacobian_increment);
 }
 
 }  // namespace
@@ -184,13 +212,15 @@ Eigen::VectorXd DenseStep::operator()(double t) const {
   return y;
 }
 
-Integrator::Integrator(Rhs rhs, Size size, double rtol, Eigen::VectorXd y0, bool allow_stiff, Neutral neutral)
-    : rhs_(std::make_shared<const Rhs>(std::move(rhs))),
-      size_fn_(std::move(size)),
-      neutral_(std::move(neutral)),
-      rtol_(rtol),
-      allow_stiff_(allow_stiff),
-      y_(std::move(y0)) {
+Integrator::Integrator(Rhs rhs, Eigen::VectorXd y0, IntegratorOptions options)
+    : rhs_(std::make_shared<const Rhs>(std::move(rhs))), options_(std::move(options)), y_(std::move(y0)) {
+  if (!*rhs_) throw InputError("integrator: no right-hand side given");
+  if (y_.size() == 0) throw InputError("integrator: the initial state y0 is empty");
+  check(options_);
+  if (!options_.size)
+    options_.size = [](const Eigen::VectorXd& y_old, const Eigen::VectorXd& y_new, Eigen::VectorXd& s) {
+      s = y_old.cwiseAbs().cwiseMax(y_new.cwiseAbs());
+    };
   const Eigen::Index n = y_.size();
   f_.resize(n);
   work_y_.resize(n);
@@ -211,20 +241,26 @@ double Integrator::scaled_rms(const Eigen::VectorXd& v) const {
   double s = 0.0;
   for (Eigen::Index i = 0; i < v.size(); ++i) {
     if (v(i) == 0.0) continue;
-    const double scale = rtol_ * size_(i);
+    const double scale = options_.rtol * size_(i);
     if (!(scale > 0.0)) return std::numeric_limits<double>::infinity();
     s += (v(i) / scale) * (v(i) / scale);
   }
   return std::sqrt(s / static_cast<double>(v.size()));
 }
 
+void Integrator::set_sizes(const Eigen::VectorXd& y_old, const Eigen::VectorXd& y_new) {
+  options_.size(y_old, y_new, size_);
+  // Skipped at the default 0 so that sizes computed by the caller pass through untouched (even a NaN).
+  if (options_.size_floor > 0.0) size_ = size_.cwiseMax(options_.size_floor);
+}
+
 void Integrator::set_scales(const Eigen::VectorXd& y_old, const Eigen::VectorXd& y_new) {
-  size_fn_(y_old, y_new, size_);
-  if (!neutral_) return;
-  neutral_(y_old, neutral_basis_);
+  set_sizes(y_old, y_new);
+  if (!options_.neutral) return;
+  options_.neutral(y_old, neutral_basis_);
   if (neutral_basis_.cols() == 0) return;
   for (Eigen::Index i = 0; i < neutral_basis_.rows(); ++i) {
-    const double scale = rtol_ * size_(i);
+    const double scale = options_.rtol * size_(i);
     neutral_basis_.row(i) *= scale > 0.0 ? 1.0 / scale : 0.0;
   }
   // An orthonormal basis of the neutral directions in the scaled coordinates (dropping dependent ones).
@@ -236,7 +272,7 @@ double Integrator::controlled_squared_norm(const Eigen::VectorXd& v) const {
   Eigen::VectorXd& u = scaled_;  // reused: this runs several times per step
   u.resize(v.size());
   for (Eigen::Index i = 0; i < v.size(); ++i) {
-    const double scale = rtol_ * size_(i);
+    const double scale = options_.rtol * size_(i);
     if (v(i) == 0.0) {
       u(i) = 0.0;
     } else {
@@ -254,7 +290,7 @@ double Integrator::controlled_rms(const Eigen::VectorXd& v) const {
 
 // Hairer et al. §II.4 (the version in scipy's select_initial_step), with the caller's component sizes.
 double Integrator::initial_step() {
-  size_fn_(y_, y_, size_);
+  set_sizes(y_, y_);
   const double d0 = scaled_rms(y_), d1 = scaled_rms(f_);
   const double h0 = (d0 < 1e-5 || d1 < 1e-5 || !std::isfinite(d0 / d1)) ? 1e-6 : 0.01 * d0 / d1;
   work_y_ = y_ + h0 * f_;
@@ -274,7 +310,8 @@ Integrator::Result Integrator::step_dop853(double t_bound) {
   for (int rejections = 0;; ++rejections) {
     const double remaining = t_.from(t_bound);
     const double h = std::min(h_abs, remaining);
-    if (rejections > kMaxRejections || !(h > 0.0)) return saw_nonfinite ? Result::nonfinite : Result::step_too_small;
+    if (rejections > options_.max_rejections || !(h > 0.0))
+      return saw_nonfinite ? Result::nonfinite : Result::step_too_small;
     K_.col(0) = f_;
     for (int s = 1; s < kStages; ++s) {
       work_y_ = y_;
@@ -301,11 +338,13 @@ Integrator::Result Integrator::step_dop853(double t_bound) {
       saw_nonfinite = true;
     }
     if (!(err <= 1.0)) {
-      h_abs = h * (std::isfinite(err) ? std::max(kMinFactor, kSafety * std::pow(err, kErrorExponent)) : kMinFactor);
+      h_abs = h * (std::isfinite(err) ? std::max(options_.min_factor, options_.safety * std::pow(err, kErrorExponent))
+                                      : options_.min_factor);
       rejected = true;
       continue;
     }
-    double factor = err == 0.0 ? kMaxFactor : std::min(kMaxFactor, kSafety * std::pow(err, kErrorExponent));
+    double factor = err == 0.0 ? options_.max_factor
+                               : std::min(options_.max_factor, options_.safety * std::pow(err, kErrorExponent));
     if (rejected) factor = std::min(1.0, factor);
     // A step shortened to land on t_bound must not shrink the step the solution allows.
     const bool shortened = h < h_abs;
@@ -318,12 +357,12 @@ Integrator::Result Integrator::step_dop853(double t_bound) {
     // A step that left the state unchanged to the last bit while f ≠ 0 (a converged direction whose velocity is
     // rounding noise, limiting explicit steps, beside one creeping for 10²⁰ time units) is stiff too.
     const bool frozen = spread == 0.0 && y_new == y_ && !f_.isZero(0.0);
-    if (allow_stiff_ && (spread > 0.0 || frozen)) {
-      if (frozen ||
-          h * (K_.col(kStages) - K_.col(kStages - 1)).cwiseProduct(inverse_size).norm() / spread > kStiffLambda) {
+    if (options_.allow_stiff && (spread > 0.0 || frozen)) {
+      if (frozen || h * (K_.col(kStages) - K_.col(kStages - 1)).cwiseProduct(inverse_size).norm() / spread >
+                        options_.stiff_h_lambda) {
         nonstiff_count_ = 0;
         ++stiff_count_;
-      } else if (++nonstiff_count_ == kNonstiffReset) {
+      } else if (++nonstiff_count_ == options_.nonstiff_reset) {
         stiff_count_ = 0;
       }
     }
@@ -337,7 +376,7 @@ Integrator::Result Integrator::step_dop853(double t_bound) {
     last_.y1 = y_new;
     y_ = std::move(y_new);
     f_ = K_.col(kStages);
-    if (stiff_count_ >= kStiffSteps) start_bdf();
+    if (stiff_count_ >= options_.stiff_steps) start_bdf();
     return Result::ok;
   }
 }
@@ -379,12 +418,20 @@ const DenseStep& Integrator::dense_output(const StepRecord& st) {
 }
 
 void Integrator::reset_state(const Eigen::VectorXd& y) {
+  if (y.size() != y_.size())
+    throw InputError("integrator: reset_state needs " + std::to_string(y_.size()) + " entries (got " +
+                     std::to_string(y.size()) + ")");
   y_ = y;
   eval(t_.hi, y_, f_);
   if (method_ == Method::bdf) start_bdf();
 }
 
 void Integrator::change_coordinates(const Eigen::MatrixXd& A, Rhs rhs) {
+  if (A.rows() != y_.size() || A.cols() != y_.size())
+    throw InputError("integrator: change_coordinates needs a " + std::to_string(y_.size()) + "×" +
+                     std::to_string(y_.size()) + " matrix (got " + std::to_string(A.rows()) + "×" +
+                     std::to_string(A.cols()) + ")");
+  if (!rhs) throw InputError("integrator: change_coordinates needs a right-hand side");
   rhs_ = std::make_shared<const Rhs>(std::move(rhs));
   y_ = A * y_;
   eval(t_.hi, y_, f_);
@@ -409,15 +456,16 @@ void Integrator::start_bdf() {
   lu_valid_ = false;
 }
 
-// Central differences with increments u^{1/3}·size_j: with step sizes h ~ 1e12 the Newton iteration
-// multiplies Jacobian errors by h/α, so the forward differences of scipy's num_jac are not accurate enough.
+// Central differences with increments jacobian_increment·size_j (u^{1/3} by default): with step sizes h ~ 1e12
+// the Newton iteration multiplies Jacobian errors by h/α, so the forward differences of scipy's num_jac are not
+// accurate enough.
 void Integrator::jacobian() {
   const Eigen::Index n = y_.size();
-  size_fn_(y_, y_, size_);
+  set_sizes(y_, y_);
   J_.resize(n, n);
   Eigen::VectorXd y = y_, up(n), down(n);
   for (Eigen::Index j = 0; j < n; ++j) {
-    const double delta = std::cbrt(kUnitRoundoff) * std::max(size_(j), 1e-300);
+    const double delta = options_.jacobian_increment * std::max(size_(j), 1e-300);
     y(j) = y_(j) + delta;
     const double forward = y(j) - y_(j);
     eval(t_.hi, y, up);
@@ -442,14 +490,17 @@ void Integrator::change_differences(double factor) {
 
 Integrator::Result Integrator::step_bdf(double t_bound) {
   const Eigen::Index n = y_.size();
-  const double newton_tol = std::max(10.0 * kUnitRoundoff / rtol_, std::min(0.03, std::sqrt(rtol_)));
+  const double rtol = options_.rtol;
+  const double newton_tol =
+      std::max(10.0 * kUnitRoundoff / rtol, std::min(options_.newton_tolerance_cap, std::sqrt(rtol)));
+  const int max_iterations = options_.newton_max_iterations;
   double h_abs = h_abs_;
   jacobian_current_ = false;
   bool saw_nonfinite = false;
   Eigen::VectorXd y_new(n), d(n), dy(n);
   double error_norm = 0.0, safety = 0.0;
   for (int rejections = 0;; ++rejections) {
-    if (rejections > kMaxRejections || !(h_abs > 0.0))
+    if (rejections > options_.max_rejections || !(h_abs > 0.0))
       return saw_nonfinite ? Result::nonfinite : Result::step_too_small;
     const double remaining = t_.from(t_bound);
     if (!(remaining > 0.0)) return Result::step_too_small;
@@ -478,7 +529,7 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
       d.setZero();
       double dy_norm_old = -1.0;
       converged = false;
-      for (iterations = 1; iterations <= kNewtonMaxIter; ++iterations) {
+      for (iterations = 1; iterations <= max_iterations; ++iterations) {
         eval(t_.hi + h, y_new, work_f_);
         if (!work_f_.allFinite()) {
           saw_nonfinite = true;
@@ -491,7 +542,7 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
         // h·u·|terms|, up to the tolerance itself. That noise is the rounding floor of any integrator over the
         // same span, and the ratio of noisy corrections says nothing about convergence: a correction below 1%
         // of the tolerance is converged, and so is one that stopped contracting below 30% of it.
-        if (dy_norm < kNewtonSmall) {
+        if (dy_norm < options_.newton_small) {
           y_new += dy;
           d += dy;
           converged = true;
@@ -499,8 +550,8 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
         }
         const double rate = dy_norm_old >= 0.0 ? dy_norm / dy_norm_old : -1.0;
         if (rate >= 0.0 &&
-            (rate >= 1.0 || std::pow(rate, kNewtonMaxIter - iterations + 1) / (1.0 - rate) * dy_norm > newton_tol)) {
-          converged = dy_norm < kNewtonNoise;
+            (rate >= 1.0 || std::pow(rate, max_iterations - iterations + 1) / (1.0 - rate) * dy_norm > newton_tol)) {
+          converged = dy_norm < options_.newton_noise;
           break;
         }
         y_new += dy;
@@ -519,22 +570,22 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
       // Newton failing with a fresh Jacobian means a fast nonlinear phase, not stiffness: hand back to DOP853,
       // unless explicit steps would be far shorter still (then it is rounding noise amplified by a step of
       // 10²⁰ along a nearly neutral direction, and a shorter implicit step is the cure).
-      if (jacobian_current_ && ++newton_trouble_ >= kNewtonTroubleLimit &&
-          h_abs * scaled_jacobian_norm() < kHandbackHRho) {
+      if (jacobian_current_ && ++newton_trouble_ >= options_.newton_trouble_limit &&
+          h_abs * scaled_jacobian_norm() < options_.handback_h_rho) {
         start_dop853(h_abs);
         return step_dop853(t_bound);
       }
-      h_abs *= 0.5;
-      change_differences(0.5);
+      h_abs *= options_.newton_failure_factor;
+      change_differences(options_.newton_failure_factor);
       equal_steps_ = 0;
       lu_valid_ = false;
       continue;
     }
-    safety = 0.9 * (2 * kNewtonMaxIter + 1) / (2 * kNewtonMaxIter + std::min(iterations, kNewtonMaxIter));
+    safety = options_.safety * (2 * max_iterations + 1) / (2 * max_iterations + std::min(iterations, max_iterations));
     set_scales(y_, y_new);
     error_norm = controlled_rms(kBdf.error_const[order_] * d);
     if (error_norm > 1.0) {
-      const double factor = std::max(kMinFactor, safety * std::pow(error_norm, -1.0 / (order_ + 1)));
+      const double factor = std::max(options_.min_factor, safety * std::pow(error_norm, -1.0 / (order_ + 1)));
       h_abs *= factor;
       change_differences(factor);
       equal_steps_ = 0;
@@ -546,7 +597,7 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
   if (newton_trouble_ > 0) --newton_trouble_;
   // Leave BDF once an explicit step of this size would be stable again (h·ρ small, ρ the Jacobian's norm in
   // the components' own scales), as LSODA does.
-  const bool explicit_would_do = h_abs * scaled_jacobian_norm() < kNonstiffHRho;
+  const bool explicit_would_do = h_abs * scaled_jacobian_norm() < options_.nonstiff_h_rho;
   nonstiff_count_ = explicit_would_do ? nonstiff_count_ + 1 : 0;
   last_ = StepRecord{};
   last_.rhs = rhs_;
@@ -565,7 +616,8 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
   if (equal_steps_ >= order_ + 1) {
     const double inf = std::numeric_limits<double>::infinity();
     const double error_m = order_ > 1 ? controlled_rms(kBdf.error_const[order_ - 1] * D_.col(order_)) : inf;
-    const double error_p = order_ < kMaxOrder ? controlled_rms(kBdf.error_const[order_ + 1] * D_.col(order_ + 2)) : inf;
+    const double error_p =
+        order_ < options_.max_order ? controlled_rms(kBdf.error_const[order_ + 1] * D_.col(order_ + 2)) : inf;
     const double norms[3] = {error_m, error_norm, error_p};
     double best = -1.0;
     int delta = 0;
@@ -577,7 +629,7 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
       }
     }
     order_ += delta;
-    const double factor = std::min(kMaxFactor, safety * best);
+    const double factor = std::min(options_.max_factor, safety * best);
     h_abs_ *= factor;
     change_differences(factor);
     equal_steps_ = 0;
@@ -590,7 +642,7 @@ Integrator::Result Integrator::step_bdf(double t_bound) {
   dense->h = h_abs_;
   dense->D = D_.leftCols(order_ + 1);
   last_.dense = dense;
-  if (nonstiff_count_ >= kNonstiffSteps) start_dop853(h_abs);
+  if (nonstiff_count_ >= options_.nonstiff_steps) start_dop853(h_abs);
   return Result::ok;
 }
 

@@ -187,7 +187,7 @@ class ReducedFlow {
 class FullFlow {
  public:
   /// W0, Wstar: d×r with orthonormal columns (not checked beyond shapes), r = objective->r(). Error control per
-  /// entry: rtol·max(|W_ij|, 1e-3/√d). Throws InputError on shape mismatch.
+  /// entry: rtol·max(|W_ij|, 1e-3/√d). Throws InputError on shape mismatch or an rtol outside (0, 1).
   FullFlow(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& W0, const Eigen::MatrixXd& Wstar,
            double rtol = 1e-11);
 
