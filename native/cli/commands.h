@@ -5,7 +5,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -21,19 +20,6 @@ inline CLI::Validator non_negative(const std::string& symbol) {
                                                  : std::string();
       },
       symbol + " >= 0");
-}
-
-/// Refuses a seed beyond 64 bits, which the conversion would otherwise clamp to 2^64 − 1 without a word:
-/// "--seed: seed = 18446744073709551616; need seed <= 18446744073709551615".
-inline CLI::Validator seed_range() {
-  return CLI::Validator(
-      [](std::string& value) {
-        if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) return std::string();
-        errno = 0;
-        std::strtoull(value.c_str(), nullptr, 10);
-        return errno == ERANGE ? "seed = " + value + "; need seed <= 18446744073709551615" : std::string();
-      },
-      "", "seed_range");
 }
 
 /// Lets a whole-number flag be written in scientific notation ("--n 1e5", "--d 2.5e3"): a value that reads
