@@ -129,6 +129,11 @@ void parse_into(const std::string& text, AppState& s, std::vector<std::string>& 
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     const auto [last, count] = last_and_count[pairs[i].key];
     if (last != i) continue;
+    // An explicit start replaces init whatever the order, as the CLI's --M0 excludes --init.
+    if (pairs[i].key == "init" && last_and_count.count("M0")) {
+      problems.push_back("URL init: ignored: M0 gives the start; give init or M0, not both");
+      continue;
+    }
     if (count > 1)
       problems.push_back("URL: " + pairs[i].key + " given " + std::to_string(count) + " times; using the last value (" +
                          pairs[i].key + "=" + pairs[i].value + ")");

@@ -16,7 +16,9 @@ namespace {
 
 // [SECTION] Reading and writing values
 
-constexpr double kMaxDimension = 1e15;  // d·(1 + 1e-16) must still be a distinct whole double
+constexpr double kMaxDimension = 1e15;
+constexpr int kMaxAnalysableRank = 23;  // max_hermite_degree(r) >= 0 exactly for r <= 23 (hermite_analysis.h)  // d·(1
+                                        // + 1e-16) must still be a distinct whole double
 #ifdef __EMSCRIPTEN__
 // Seeds travel through JavaScript numbers (the JS API, snapshots), exact only below 2^53.
 constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;
@@ -304,6 +306,10 @@ LinkAnalysis expand_link(const std::string& link, int r, std::optional<int> degr
   a.resolved = resolve_link(link, r);
   a.warnings = a.resolved.warnings;
   const int link_r = a.resolved.link.r();
+  if (!degree && max_hermite_degree(link_r) < 0)
+    throw LimitError("r", "r = " + std::to_string(link_r) +
+                              ": no Hermite degree is affordable beyond r = " + std::to_string(kMaxAnalysableRank) +
+                              " (even K = 0 needs more link evaluations than the quadrature allows); lower r");
   Experiment with_degree;
   with_degree.degree = degree;
   const int K = with_degree.resolved_degree(link_r);
@@ -328,10 +334,12 @@ LinkAnalysis analyse_link(const std::string& link, int r, std::optional<int> deg
     throw InputError("degree", "degrees 1.." + std::to_string(K) + " of " + a.resolved.link.spec() +
                                    " carry none of its energy (" + three_digits(a.expansion.truncation_residual) +
                                    " of ||f*||^2 = " + three_digits(a.expansion.norm2) + " lies above degree " +
-                                   std::to_string(K) +
-                                   "), so the flows would have nothing to learn; raise the degree (at most " +
-                                   std::to_string(max_hermite_degree(a.r())) + " in r = " + std::to_string(a.r()) +
-                                   ") or use a link of lower degree");
+                                   std::to_string(K) + "), so the flows would have nothing to learn; " +
+                                   (K < max_hermite_degree(a.r())
+                                        ? "raise the degree (at most " + std::to_string(max_hermite_degree(a.r())) +
+                                              " in r = " + std::to_string(a.r()) + ") or use a link of lower degree"
+                                        : "K = " + std::to_string(K) + " is the most the quadrature affords in r = " +
+                                              std::to_string(a.r()) + ": lower r or use a link of lower degree"));
   }
   return a;
 }

@@ -47,6 +47,18 @@ TEST_CASE("bad values and unknown keys are reported and replaced by defaults") {
   CHECK(p.problems[4].find("'nope'") != std::string::npos);
 }
 
+TEST_CASE("an explicit M0 replaces init whatever the order, and says so") {
+  for (const char* hash : {"M0=0.1,0;0,0.1&init=equator", "init=equator&M0=0.1,0;0,0.1"}) {
+    CAPTURE(hash);
+    const ParsedState p = parse_state("", hash);
+    CHECK(p.state.M0 == "0.1,0;0,0.1");
+    REQUIRE(p.problems.size() == 1);
+    CHECK(p.problems[0] == "URL init: ignored: M0 gives the start; give init or M0, not both");
+  }
+  // Through set(): the current state is the query, the new keys the hash; a new init replaces the old M0.
+  CHECK(parse_state("M0=0.1,0;0,0.1", "init=equator").state.M0.empty());
+}
+
 TEST_CASE("the hash wins over the query; embed may come from either") {
   const ParsedState p = parse_state("?embed=1&panels=cosines,landscape&d=50", "#d=200");
   CHECK(p.problems.empty());  // a key in both is not a key given twice

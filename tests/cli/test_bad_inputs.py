@@ -172,7 +172,7 @@ BAD_DYNAMICS = [
     (F + ["--d", "100", "--eps", "0.1"], ["--eps", "only the equator start takes a scale"]),
     (F + ["--d", "100,1000"], ["--d", "one flow has one dimension", "sweep"]),
     (["flow", "--link", "z1*z2*z3*z4*z5*z6*z7*z8*z9", "--objective", "joint", "--d", "100"],
-     ["--degree", "carry none of its energy", "raise the degree"]),
+     ["--degree", "carry none of its energy", "lower r"]),
     (L + ["--M", "0,0;0,0;0,0"], ["--M", "got a 3x2 matrix, expected 2x2", "e.g. \"0.1,0;0,0.2\""]),
 ]
 STRESS_DYNAMICS = [

@@ -149,6 +149,14 @@ TEST_CASE("the link analysis refuses what no front end can run, naming the key t
   // The product of nine variables has all its energy at degree 9, far above the K = 1 that r = 9 affords:
   // before, the explorer reported it converged at t = 0 with loss 1e-234.
   CHECK(key_of([] { analyse_link("z1*z2*z3*z4*z5*z6*z7*z8*z9", 0, std::nullopt); }) == "degree");
+  try {  // K is already the most r = 9 affords: the advice is to lower r, not to raise K
+    analyse_link("z1*z2*z3*z4*z5*z6*z7*z8*z9", 0, std::nullopt);
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("K = 2 is the most the quadrature affords in r = 9") != std::string::npos);
+  }
+  CHECK(max_hermite_degree(23) >= 0);
+  CHECK(max_hermite_degree(24) < 0);
+  CHECK(key_of([] { analyse_link("preset:staircase2", 24, std::nullopt); }) == "r");  // no degree at all
   CHECK(key_of([] { analyse_link("h(3,z1)", 0, 2); }) == "degree");
   CHECK(analyse_link("h(3,z1)", 0, 2, LinkUse::loss).warnings.back().find("raise") != std::string::npos);
   CHECK(key_of([] { analyse_link("preset:parity3", 2, std::nullopt); }) == "r");
