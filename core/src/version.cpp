@@ -1,14 +1,20 @@
 #include "grassflow/version.h"
 
+#include "grassflow_commit.h"
+
 namespace grassflow {
 
 const char* version() {
   return GRASSFLOW_VERSION;
 }
 
+const char* commit() {
+  return GRASSFLOW_COMMIT;
+}
+
 const char* build_target() {
 #ifdef __EMSCRIPTEN__
-  return "web";
+  return "wasm";
 #else
   return "native";
 #endif

@@ -7,12 +7,14 @@
 #include "commands.h"
 #include "dynamics_cli.h"
 #include "grassflow/flow.h"
+#include "provenance.h"
 
 namespace grassflow::cli {
 
 namespace {
 
 struct FlowCommand {
+  CLI::App* cmd = nullptr;
   std::unique_ptr<ExperimentOptions> keys;
   bool json = false;
 };
@@ -41,14 +43,14 @@ void run(const FlowCommand& command) {
     nlohmann::json points = nlohmann::json::array();
     for (const FlowPoint& p : trajectory)
       points.push_back({{"t", p.t}, {"loss", p.loss}, {"cosines", vector_json(p.cosines)}});
-    const nlohmann::json out = {{"d", experiment.d},
+    const nlohmann::json out = {{"d", json_number(experiment.d)},
                                 {"objective", objective->name()},
                                 {"escape_times", optional_list_json(flow.escape_times())},
                                 {"final_loss", flow.loss()},
                                 {"final_cosines", vector_json(trajectory.back().cosines)},
                                 {"status", to_string(flow.status())},
                                 {"trajectory", points}};
-    std::printf("%s\n", out.dump().c_str());
+    print_json(*command.cmd, out, command.keys->resolved(link));
     return;
   }
   std::printf("link        %s (r = %d, degree K = %d), objective %s, d = %.17g\n", link.resolved.link.spec().c_str(), r,
@@ -76,7 +78,7 @@ void run(const FlowCommand& command) {
 
 void add_flow_command(CLI::App& app) {
   auto command = std::make_shared<FlowCommand>();
-  CLI::App* cmd = app.add_subcommand(
+  CLI::App* cmd = command->cmd = app.add_subcommand(
       "flow", "One population gradient flow (joint or planted) in the overlap M: escapes, status, trajectory");
   command->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "objective", "d"});
   for (const char* start : {"init", "seed", "eps"}) command->keys->option("M0")->excludes(command->keys->option(start));

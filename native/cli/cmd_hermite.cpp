@@ -9,12 +9,14 @@
 #include "grassflow/errors.h"
 #include "grassflow/hermite_analysis.h"
 #include "grassflow/link.h"
+#include "provenance.h"
 
 namespace grassflow::cli {
 
 namespace {
 
 struct HermiteCommand {
+  CLI::App* cmd = nullptr;
   std::unique_ptr<ExperimentOptions> keys;
   bool json = false;
 };
@@ -56,7 +58,7 @@ void run(const HermiteCommand& options) {
     out["information_exponent"] = s;
     out["leaps"] = leaps.leaps;
     out["leap_exponent"] = leaps.leap_exponent;
-    std::printf("%s\n", out.dump().c_str());
+    print_json(*options.cmd, out, options.keys->resolved(analysis));
     return;
   }
   std::printf("link                  %s (r = %d, degree K = %d)\n", resolved.link.spec().c_str(), e.r, e.degree);
@@ -81,7 +83,7 @@ void run(const HermiteCommand& options) {
 
 void add_hermite_command(CLI::App& app) {
   auto options = std::make_shared<HermiteCommand>();
-  CLI::App* cmd = app.add_subcommand(
+  CLI::App* cmd = options->cmd = app.add_subcommand(
       "hermite",
       "Hermite coefficients, degree energies, information exponent and leaps of a link (docs/theory.md §2, §6)");
   options->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link"});

@@ -9,12 +9,14 @@
 #include "grassflow/errors.h"
 #include "grassflow/manifold.h"
 #include "grassflow/matrix_text.h"
+#include "provenance.h"
 
 namespace grassflow::cli {
 
 namespace {
 
 struct LossCommand {
+  CLI::App* cmd = nullptr;
   std::unique_ptr<ExperimentOptions> keys;
   std::string M;
   bool json = false;
@@ -36,8 +38,7 @@ void run(const LossCommand& command) {
   Eigen::MatrixXd gradient;
   objective->evaluate(M, loss, gradient);
   if (command.json) {
-    const nlohmann::json out = {{"loss", loss}, {"grad_M", matrix_json(gradient)}};
-    std::printf("%s\n", out.dump().c_str());
+    print_json(*command.cmd, {{"loss", loss}, {"grad_M", matrix_json(gradient)}}, command.keys->resolved(link));
     return;
   }
   std::printf("link       %s (r = %d, degree K = %d)\n", link.resolved.link.spec().c_str(), r, link.expansion.degree);
@@ -56,7 +57,7 @@ void run(const LossCommand& command) {
 
 void add_loss_command(CLI::App& app) {
   auto command = std::make_shared<LossCommand>();
-  CLI::App* cmd = app.add_subcommand(
+  CLI::App* cmd = command->cmd = app.add_subcommand(
       "loss",
       "Population loss (joint or planted) at an overlap M = W^T W* and its gradient dL/dM (docs/theory.md §4-5)");
   command->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "objective"});

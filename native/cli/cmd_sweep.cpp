@@ -8,12 +8,14 @@
 #include "dynamics_cli.h"
 #include "grassflow/errors.h"
 #include "grassflow/sweep.h"
+#include "provenance.h"
 
 namespace grassflow::cli {
 
 namespace {
 
 struct SweepCommand {
+  CLI::App* cmd = nullptr;
   std::unique_ptr<ExperimentOptions> keys;
   std::string d;
   int seeds = 0;  // 0: not given (5 for random starts)
@@ -22,7 +24,8 @@ struct SweepCommand {
 
 nlohmann::json fit_json(const StageFit& f) {
   nlohmann::json points = nlohmann::json::array();
-  for (std::size_t i = 0; i < f.d.size(); ++i) points.push_back({{"d", f.d[i]}, {"median_time", f.median_time[i]}});
+  for (std::size_t i = 0; i < f.d.size(); ++i)
+    points.push_back({{"d", json_number(f.d[i])}, {"median_time", f.median_time[i]}});
   auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   return {{"stage", f.stage + 1},
           {"leap", f.leap},
@@ -64,13 +67,17 @@ void run(const SweepCommand& options) {
   if (options.json) {
     nlohmann::json rows = nlohmann::json::array(), fit = nlohmann::json::array();
     for (const SweepRun& run : runs)
-      rows.push_back({{"d", run.d},
+      rows.push_back({{"d", json_number(run.d)},
                       {"seed", run.seed},
                       {"escape_times", optional_list_json(run.escape_times)},
                       {"final_loss", run.final_loss},
                       {"status", to_string(run.status)}});
     for (const StageFit& f : fits) fit.push_back(fit_json(f));
-    std::printf("%s\n", nlohmann::json{{"rows", rows}, {"fit", fit}}.dump().c_str());
+    nlohmann::json resolved = options.keys->resolved(link);
+    resolved["d"] = nlohmann::json::array();
+    for (double d : spec.dimensions) resolved["d"].push_back(json_number(d));
+    resolved["seeds"] = spec.start == Start::random ? spec.seeds : 1;
+    print_json(*options.cmd, {{"rows", rows}, {"fit", fit}}, resolved);
     return;
   }
   std::printf("link %s (r = %d), objective %s, start %s, %d seed(s) per d\n\n", link.resolved.link.spec().c_str(),
@@ -98,7 +105,7 @@ void run(const SweepCommand& options) {
 
 void add_sweep_command(CLI::App& app) {
   auto options = std::make_shared<SweepCommand>();
-  CLI::App* cmd = app.add_subcommand(
+  CLI::App* cmd = options->cmd = app.add_subcommand(
       "sweep", "Flows over several d and seeds; per-stage fits of escape times against the leaps (docs/theory.md §6)");
   options->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "objective"});
   cmd->add_option("--d", options->d, "comma-separated dimensions, e.g. 100,1000,1e4 (each as the key d)")->required();

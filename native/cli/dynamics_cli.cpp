@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "provenance.h"
+
 namespace grassflow::cli {
 
 ExperimentOptions::ExperimentOptions(CLI::App* cmd, const std::vector<std::string>& required) {
@@ -29,6 +31,24 @@ Experiment ExperimentOptions::experiment() const {
   for (const ExperimentKey& key : experiment_keys())
     if (given(key.name)) key.parse(e, values_.at(key.name));
   return e;
+}
+
+nlohmann::json ExperimentOptions::resolved() const {
+  const Experiment e = experiment();
+  nlohmann::json values = nlohmann::json::object();
+  for (const ExperimentKey& key : experiment_keys()) {
+    if (!options_.count(key.name)) continue;
+    const std::string text = key.format(e);
+    values[key.name] = text.empty() ? nlohmann::json(nullptr) : typed_value(text);
+  }
+  return values;
+}
+
+nlohmann::json ExperimentOptions::resolved(const LinkAnalysis& link) const {
+  nlohmann::json values = resolved();
+  if (values.contains("r")) values["r"] = link.r();
+  if (values.contains("degree")) values["degree"] = link.expansion.degree;
+  return values;
 }
 
 bool ExperimentOptions::given(const std::string& name) const {

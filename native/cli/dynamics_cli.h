@@ -30,6 +30,12 @@ class ExperimentOptions {
   /// The experiment the given options describe (defaults elsewhere), read in table order. Throws InputError
   /// with the key of the first bad value.
   Experiment experiment() const;
+  /// The keys this command takes with their values, defaults filled in, as the table formats them (numbers
+  /// as JSON numbers; unset keys — an automatic degree, no M0 — as null): the `resolved` part of the
+  /// output's provenance (provenance.h).
+  nlohmann::json resolved() const;
+  /// resolved() with what the link analysis settled: r (the link's own) and degree (the K used).
+  nlohmann::json resolved(const LinkAnalysis& link) const;
   /// Whether --NAME was given on the command line.
   bool given(const std::string& name) const;
   /// The CLI11 option of key `name` (for excludes()).

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "grassflow/errors.h"
+#include "provenance.h"
 
 namespace {
 
@@ -55,6 +56,9 @@ std::string usage_message(const CLI::ParseError& e, CLI::App& app, int argc, cha
 int main(int argc, char** argv) {
   CLI::App app{"grassflow: gradient flow on Gaussian multi-index models (Bietti, Bruna, Pillaud-Vivien 2023)"};
   app.require_subcommand(1);
+  // Every option's default is kept as text, for the `resolved` field of the outputs' provenance.
+  app.option_defaults()->always_capture_default();
+  grassflow::cli::record_command_line(argc, argv);
   grassflow::cli::add_version_command(app);
   grassflow::cli::add_hermite_command(app);
   grassflow::cli::add_train_command(app);

@@ -13,10 +13,15 @@ using grassflow::SymTensor;
 TEST_CASE("version and build target are reported") {
   CHECK(std::string(grassflow::version()).find('.') != std::string::npos);
 #ifdef __EMSCRIPTEN__
-  CHECK(std::string(grassflow::build_target()) == "web");
+  CHECK(std::string(grassflow::build_target()) == "wasm");
 #else
   CHECK(std::string(grassflow::build_target()) == "native");
 #endif
+  // A 40-digit hash, "-dirty" after it when the tree had changes, or "unknown" outside git.
+  const std::string commit = grassflow::commit();
+  const std::string hash = commit.substr(0, commit.find('-'));
+  CHECK((commit == "unknown" || (hash.size() == 40 && hash.find_first_not_of("0123456789abcdef") == std::string::npos &&
+                                 (commit.size() == 40 || commit.substr(40) == "-dirty"))));
 }
 
 TEST_CASE("coefficient <-> tensor conversions follow docs/theory.md §2") {

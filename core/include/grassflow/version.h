@@ -6,7 +6,11 @@ namespace grassflow {
 /// The library version, "MAJOR.MINOR.PATCH", from the CMake project.
 const char* version();
 
-/// "web" when compiled by Emscripten, "native" otherwise.
+/// The commit of the sources this build was compiled from: a 40-digit hash, with "-dirty" appended when
+/// tracked files differed from it, or "unknown" when built outside a git checkout (cmake/GrassflowCommit.cmake).
+const char* commit();
+
+/// "wasm" when compiled by Emscripten (WebAssembly), "native" otherwise.
 const char* build_target();
 
 /// True when the WebAssembly build uses 128-bit SIMD (-msimd128). Native builds always vectorise for the
