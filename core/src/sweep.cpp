@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "grassflow/errors.h"
+#include "grassflow/progress.h"
 
 namespace grassflow {
 
@@ -32,8 +33,7 @@ std::vector<int> stage_ends(const LeapSequence& leaps) {
 
 }  // namespace
 
-std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objective, const SweepSpec& spec,
-                                const SweepProgress& progress) {
+std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objective, const SweepSpec& spec) {
   if (!objective) throw InputError("sweep: no objective given");
   if (spec.dimensions.empty()) throw InputError("d", "give at least one dimension, e.g. 100,1000,10000");
   if (spec.seeds < 1) throw InputError("seeds", "must be at least 1");
@@ -42,13 +42,14 @@ std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objectiv
   for (double d : spec.dimensions) initial_overlap(spec.start, objective->r(), d, 0);
   std::vector<SweepRun> runs;
   const std::size_t total = spec.dimensions.size() * static_cast<std::size_t>(seeds);
+  ProgressStage stage("sweep flows", static_cast<double>(total));
   for (double d : spec.dimensions)
     for (int seed = 0; seed < seeds; ++seed) {
       const auto s = static_cast<std::uint64_t>(seed);
       ReducedFlow flow(objective, initial_overlap(spec.start, objective->r(), d, s), spec.flow);
       flow.run();
       runs.push_back({d, s, flow.escape_times(), flow.loss(), flow.status()});
-      if (progress) progress(runs.size(), total);
+      stage.advance();
     }
   return runs;
 }

@@ -52,13 +52,7 @@ void run(const SweepCommand& options) {
   spec.flow.t_max = experiment.t_max;
   const LinkAnalysis link = analyse_link_reporting(experiment);
   const auto objective = make_objective(experiment.objective, link.expansion);
-  std::size_t reported = 0;
-  const auto runs = run_sweep(objective, spec, [&](std::size_t done, std::size_t total) {
-    if (total >= 20 && (10 * done) / total > reported) {
-      reported = (10 * done) / total;
-      std::fprintf(stderr, "grassflow: sweep %zu/%zu flows\n", done, total);
-    }
-  });
+  const auto runs = run_sweep(objective, spec);
   const auto fits = fit_stages(runs, link.leaps, experiment.objective);
   for (const SweepRun& run : runs)
     if (run.status == FlowStatus::diverged)

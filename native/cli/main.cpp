@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "grassflow/errors.h"
+#include "progress_bar.h"
 #include "provenance.h"
 
 namespace {
@@ -59,6 +60,18 @@ int main(int argc, char** argv) {
   // Every option's default is kept as text, for the `resolved` field of the outputs' provenance.
   app.option_defaults()->always_capture_default();
   grassflow::cli::record_command_line(argc, argv);
+  // --progress and --quiet are global: accepted after any command too (fallthrough to the app).
+  app.fallthrough();
+  std::string progress = "auto";
+  bool quiet = false;
+  app.add_option("--progress", progress,
+                 "progress of long work on stderr: auto (a bar when stderr is a terminal), json (lines for wrappers), "
+                 "none");
+  app.add_flag("--quiet", quiet, "no progress output (warnings and errors are still printed)");
+  app.parse_complete_callback([&] {
+    const grassflow::cli::ProgressMode mode = grassflow::cli::parse_progress_mode(progress);
+    grassflow::cli::install_progress(quiet ? grassflow::cli::ProgressMode::none : mode);
+  });
   grassflow::cli::add_version_command(app);
   grassflow::cli::add_hermite_command(app);
   grassflow::cli::add_train_command(app);

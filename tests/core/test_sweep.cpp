@@ -8,6 +8,7 @@
 #include "dynamics_links.h"
 #include "grassflow/errors.h"
 #include "grassflow/hermite_analysis.h"
+#include "grassflow/progress.h"
 #include "grassflow/sweep.h"
 
 using grassflow::FlowStatus;
@@ -103,12 +104,18 @@ TEST_CASE("random-start sweeps: rows per (d, seed), medians, and bad input") {
   grassflow::SweepSpec spec;
   spec.dimensions = {100, 1000, 10000};
   spec.seeds = 5;
-  std::size_t calls = 0;
-  const auto runs = grassflow::run_sweep(grassflow::make_objective("joint", testlinks::he(2)), spec,
-                                         [&](std::size_t done, std::size_t total) {
-                                           CHECK(total == 15);
-                                           CHECK(done == ++calls);
-                                         });
+  std::vector<grassflow::ProgressEvent> events;
+  grassflow::set_progress_sink([&](const grassflow::ProgressEvent& e) { events.push_back(e); });
+  const auto runs = grassflow::run_sweep(grassflow::make_objective("joint", testlinks::he(2)), spec);
+  grassflow::set_progress_sink({});
+  // One report when the stage opens, one per flow, one when it closes.
+  REQUIRE(events.size() == 17);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CHECK(events[i].stage == "sweep flows");
+    CHECK(events[i].total == 15);
+    CHECK(events[i].done == static_cast<double>(std::min<std::size_t>(i, 15)));
+    CHECK(events[i].finished == (i == 16));
+  }
   CHECK(runs.size() == 15);
   CHECK(runs[7].d == 1000);
   CHECK(runs[7].seed == 2);

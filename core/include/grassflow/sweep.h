@@ -36,13 +36,10 @@ struct SweepSpec {
   FlowOptions flow;
 };
 
-/// Called after each flow with (flows done, flows in total); for progress reports (the core never prints).
-using SweepProgress = std::function<void(std::size_t done, std::size_t total)>;
-
-/// Runs the reduced flow of `objective` for every dimension and seed, in the order d-major, seed-minor.
+/// Runs the reduced flow of `objective` for every dimension and seed, in the order d-major, seed-minor,
+/// reporting a progress stage "sweep flows" (progress.h) with one unit per flow.
 /// Throws InputError for an empty dimension list, seeds < 1, or a dimension that initial_overlap rejects.
-std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objective, const SweepSpec& spec,
-                                const SweepProgress& progress = {});
+std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objective, const SweepSpec& spec);
 
 /// A least-squares line y = intercept + slope·x and its coefficient of determination r² (1 for a perfect
 /// fit; 1 as well when all y are equal). Throws InputError for fewer than 2 points, sizes that differ, or

@@ -1,0 +1,41 @@
+#include "grassflow/progress.h"
+
+#include <utility>
+
+namespace grassflow {
+
+namespace {
+
+ProgressSink& sink() {
+  static ProgressSink installed;
+  return installed;
+}
+
+}  // namespace
+
+void set_progress_sink(ProgressSink installed) {
+  sink() = std::move(installed);
+}
+
+ProgressStage::ProgressStage(std::string stage, double total) : stage_(std::move(stage)), total_(total) {
+  if (sink()) sink()(event());
+}
+
+ProgressStage::~ProgressStage() {
+  if (!sink()) return;
+  ProgressEvent last = event();
+  last.done = total_ > 0.0 ? total_ : done_;
+  last.finished = true;
+  sink()(last);
+}
+
+void ProgressStage::set(double done) {
+  done_ = done;
+  if (sink()) sink()(event());
+}
+
+ProgressEvent ProgressStage::event() const {
+  return {stage_, done_, total_, false};
+}
+
+}  // namespace grassflow
