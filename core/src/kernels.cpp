@@ -500,12 +500,14 @@ SampleMatrix::SampleMatrix(std::size_t n, std::size_t d, Precision precision, st
   if (d == 0) throw InputError("samples: d = 0; the inputs need at least one coordinate");
   const double need = bytes_needed(n, d, precision);
   if (need > static_cast<double>(memory_cap)) {
+    // The advice leaves out what the request already does (float32 storage).
     char message[320];
     std::snprintf(message, sizeof message,
-                  "samples: %zu x %zu %s samples need %s, above the cap of %s; use fewer samples, float32 "
-                  "storage, or the online variant (no stored data)",
+                  "samples: %zu x %zu %s samples need %s, above the cap of %s; use fewer samples, %sor the online "
+                  "variant (no stored data)",
                   n, d, precision == Precision::float32 ? "float32" : "float64", format_bytes(need).c_str(),
-                  format_bytes(static_cast<double>(memory_cap)).c_str());
+                  format_bytes(static_cast<double>(memory_cap)).c_str(),
+                  precision == Precision::float32 ? "" : "float32 storage, ");
     throw LimitError(message);
   }
   stride_ = round_up(d, kRowAlignment / element_size(precision));

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "grassflow/errors.h"
 
@@ -121,18 +123,28 @@ Dataset SampleStream::draw(std::size_t n, Precision precision, std::size_t memor
 
 namespace {
 
-// One CSV line split into fields (no quoting: numeric data only).
-std::vector<std::string> split_fields(const std::string& line) {
+// One CSV line split into fields at `delimiter` (' ': runs of spaces and tabs; no quoting: numeric data only).
+std::vector<std::string> split_fields(const std::string& line, char delimiter) {
   std::vector<std::string> fields;
+  if (delimiter == ' ') {
+    std::size_t start = line.find_first_not_of(" \t");
+    while (start != std::string::npos) {
+      const std::size_t end = line.find_first_of(" \t", start);
+      fields.push_back(line.substr(start, end == std::string::npos ? std::string::npos : end - start));
+      start = end == std::string::npos ? end : line.find_first_not_of(" \t", end);
+    }
+    if (fields.empty()) fields.emplace_back();
+    return fields;
+  }
   std::size_t start = 0;
   for (;;) {
-    const std::size_t comma = line.find(',', start);
-    std::string field = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::size_t cut = line.find(delimiter, start);
+    std::string field = line.substr(start, cut == std::string::npos ? std::string::npos : cut - start);
     const std::size_t b = field.find_first_not_of(" \t");
     const std::size_t e = field.find_last_not_of(" \t");
     fields.push_back(b == std::string::npos ? std::string() : field.substr(b, e - b + 1));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+    if (cut == std::string::npos) break;
+    start = cut + 1;
   }
   return fields;
 }
@@ -143,6 +155,40 @@ bool parse_number(const std::string& field, double& value) {
   char* end = nullptr;
   value = std::strtod(field.c_str(), &end);
   return end == field.c_str() + field.size();
+}
+
+bool all_numbers(const std::vector<std::string>& fields) {
+  double value;
+  for (const std::string& f : fields)
+    if (!parse_number(f, value)) return false;
+  return true;
+}
+
+// The 0-based column of y among `columns`, from format.y_column ("" last, a header name, or an index).
+std::size_t y_index(const TableFormat& format, const std::vector<std::string>& header, std::size_t columns,
+                    const std::string& name) {
+  const std::string& spec = format.y_column;
+  if (spec.empty()) return columns - 1;
+  char* end = nullptr;
+  const long index = std::strtol(spec.c_str(), &end, 10);
+  if (*end == '\0') {
+    const long resolved = index < 0 ? static_cast<long>(columns) + index : index;
+    if (resolved < 0 || resolved >= static_cast<long>(columns))
+      throw InputError("y-column", name + " has " + std::to_string(columns) + " columns; the y column index " + spec +
+                                       " is outside 0.." + std::to_string(columns - 1) +
+                                       " (negative indices count from the end: -1 is the last)");
+    return static_cast<std::size_t>(resolved);
+  }
+  for (std::size_t c = 0; c < header.size(); ++c)
+    if (header[c] == spec) return c;
+  std::string names;
+  for (std::size_t c = 0; c < header.size() && c < 12; ++c) names += (c ? ", " : "") + header[c];
+  if (header.size() > 12) names += ", ... (" + std::to_string(header.size()) + " columns)";
+  throw InputError("y-column", header.empty()
+                                   ? name +
+                                         " has no header row naming its columns; give the y column as "
+                                         "a 0-based index (e.g. -1 for the last)"
+                                   : name + " has no column named '" + spec + "'; its header names " + names);
 }
 
 bool skipped(const std::string& line) {
@@ -162,43 +208,54 @@ std::string where(const std::string& name, std::size_t line, std::size_t column)
 
 }  // namespace
 
-Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Precision precision,
-                 std::size_t memory_cap) {
+Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Precision precision, std::size_t memory_cap,
+                 const TableFormat& format) {
+  const char delimiter = format.delimiter;
   // Pass 1: find the header and the first data row's width, count the data rows.
   const std::istream::pos_type start = in.tellg();
   if (start == std::istream::pos_type(-1)) throw InputError(name + ": cannot read the data (not a seekable file)");
   std::string line;
   std::size_t line_number = 0, header_line = 0, rows = 0, columns = 0;
+  std::vector<std::string> header;
   bool seen_first = false;
   while (next_line(in, line)) {
     ++line_number;
     if (skipped(line)) continue;
     if (!seen_first) {
       seen_first = true;
-      double value;
-      const std::vector<std::string> fields = split_fields(line);
-      if (!parse_number(fields[0], value)) {
+      std::vector<std::string> fields = split_fields(line, delimiter);
+      const bool is_header = format.header == TableFormat::Header::yes ||
+                             (format.header == TableFormat::Header::detect && !all_numbers(fields));
+      if (is_header) {
         header_line = line_number;
+        header = std::move(fields);
         continue;
       }
     }
-    if (rows == 0) columns = split_fields(line).size();
+    if (rows == 0) columns = split_fields(line, delimiter).size();
     ++rows;
   }
-  if (rows == 0) throw InputError(name + ": no data rows; expected rows of x_1..x_d then y, separated by commas");
+  if (rows == 0)
+    throw InputError(name + ": no data rows; expected rows of x_1..x_d and y, separated by '" +
+                     std::string(1, delimiter) + "'");
   if (d == 0) {
     if (columns < 2)
       throw InputError(name + ": the first data row has " + std::to_string(columns) +
-                       " column; need at least 2 (x_1..x_d, then y)");
+                       " column; need at least 2 (x_1..x_d and y; is the delimiter '" + std::string(1, delimiter) +
+                       "' right?)");
     d = columns - 1;
   }
+  // Without a required y, a row of d columns is inputs only.
+  const bool has_y = format.y_required || columns != d;
+  const std::size_t width = has_y ? d + 1 : d;
+  const std::size_t y_at = has_y ? y_index(format, header, width, name) : width;
   Dataset data;
   try {
     data.x = SampleMatrix(rows, d, precision, memory_cap);
   } catch (const LimitError& e) {
     throw LimitError(name + ": " + e.what());
   }
-  data.y.resize(rows);
+  if (has_y) data.y.resize(rows);
 
   // Pass 2: parse and check every row.
   in.clear();
@@ -209,33 +266,38 @@ Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Preci
   while (next_line(in, line)) {
     ++line_number;
     if (skipped(line) || line_number == header_line) continue;
-    const std::vector<std::string> fields = split_fields(line);
-    if (fields.size() != d + 1)
+    const std::vector<std::string> fields = split_fields(line, delimiter);
+    if (fields.size() != width)
       throw InputError(name + " line " + std::to_string(line_number) + ": " + std::to_string(fields.size()) +
-                       " columns, expected " + std::to_string(d + 1) + " (d = " + std::to_string(d) +
-                       " inputs, then y)");
-    for (std::size_t c = 0; c <= d; ++c) {
+                       " columns, expected " + std::to_string(width) + " (d = " + std::to_string(d) + " inputs" +
+                       (has_y ? " and y" : "") + ", separated by '" + std::string(1, delimiter) + "')");
+    for (std::size_t c = 0, k = 0; c < width; ++c) {
       double value = 0.0;
-      if (fields[c].empty()) throw InputError(where(name, line_number, c + 1) + ": empty field");
+      if (fields[c].empty())
+        throw InputError(where(name, line_number, c + 1) +
+                         ": empty field; every row needs all its values (missing values are not supported: drop or "
+                         "impute that row)");
       if (!parse_number(fields[c], value))
         throw InputError(where(name, line_number, c + 1) + ": '" + fields[c] + "' is not a number");
       if (!std::isfinite(value))
         throw InputError(where(name, line_number, c + 1) + ": " + (std::isnan(value) ? "NaN" : "infinite value") +
                          "; every value must be finite (drop or impute that row)");
-      if (c < d && precision == Precision::float32 && std::isinf(static_cast<float>(value)))
+      if (c == y_at) {
+        data.y[i] = value;
+        continue;
+      }
+      if (precision == Precision::float32 && std::isinf(static_cast<float>(value)))
         throw InputError(where(name, line_number, c + 1) + ": " + fields[c] +
                          " overflows float32 storage; rescale the data or store it as float64");
-      if (c < d)
-        x[c] = value;
-      else
-        data.y[i] = value;
+      x[k++] = value;
     }
     data.x.set_row(i++, x.data());
   }
   return data;
 }
 
-Dataset load_csv_file(const std::string& path, std::size_t d, Precision precision, std::size_t memory_cap) {
+Dataset load_csv_file(const std::string& path, std::size_t d, Precision precision, std::size_t memory_cap,
+                      const TableFormat& format) {
   // A directory would read as empty and a device such as /dev/zero as one endless line.
   struct stat info;
   if (stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
@@ -243,7 +305,7 @@ Dataset load_csv_file(const std::string& path, std::size_t d, Precision precisio
                      "'" + path + "' is not a regular file (a directory or a device); give the path of a CSV file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("data", "cannot open '" + path + "'; give the path of a CSV file");
-  return load_csv(in, path, d, precision, memory_cap);
+  return load_csv(in, path, d, precision, memory_cap, format);
 }
 
 }  // namespace grassflow

@@ -228,6 +228,7 @@ struct Trainer::State {
         },
         opt.threads);
     for (std::size_t w = 1; w < workers; ++w) normals[0].merge(normals[w]);
+    if (k == 0) check_effective_parameters(normals[0]);
     a = normals[0].solve(lambda);
     const Eigen::MatrixXd B = features.gradient_coefficients(a);
     V.resize(static_cast<Eigen::Index>(m), opt.r);
@@ -238,6 +239,31 @@ struct Trainer::State {
       total += residual_weights(Z.data() + b * r, Phi, train.y.data() + begin + b, a, B, V.data() + b * r, nullptr);
     }
     train_loss = total / static_cast<double>(m);
+  }
+
+  // Warns when the ridge fit has more effective parameters df(λ) = Σ μ_j/(μ_j + λ) (μ the eigenvalues of ΦᵀΦ/m)
+  // than half the m samples it is fitted on: it can then interpolate them (a train loss far below the test
+  // loss). The warning names the ridge λ* with df(λ*) = m/2, found by bisection in log λ.
+  void check_effective_parameters(const NormalEquations& normals) {
+    const double m = normals.count;
+    if (m < static_cast<double>(features.size())) return;  // underdetermined: warned and regularised already
+    const Eigen::MatrixXd gram = Eigen::MatrixXd(normals.A.selfadjointView<Eigen::Lower>()) / m;
+    const Eigen::VectorXd mu =
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(gram, Eigen::EigenvaluesOnly).eigenvalues().cwiseMax(0.0);
+    const auto df = [&](double l) { return (mu.array() / (mu.array() + l)).sum(); };
+    if (!(df(lambda) > 0.5 * m)) return;
+    double lo = std::log(std::max(lambda, 1e-16)), hi = std::log(std::max(1.0, mu.maxCoeff()) * 1e6);
+    for (int i = 0; i < 100; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (df(std::exp(mid)) > 0.5 * m ? lo : hi) = mid;
+    }
+    warnings.push_back("--ridge: the link fit has " + std::to_string(features.size()) + " features for " + number(m) +
+                       " samples per step, about " + number(std::round(df(lambda))) +
+                       " effective parameters at ridge " + number(lambda) +
+                       ": more than half the samples, so it can interpolate them (a training loss far below the "
+                       "test loss). --ridge " +
+                       number(std::exp(hi)) +
+                       " brings them down to half the samples; or use more samples or a lower --degree");
   }
 
   // (1/m) Σ v_i x_iᵀ on the window (one pass).
@@ -481,6 +507,10 @@ const std::vector<std::string>& Trainer::warnings() const {
 const TrainOptions& Trainer::options() const {
   return state_->opt;
 }
+double Trainer::ridge() const {
+  return state_->lambda;
+}
+
 int Trainer::feature_count() const {
   return state_->features.size();
 }

@@ -11,11 +11,16 @@
 #include "commands.h"
 #include "dynamics_cli.h"
 #include "grassflow/baselines.h"
+#include "grassflow/data_files.h"
 #include "grassflow/errors.h"
+#include "grassflow/experiment.h"
 #include "grassflow/link.h"
 #include "grassflow/manifold.h"
+#include "grassflow/progress.h"
 #include "grassflow/sampling.h"
 #include "grassflow/train.h"
+#include "model_file.h"
+#include "provenance.h"
 
 namespace grassflow::cli {
 
@@ -27,8 +32,11 @@ constexpr std::uint32_t kTrainStream = 1, kTestStream = 2;
 constexpr double kHeldOutFraction = 0.2;
 
 struct TrainCommand {
+  CLI::App* cmd = nullptr;
   std::unique_ptr<ExperimentOptions> keys;  // link, r, d, n, noise, seed: the experiment's keys
   std::string data, features = "hermite", schedule = "constant";
+  TableReading reading;  // --header, --y-column, --delimiter
+  std::string w_star_file, save_model, standardize = "none";
   int degree = 2, threads = 1;
   long steps = -1, every = 1, test_size = 2000;
   long batch = 0;
@@ -59,15 +67,19 @@ double sin_theta_max(const Eigen::MatrixXd& basis, const Eigen::MatrixXd& w_star
   return std::sin(angles(angles.size() - 1));
 }
 
-// SIR, SAVE and pHd on the training samples; a method that cannot run reports its error instead.
+// SIR, SAVE and pHd on the training samples: each one's subspace error (null without W*) and basis (d×r, for
+// the model file); a method that cannot run reports its error instead.
 nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eigen::MatrixXd>& w_star) {
   nlohmann::json out;
+  ProgressStage stage("baselines SIR/SAVE/pHd", 3);
   const auto score = [&](const char* name, auto&& fit) {
     nlohmann::json entry;
     try {
       const SubspaceEstimate estimate = fit();
       entry["subspace_error"] =
           w_star ? nlohmann::json(sin_theta_max(estimate.basis, *w_star)) : nlohmann::json(nullptr);
+      entry["basis"] = matrix_json(estimate.basis);
+      stage.advance();
     } catch (const std::exception& e) {
       entry["subspace_error"] = nullptr;
       entry["error"] = e.what();
@@ -80,7 +92,46 @@ nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eig
   return out;
 }
 
-// n samples of the planted model; a request beyond the memory cap names the flags that set its size.
+// The true index space from --w-star: d rows, r orthonormal columns.
+Eigen::MatrixXd read_w_star(const std::string& path, std::size_t d, int r) {
+  const Eigen::MatrixXd W = load_matrix(path, "w-star");
+  if (W.rows() != static_cast<Eigen::Index>(d) || W.cols() != r)
+    throw InputError("w-star", "'" + path + "' is " + std::to_string(W.rows()) + " x " + std::to_string(W.cols()) +
+                                   "; W* must be d x r = " + std::to_string(d) + " x " + std::to_string(r) +
+                                   " (one row per input, one column per index direction)");
+  const double defect = (W.transpose() * W - Eigen::MatrixXd::Identity(r, r)).norm();
+  if (!(defect <= 1e-6))
+    throw InputError("w-star", "the columns of '" + path + "' are not orthonormal (|W*'W* - I| = " +
+                                   std::to_string(defect) + "); orthonormalise them first, e.g. numpy.linalg.qr(W)[0]");
+  return W;
+}
+
+// The warning when Hermite features of total degree K cannot represent the known link: K below one of its leaps
+// (training cannot escape that saddle), or energy above K (the fit misses it). "" when they can.
+std::string representation_warning(const std::string& link, int r, const std::string& features, int degree) {
+  if (features.rfind("hermite", 0) != 0) return "";
+  const LinkAnalysis analysis = expand_link(link, r, std::nullopt);
+  const int leap = analysis.leaps.leap_exponent;
+  const std::vector<double> energy = analysis.expansion.degree_energy();
+  double above = analysis.expansion.truncation_residual;
+  for (std::size_t k = static_cast<std::size_t>(degree) + 1; k < energy.size(); ++k) above += energy[k];
+  const double norm2 = analysis.expansion.norm2;
+  if (leap > degree)
+    return "--degree " + std::to_string(degree) + " is below the link's leap " + std::to_string(leap) +
+           " (docs/theory.md §6): features of degree <= " + std::to_string(degree) +
+           " cannot represent the part of the link that leads out of that saddle, so training will not escape it; "
+           "use --degree " +
+           std::to_string(leap) + " or more";
+  if (norm2 > 0 && above > 1e-3 * norm2) {
+    char text[96];
+    std::snprintf(text, sizeof text, "%.3g%%", 100.0 * above / norm2);
+    return "--degree " + std::to_string(degree) + ": " + text + " of the link's energy lies above degree " +
+           std::to_string(degree) +
+           ", which the fitted link cannot represent (the loss stays above it); raise --degree";
+  }
+  return "";
+}
+
 // Samples of `model`; a draw beyond the memory cap names the keys that size it.
 Dataset draw(const PlantedModel& model, std::uint64_t seed, std::uint32_t stream, std::size_t n, Precision precision,
              const char* keys) {
@@ -119,24 +170,36 @@ void run(const TrainCommand& c) {
   const Precision precision = c.float32 ? Precision::float32 : Precision::float64;
 
   std::vector<std::string> warnings;
+  const auto ignored = [&](bool given, const std::string& flag, const std::string& why) {
+    if (given) warnings.push_back(flag + " is ignored " + why);
+  };
   std::optional<Trainer> trainer;
   std::optional<Eigen::MatrixXd> w_star;
   std::optional<Dataset> baseline_data;
+  Standardization standardization;
   std::string source;
   if (!c.data.empty()) {
     if (c.online) throw InputError("online", "it draws fresh samples of --link; it cannot train on --data");
-    if (has_link) warnings.push_back("--link is ignored with --data (the responses come from the file)");
-    if (c.keys->given("n"))
-      warnings.push_back("--n is ignored with --data (every row of the file is used; 20% held out)");
+    ignored(has_link, "--link", "with --data (the responses come from the file)");
+    ignored(c.keys->given("n"), "--n", "with --data (every row of the file is used; 20% held out)");
+    ignored(c.keys->given("noise"), "--noise", "with --data (the responses come from the file)");
+    ignored(c.cmd->count("--test-size") > 0, "--test-size", "with --data (20% of the rows are held out)");
     if (ex.r < 1) throw InputError("r", "give the rank r >= 1 of the index space to learn from --data");
-    Dataset data = load_csv_file(c.data, static_cast<std::size_t>(d), precision);
+    Dataset data = load_samples(c.data, static_cast<std::size_t>(d), precision, c.reading.format(true));
+    if (!c.w_star_file.empty()) w_star = read_w_star(c.w_star_file, data.dim(), ex.r);
     options.r = ex.r;
     options.steps = c.steps < 0 ? 1000 : c.steps;
     auto [train, test] = split_dataset(data, kHeldOutFraction, ex.seed);
+    standardization = Standardization::fit(train, c.standardize);
+    standardization.apply(train);
+    standardization.apply(test);
     if (c.baselines) baseline_data.emplace(Dataset{train.x, train.y});
-    trainer.emplace(std::move(train), std::move(test), std::nullopt, options);
+    trainer.emplace(std::move(train), std::move(test), w_star, options);
     source = c.data;
   } else {
+    for (const char* flag : {"--header", "--y-column", "--delimiter", "--w-star"})
+      ignored(c.cmd->count(flag) > 0, flag, "without --data (it reads the data file)");
+    ignored(c.standardize != "none", "--standardize", "without --data (planted inputs are already N(0, I_d))");
     if (!has_link) throw InputError("link", "give the target link (an expression or preset:NAME), or --data FILE");
     if (d == 0) throw InputError("--d is required: give the input dimension d >= 1 (or train on --data FILE.csv)");
     if (!c.keys->given("n")) throw InputError("--n is required: give the number of training samples n >= 1");
@@ -145,6 +208,8 @@ void run(const TrainCommand& c) {
     const ResolvedLink resolved = resolve_link(ex.link, ex.r);
     warnings.insert(warnings.end(), resolved.warnings.begin(), resolved.warnings.end());
     const int r = resolved.link.r();
+    if (const std::string w = representation_warning(ex.link, r, c.features, c.degree); !w.empty())
+      warnings.push_back(w);
     if (r > d)
       throw InputError("r", "r = " + std::to_string(r) + " exceeds d = " + std::to_string(d) + "; choose r <= d");
     const Link link = resolved.link;
@@ -171,7 +236,13 @@ void run(const TrainCommand& c) {
     }
     source = link.spec();
   }
-  trainer->run(trainer->options().steps);
+  {
+    ProgressStage stage("training steps", static_cast<double>(trainer->options().steps));
+    for (long k = 0; k < trainer->options().steps; ++k) {
+      trainer->step();
+      stage.advance();
+    }
+  }
   warnings.insert(warnings.end(), trainer->warnings().begin(), trainer->warnings().end());
 
   const std::vector<TrainRecord>& records = trainer->records();
@@ -187,6 +258,44 @@ void run(const TrainCommand& c) {
   summary["escape_times"] = escapes;
   if (baseline_data) summary["baselines"] = fit_baselines(*baseline_data, trainer->options().r, w_star);
 
+  for (const std::string& w : warnings) warn(w);
+  const Dataset* stored = trainer->training_data();
+  nlohmann::json resolved = c.keys->resolved();
+  resolved["r"] = trainer->options().r;
+  resolved["d"] = trainer->frame().rows();
+  if (stored) resolved["n"] = stored->size();
+  resolved["steps"] = trainer->options().steps;
+  resolved["standardize"] = standardization.method;
+  if (!c.data.empty())
+    for (const char* unused : {"link", "noise", "test-size"}) resolved.erase(unused);
+  // The bases go into the model file only: d×r numbers each.
+  nlohmann::json bases = nlohmann::json::object();
+  if (summary.contains("baselines"))
+    for (auto& [name, entry] : summary["baselines"].items())
+      if (entry.contains("basis")) {
+        bases[name] = {{"basis", entry["basis"]}};
+        entry.erase("basis");
+      }
+  if (!c.save_model.empty()) {
+    nlohmann::json model = provenance(*c.cmd, resolved);
+    model["format"] = kModelFormat;
+    model["format_version"] = kModelFormatVersion;
+    model["source"] = source;
+    model["d"] = trainer->frame().rows();
+    model["r"] = trainer->options().r;
+    model["W"] = matrix_json(trainer->frame());
+    model["link"] = {{"features", c.features},
+                     {"degree", c.degree},
+                     {"seed", ex.seed},
+                     {"feature_count", trainer->feature_count()},
+                     {"coefficients", vector_json(trainer->coefficients())},
+                     {"ridge", trainer->ridge()}};
+    model["standardization"] = standardization.to_json();
+    model["baselines"] = bases;
+    model["summary"] = summary;
+    model["warnings"] = warnings;
+    write_model(c.save_model, model);
+  }
   if (c.json) {
     nlohmann::json out;
     out["source"] = source;
@@ -199,10 +308,9 @@ void run(const TrainCommand& c) {
     out["records"] = list;
     out["summary"] = summary;
     out["warnings"] = warnings;
-    std::printf("%s\n", out.dump().c_str());
+    print_json(*c.cmd, out, resolved);
     return;
   }
-  for (const std::string& w : warnings) std::fprintf(stderr, "grassflow: warning: %s\n", w.c_str());
   std::printf("training on %s (%s, r = %d, %d link features)\n", source.c_str(),
               c.online   ? "online SGD"
               : c.lagged ? "lagged one-pass steps"
@@ -229,7 +337,8 @@ void run(const TrainCommand& c) {
       if (b.contains("error"))
         std::printf("%-5s could not run: %s\n", name, b["error"].get<std::string>().c_str());
       else if (b["subspace_error"].is_null())
-        std::printf("%-5s fitted (W* unknown: no subspace error)\n", name);
+        std::printf("%-5s fitted (W* unknown: --w-star gives its subspace error, --save-model keeps its basis)\n",
+                    name);
       else
         std::printf("%-5s sin theta_max = %.6g\n", name, b["subspace_error"].get<double>());
     }
@@ -239,7 +348,7 @@ void run(const TrainCommand& c) {
 
 void add_train_command(CLI::App& app) {
   auto c = std::make_shared<TrainCommand>();
-  CLI::App* cmd = app.add_subcommand(
+  CLI::App* cmd = c->cmd = app.add_subcommand(
       "train",
       "Two-timescale training on samples y = f*(W*'x) + noise or a CSV file, with SIR/SAVE/pHd baselines "
       "(docs/theory.md §7)");
@@ -263,7 +372,19 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--degree", c->degree, "largest total degree K of the Hermite features (default 2)");
   cmd->add_option("--batch", c->batch, "samples per step (default: all; online 256)")->transform(whole_number());
   cmd->add_option("--ratio", c->ratio, "online: the link's learning rate over the subspace's, rho (default 10)");
-  cmd->add_option("--data", c->data, "train on a CSV file: x_1..x_d then y per row (20% held out for test_loss)");
+  cmd->add_option("--data", c->data,
+                  "train on a data file (20% of the rows held out for test_loss): CSV with x_1..x_d and y per row, "
+                  "DATA.npy (one n x (d+1) matrix) or X.npy,Y.npy (docs/cli.md, \"Data files\")");
+  c->reading.add_options(cmd);
+  cmd->add_option("--w-star", c->w_star_file,
+                  "with --data, the true index space W* when known: a CSV without header or a .npy, d rows and r "
+                  "orthonormal columns (then every subspace error is reported)");
+  cmd->add_option("--standardize", c->standardize,
+                  "with --data: none (default: inputs as given) or scale (each input centred and scaled to unit "
+                  "variance on the training rows; recorded in the model)");
+  cmd->add_option("--save-model", c->save_model,
+                  "write the learned model to FILE.json: W, the fitted link, the baselines' bases, all parameters "
+                  "(read by `grassflow predict`)");
   cmd->add_flag("--baselines", c->baselines, "also fit SIR, SAVE and pHd on the training samples");
   cmd->add_flag("--json", c->json, "print JSON: records (one per step) and summary");
   cmd->add_option("--schedule", c->schedule, "step sizes: constant (default), inverse:tau, cosine");

@@ -45,6 +45,8 @@ void add_version_command(CLI::App& app);
 void add_hermite_command(CLI::App& app);
 /// `grassflow train`: finite-sample two-timescale training (exact, lagged or online) with SIR/SAVE/pHd baselines.
 void add_train_command(CLI::App& app);
+/// `grassflow predict --model FILE.json --data FILE`: a saved model evaluated on new rows.
+void add_predict_command(CLI::App& app);
 /// `grassflow loss`: joint or planted population loss at an overlap M and its gradient dL/dM.
 void add_loss_command(CLI::App& app);
 /// `grassflow flow`: one population flow in M with escape times, status and trajectory.

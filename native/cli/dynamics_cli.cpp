@@ -39,15 +39,15 @@ nlohmann::json ExperimentOptions::resolved() const {
   for (const ExperimentKey& key : experiment_keys()) {
     if (!options_.count(key.name)) continue;
     const std::string text = key.format(e);
-    values[key.name] = text.empty() ? nlohmann::json(nullptr) : typed_value(text);
+    if (!text.empty()) values[key.name] = typed_value(text);
   }
   return values;
 }
 
 nlohmann::json ExperimentOptions::resolved(const LinkAnalysis& link) const {
   nlohmann::json values = resolved();
-  if (values.contains("r")) values["r"] = link.r();
-  if (values.contains("degree")) values["degree"] = link.expansion.degree;
+  if (options_.count("r")) values["r"] = link.r();
+  if (options_.count("degree")) values["degree"] = link.expansion.degree;
   return values;
 }
 

@@ -31,7 +31,7 @@ class ExperimentOptions {
   /// with the key of the first bad value.
   Experiment experiment() const;
   /// The keys this command takes with their values, defaults filled in, as the table formats them (numbers
-  /// as JSON numbers; unset keys — an automatic degree, no M0 — as null): the `resolved` part of the
+  /// as JSON numbers; unset keys — an automatic degree, no M0 — left out): the `resolved` part of the
   /// output's provenance (provenance.h).
   nlohmann::json resolved() const;
   /// resolved() with what the link analysis settled: r (the link's own) and degree (the K used).

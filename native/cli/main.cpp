@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   grassflow::cli::add_version_command(app);
   grassflow::cli::add_hermite_command(app);
   grassflow::cli::add_train_command(app);
+  grassflow::cli::add_predict_command(app);
   grassflow::cli::add_loss_command(app);
   grassflow::cli::add_flow_command(app);
   grassflow::cli::add_sweep_command(app);

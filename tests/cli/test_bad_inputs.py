@@ -39,7 +39,7 @@ P9 = "+".join(f"z{i}" for i in range(1, 10))
 BAD = [
     # The command line itself.
     ([], ["a command is required", "hermite", "train"]),
-    (["bogus"], ["unknown command 'bogus'", "version, hermite, train, loss, flow, sweep, reproduce"]),
+    (["bogus"], ["unknown command 'bogus'", "version, hermite, train, predict, loss, flow, sweep, reproduce"]),
     (["--nope"], ["unknown option '--nope'", "give a command first"]),
     (["version", "extra"], ["extra"]),
     # hermite: the link expression.

@@ -12,6 +12,8 @@ import tempfile
 
 import numpy as np
 
+PROVENANCE = {"version", "commit", "build", "command_line", "params", "resolved"}  # docs/cli.md, "Provenance"
+
 GRASSFLOW = sys.argv[1]
 failures = []
 
@@ -45,7 +47,7 @@ def matrix_text(M):
 M = np.array([[0.5, 0.1], [-0.2, 0.3]])
 C = M.T @ M
 joint = as_json("loss", "--link", "preset:parity2", "--objective", "joint", "--M", matrix_text(M))
-check(set(joint) == {"loss", "grad_M"}, "loss: JSON has exactly loss and grad_M")
+check(set(joint) == {"loss", "grad_M"} | PROVENANCE, "loss: JSON has exactly loss and grad_M")
 check(abs(joint["loss"] - 0.5 * (1 - C[0, 0] * C[1, 1] - C[0, 1] ** 2)) < 1e-14,
       "loss: parity2 joint = ½(1 − C11C22 − C12²) (docs/theory.md §4)")
 planted = as_json("loss", "--link", "preset:parity2", "--objective", "planted", "--M", matrix_text(M))
@@ -89,7 +91,7 @@ check(code == 0 and "loss" in out and "dL/dM" in out, "loss: readable output wit
 # --- flow ---------------------------------------------------------------------------------------------------
 FLOW_KEYS = {"d", "objective", "escape_times", "final_loss", "final_cosines", "status", "trajectory"}
 f = as_json("flow", "--link", "preset:he3", "--objective", "joint", "--d", "100", "--init", "isotropic")
-check(set(f) == FLOW_KEYS, "flow: JSON has exactly the keys of the contract")
+check(set(f) == FLOW_KEYS | PROVENANCE, "flow: JSON has exactly the keys of the contract")
 check(f["status"] == "converged" and f["final_loss"] < 1e-10, "flow: he3 joint converges (loss < 1e-10)")
 check(rel(f["escape_times"][0], 850.0991866) < 1e-8, "flow: he3, d = 100, C(0) = I/d escapes at 850.0991866 (1e-8)")
 ts = [p["t"] for p in f["trajectory"]]
@@ -158,7 +160,7 @@ check(code == 0 and "escapes" in out and "status" in out, "flow: readable output
 # --- sweep --------------------------------------------------------------------------------------------------
 s = as_json("sweep", "--link", "preset:he3", "--objective", "joint", "--d", "1e2,1e3,1e4,1e5,1e6,1e7,1e8", "--init",
             "isotropic")
-check(set(s) == {"rows", "fit"}, "sweep: JSON has rows and fit")
+check(set(s) == {"rows", "fit"} | PROVENANCE, "sweep: JSON has rows and fit")
 check(len(s["rows"]) == 7 and all(set(r) == {"d", "seed", "escape_times", "final_loss", "status"} for r in s["rows"]),
       "sweep: one row {d, seed, escape_times, final_loss, status} per d (isotropic: one seed)")
 fit = s["fit"][0]

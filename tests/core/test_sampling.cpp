@@ -204,17 +204,20 @@ TEST_CASE("CSV loader: header, comments, CRLF, spaces, d from the data or given"
 }
 
 TEST_CASE("CSV loader: every error names the line and the fix") {
-  CHECK(error_of("1,2,3\n4,5\n") == "data.csv line 2: 2 columns, expected 3 (d = 2 inputs, then y)");
-  CHECK(error_of("1,2,3\n4,5,6\n", 3) == "data.csv line 1: 3 columns, expected 4 (d = 3 inputs, then y)");
+  CHECK(error_of("1,2,3\n4,5\n") == "data.csv line 2: 2 columns, expected 3 (d = 2 inputs and y, separated by ',')");
+  CHECK(error_of("1,2,3\n4,5,6\n", 3) ==
+        "data.csv line 1: 3 columns, expected 4 (d = 3 inputs and y, separated by ',')");
   CHECK(error_of("x,y,z\n1,2,3\n4,nan,6\n") ==
         "data.csv line 3, column 2: NaN; every value must be finite (drop or impute that row)");
   CHECK(error_of("1,2,3\n\n\n4,5,-inf\n") ==
         "data.csv line 4, column 3: infinite value; every value must be finite (drop or impute that row)");
-  CHECK(error_of("1,2,3\n4,,6\n") == "data.csv line 2, column 2: empty field");
+  CHECK(error_of("1,2,3\n4,,6\n") ==
+        "data.csv line 2, column 2: empty field; every row needs all its values (missing values are not "
+        "supported: drop or impute that row)");
   CHECK(error_of("1,2,3\n4,5x,6\n") == "data.csv line 2, column 2: '5x' is not a number");
-  CHECK(error_of("x,y\n# nothing\n") ==
-        "data.csv: no data rows; expected rows of x_1..x_d then y, separated by commas");
-  CHECK(error_of("1\n2\n") == "data.csv: the first data row has 1 column; need at least 2 (x_1..x_d, then y)");
+  CHECK(error_of("x,y\n# nothing\n") == "data.csv: no data rows; expected rows of x_1..x_d and y, separated by ','");
+  CHECK(error_of("1\n2\n") ==
+        "data.csv: the first data row has 1 column; need at least 2 (x_1..x_d and y; is the delimiter ',' right?)");
   CHECK(error_of("1e300,1\n", 0, Precision::float32) ==
         "data.csv line 1, column 1: 1e300 overflows float32 storage; rescale the data or store it as float64");
   CHECK(parse("1e300,1\n").x(0, 0) == 1e300);
@@ -227,4 +230,45 @@ TEST_CASE("CSV loader: every error names the line and the fix") {
               "data.csv: samples: 3 x 2 float64 samples need 192 bytes, above the cap of 100 bytes", 0) == 0);
   }
   CHECK_THROWS_AS(grassflow::load_csv_file("/nonexistent/data.csv", 0, Precision::float64), grassflow::InputError);
+}
+
+TEST_CASE("CSV loader: header, y column and delimiter as the table format says") {
+  const auto read = [](const std::string& text, const grassflow::TableFormat& format, std::size_t d = 0) {
+    std::istringstream in(text);
+    return grassflow::load_csv(in, "data.csv", d, Precision::float64, grassflow::kSampleMemoryCap, format);
+  };
+  grassflow::TableFormat f;
+  f.y_column = "target";
+  f.delimiter = ';';
+  const Dataset named = read("a;target;b\n1;2;3\n4;5;6\n", f);
+  CHECK(named.dim() == 2);
+  CHECK(named.y[1] == 5.0);
+  CHECK(named.x(1, 0) == 4.0);
+  CHECK(named.x(1, 1) == 6.0);
+  f = {};
+  f.y_column = "0";
+  f.delimiter = ' ';
+  const Dataset first = read("  7 \t 8 9\n1 2 3\n", f);
+  CHECK(first.size() == 2);
+  CHECK(first.y[0] == 7.0);
+  CHECK(first.x(0, 1) == 9.0);
+  f.y_column = "-2";
+  CHECK(read("7 8 9\n", f).y[0] == 8.0);
+  f = {};
+  f.header = grassflow::TableFormat::Header::yes;  // a header of numbers is still a header
+  CHECK(read("1,2,3\n4,5,6\n", f).size() == 1);
+  f.header = grassflow::TableFormat::Header::no;
+  CHECK_THROWS_WITH_AS(read("x,y\n1,2\n", f), "data.csv line 1, column 1: 'x' is not a number", grassflow::InputError);
+  f = {};
+  f.y_column = "nope";
+  CHECK_THROWS_WITH_AS(read("a,b\n1,2\n", f), "data.csv has no column named 'nope'; its header names a, b",
+                       grassflow::InputError);
+  f.y_column = "5";
+  CHECK_THROWS_AS(read("1,2\n", f), grassflow::InputError);
+  f = {};
+  f.y_required = false;  // prediction: d columns are inputs only, d + 1 have y
+  const Dataset inputs = read("1,2\n3,4\n", f, 2);
+  CHECK(inputs.y.empty());
+  CHECK(inputs.x(1, 1) == 4.0);
+  CHECK(read("1,2,3\n", f, 2).y[0] == 3.0);
 }

@@ -275,6 +275,22 @@ TEST_CASE("training refuses bad options and warns on underdetermined fits") {
   REQUIRE(t.warnings().size() == 1);
   CHECK(t.warnings()[0] ==
         "n = 4 samples per step is below the 6 link features: the fit is underdetermined; ridge raised to 0.001");
+  // 15 features (K = 4) on 20 samples: more effective parameters than half the samples. The ridge the warning
+  // names brings them to half (no warning with it, a warning with a slightly smaller one).
+  const Dataset twenty = draw(m, 20, 1, 1);
+  o = options(2);
+  o.degree = 4;
+  Trainer loose(Dataset{twenty.x, twenty.y}, Dataset{}, m.w_star, o);
+  REQUIRE(loose.warnings().size() == 1);
+  const std::string& warning = loose.warnings()[0];
+  CHECK(warning.rfind("--ridge: the link fit has 15 features for 20 samples per step", 0) == 0);
+  const std::size_t at = warning.find("--ridge ", 8);
+  REQUIRE(at != std::string::npos);
+  const double suggested = std::stod(warning.substr(at + 8));
+  o.ridge = suggested * 1.01;
+  CHECK(Trainer(Dataset{twenty.x, twenty.y}, Dataset{}, m.w_star, o).warnings().empty());
+  o.ridge = suggested * 0.9;
+  CHECK(Trainer(Dataset{twenty.x, twenty.y}, Dataset{}, m.w_star, o).warnings().size() == 1);
   // Divergence is reported, not returned as NaN.
   o = options(2, 1e300);
   Trainer wild(Dataset{data.x, data.y}, Dataset{}, m.w_star, o);

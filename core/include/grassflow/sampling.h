@@ -80,19 +80,35 @@ class SampleStream {
   std::vector<double> row_, z_;
 };
 
-/// Reads samples from CSV text: each data row holds x_1..x_d then y, separated by commas (spaces around
-/// fields are ignored). Blank lines and lines starting with '#' are skipped; the first non-skipped line is a
-/// header when its first field is not a number. d = 0 takes d from the first data row (its columns − 1);
-/// otherwise every row must have d + 1 columns. `name` (a file name) starts every error message. The stream
-/// must be seekable: a first pass counts the rows, so that a request beyond `memory_cap` is refused before
-/// any storage is taken. Throws InputError (with the 1-based line number and column) on a wrong column count,
-/// an empty field, a field that is not a number, a NaN or infinite value, or no data rows; LimitError when the
-/// inputs would need more than `memory_cap` bytes (the message states how many).
+/// How a table of samples is laid out (CSV and .npy; docs/cli.md, "Data files").
+struct TableFormat {
+  enum class Header { detect, yes, no };
+  /// detect: the first non-skipped line is a header when any of its fields is not a number.
+  Header header = Header::detect;
+  /// The field separator: one character; ' ' means runs of spaces and tabs.
+  char delimiter = ',';
+  /// The column of y: "" for the last, a name from the header, or a 0-based index (negative counts from the
+  /// end, -1 the last, as in numpy).
+  std::string y_column;
+  /// false (prediction on new inputs): a table of exactly d columns has no y (Dataset::y stays empty).
+  bool y_required = true;
+};
+
+/// Reads samples from CSV text: each data row holds d inputs and y (in the column format.y_column names; the
+/// inputs are the other columns in order), separated by format.delimiter (spaces around fields are ignored).
+/// Blank lines and lines starting with '#' are skipped; the first non-skipped line is a header as
+/// format.header says. d = 0 takes d from the first data row (its columns − 1); otherwise every row must have
+/// d + 1 columns (or d, without y, when !format.y_required). `name` (a file name) starts every error message.
+/// The stream must be seekable: a first pass counts the rows, so that a request beyond `memory_cap` is refused
+/// before any storage is taken. Throws InputError (with the 1-based line number and column) on a wrong column
+/// count, an empty field, a field that is not a number, a NaN or infinite value, no data rows, a y column that
+/// names no column; LimitError when the inputs would need more than `memory_cap` bytes (the message states how
+/// many).
 Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Precision precision,
-                 std::size_t memory_cap = kSampleMemoryCap);
+                 std::size_t memory_cap = kSampleMemoryCap, const TableFormat& format = {});
 /// load_csv on the file at `path` (InputError when it cannot be opened or is not a regular file: a directory,
 /// or a device such as /dev/zero, which would be one endless line).
 Dataset load_csv_file(const std::string& path, std::size_t d, Precision precision,
-                      std::size_t memory_cap = kSampleMemoryCap);
+                      std::size_t memory_cap = kSampleMemoryCap, const TableFormat& format = {});
 
 }  // namespace grassflow

@@ -109,6 +109,8 @@ class Trainer {
   const Dataset* training_data() const;
   /// The number of link features p.
   int feature_count() const;
+  /// The ridge λ the link fit uses: options().ridge, or the larger one an underdetermined fit was given.
+  double ridge() const;
   const TrainOptions& options() const;
 
  private:

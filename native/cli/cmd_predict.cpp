@@ -1,0 +1,120 @@
+// `grassflow predict --model FILE.json --data FILE`: a model saved by `train --save-model` evaluated on new rows,
+// f̂(Wᵀx) with the model's standardisation, link features and coefficients (docs/theory.md §7; docs/cli.md,
+// "Model files").
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "commands.h"
+#include "dynamics_cli.h"
+#include "grassflow/data_files.h"
+#include "grassflow/errors.h"
+#include "grassflow/link_features.h"
+#include "model_file.h"
+#include "provenance.h"
+
+namespace grassflow::cli {
+
+namespace {
+
+struct PredictCommand {
+  CLI::App* cmd = nullptr;
+  std::string model, data;
+  TableReading reading;
+  bool json = false;
+};
+
+Eigen::MatrixXd matrix_from_json(const nlohmann::json& rows, Eigen::Index n, Eigen::Index m) {
+  if (!rows.is_array() || static_cast<Eigen::Index>(rows.size()) != n)
+    throw InputError("model", "its W does not have d = " + std::to_string(n) + " rows");
+  Eigen::MatrixXd M(n, m);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const auto row = rows[static_cast<std::size_t>(i)].get<std::vector<double>>();
+    if (static_cast<Eigen::Index>(row.size()) != m)
+      throw InputError("model",
+                       "row " + std::to_string(i) + " of its W does not have r = " + std::to_string(m) + " entries");
+    for (Eigen::Index j = 0; j < m; ++j) M(i, j) = row[static_cast<std::size_t>(j)];
+  }
+  return M;
+}
+
+void run(const PredictCommand& c) {
+  const nlohmann::json model = read_model(c.model);
+  Eigen::MatrixXd W;
+  Standardization standardization;
+  std::optional<LinkFeatures> features;
+  Eigen::VectorXd a;
+  std::size_t d = 0;
+  try {
+    d = model.at("d").get<std::size_t>();
+    const int r = model.at("r").get<int>();
+    W = matrix_from_json(model.at("W"), static_cast<Eigen::Index>(d), r);
+    standardization = Standardization::from_json(model.at("standardization"), d);
+    const nlohmann::json& link = model.at("link");
+    features.emplace(link.at("features").get<std::string>(), r, link.at("degree").get<int>(),
+                     link.at("seed").get<std::uint64_t>());
+    const auto coefficients = link.at("coefficients").get<std::vector<double>>();
+    if (static_cast<int>(coefficients.size()) != features->size())
+      throw InputError("model", "its link has " + std::to_string(coefficients.size()) + " coefficients for " +
+                                    std::to_string(features->size()) + " features");
+    a = Eigen::Map<const Eigen::VectorXd>(coefficients.data(), static_cast<Eigen::Index>(coefficients.size()));
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError("model", "'" + c.model + "' is malformed (" + e.what() + "); save it again with train");
+  }
+  Dataset data;
+  try {
+    data = load_samples(c.data, d, Precision::float64, c.reading.format(false));
+  } catch (const InputError& e) {
+    // A file for another d: say that it is the model's d.
+    throw InputError(e.key(), std::string(e.what()) + " (the model was trained at d = " + std::to_string(d) + ")");
+  }
+  standardization.apply(data);
+  const int r = static_cast<int>(W.cols());
+  std::vector<double> z(static_cast<std::size_t>(r)), x(d), predictions(data.size());
+  Eigen::MatrixXd Phi;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    data.x.copy_row(i, x.data());
+    const Eigen::VectorXd zi =
+        W.transpose() * Eigen::Map<const Eigen::VectorXd>(x.data(), static_cast<Eigen::Index>(d));
+    features->evaluate(zi.data(), 1, Phi);
+    predictions[i] = Phi.row(0).dot(a);
+  }
+  double loss = std::numeric_limits<double>::quiet_NaN();
+  if (!data.y.empty()) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < data.size(); ++i) total += (predictions[i] - data.y[i]) * (predictions[i] - data.y[i]);
+    loss = 0.5 * total / static_cast<double>(data.size());
+  }
+  if (c.json) {
+    const nlohmann::json out = {{"rows", data.size()},
+                                {"d", d},
+                                {"predictions", predictions},
+                                {"test_loss", json_number(loss)},
+                                {"has_y", !data.y.empty()}};
+    print_json(*c.cmd, out, {{"model_commit", model.value("commit", "")}});
+    return;
+  }
+  if (data.y.empty())
+    std::printf("# %zu rows, no y column: predictions only\n", data.size());
+  else
+    std::printf("# %zu rows, test loss (1/2 mean squared error) %.10g\n", data.size(), loss);
+  for (double p : predictions) std::printf("%.17g\n", p);
+}
+
+}  // namespace
+
+void add_predict_command(CLI::App& app) {
+  auto c = std::make_shared<PredictCommand>();
+  CLI::App* cmd = c->cmd = app.add_subcommand(
+      "predict", "Evaluate a model saved by `train --save-model` on new rows; with a y column, its test loss");
+  cmd->add_option("--model", c->model, "the model file written by train --save-model")->required();
+  cmd->add_option("--data", c->data,
+                  "the rows: CSV, DATA.npy or X.npy,Y.npy as for train; d input columns, and y when present (then the "
+                  "test loss is reported)")
+      ->required();
+  c->reading.add_options(cmd);
+  cmd->add_flag("--json", c->json, "print {rows, predictions, test_loss, ...} as JSON");
+  cmd->callback([c] { run(*c); });
+}
+
+}  // namespace grassflow::cli
