@@ -301,6 +301,10 @@ std::string flow_command_line(const Experiment& e) {
 
 // [SECTION] Link analysis and the start
 
+// A truncation residual above this share of ||f*||² is reported (docs/theory.md §2: the flows run on the
+// truncated link).
+constexpr double kTruncationWarning = 1e-3;
+
 LinkAnalysis expand_link(const std::string& link, int r, std::optional<int> degree) {
   LinkAnalysis a;
   a.resolved = resolve_link(link, r);
@@ -323,6 +327,19 @@ LinkAnalysis expand_link(const std::string& link, int r, std::optional<int> degr
   a.leaps = leap_sequence(a.expansion, a.tolerance);
   for (const std::string& w : {quadrature_warning(a.report, a.tolerance), truncation_warning(a.expansion, a.tolerance)})
     if (!w.empty()) a.warnings.push_back(w);
+  const double residual = a.expansion.truncation_residual, norm2 = a.expansion.norm2;
+  if (a.information_exponent > 0 && residual > kTruncationWarning * norm2) {
+    const int most = max_hermite_degree(link_r);
+    char share[32];
+    std::snprintf(share, sizeof share, "%.3g%%", 100.0 * residual / norm2);
+    a.warnings.push_back(std::string(share) + " of the link's energy lies above degree K = " + std::to_string(K) +
+                         " (truncation residual " + three_digits(residual) + " of ||f*||^2 = " + three_digits(norm2) +
+                         "): the dynamics are those of the link truncated at K, and their time scales shift with K; " +
+                         (K < most ? "compare with a higher degree (at most " + std::to_string(most) +
+                                         " in r = " + std::to_string(link_r) + ")"
+                                   : "K = " + std::to_string(K) +
+                                         " is the most the quadrature affords in r = " + std::to_string(link_r)));
+  }
   return a;
 }
 
