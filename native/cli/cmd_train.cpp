@@ -59,8 +59,9 @@ double sin_theta_max(const Eigen::MatrixXd& basis, const Eigen::MatrixXd& w_star
   return std::sin(angles(angles.size() - 1));
 }
 
-// SIR, SAVE and pHd on the training samples; a method that cannot run reports its error instead.
+// SIR, SAVE and pHd on the training samples (one pass, all cores); a method that cannot run reports its error.
 nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eigen::MatrixXd>& w_star) {
+  const BaselineFits fits = grassflow::fit_baselines(data, r);
   nlohmann::json out;
   const auto score = [&](const char* name, auto&& fit) {
     nlohmann::json entry;
@@ -74,9 +75,9 @@ nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eig
     }
     out[name] = entry;
   };
-  score("sir", [&] { return sliced_inverse_regression(data, r); });
-  score("save", [&] { return sliced_average_variance(data, r); });
-  score("phd", [&] { return principal_hessian_directions(data, r); });
+  score("sir", [&] { return fits.sir.value(); });
+  score("save", [&] { return fits.save.value(); });
+  score("phd", [&] { return fits.phd.value(); });
   return out;
 }
 
