@@ -13,12 +13,16 @@
 //
 // How it is computed (the definitions above are what counts; this is the route). One pass over the rows in
 // slice order accumulates, in float64 and in blocks of rows, each slice's sum and second moment Σ x xᵀ
-// (symmetric rank-k updates) and pHd's y-weighted second moment; Σ̂ is the sum of the slices' moments. The
-// whitening is the Cholesky factor Σ̂ = LLᵀ, z = L⁻¹(x − μ̂): it differs from Σ̂^{−1/2} by a rotation, which
-// leaves M's eigenvalues and the mapped-back span L⁻ᵀη = Σ̂^{−1/2}η' unchanged. Only the r wanted eigenpairs
-// are computed (tridiagonal reduction, then MRRR on an index range). Natively the products and factorisations
-// run in OpenBLAS/LAPACK on all cores by default; the WebAssembly build does the same in plain Eigen on one
-// thread. Costs O(n d² + H d³) time and (H + 4) d² doubles of memory with SAVE, 4 d² without.
+// (symmetric rank-k updates, about a provisional centre: the mean of the first 1024 rows) and pHd's y-weighted
+// second moment; Σ̂ is the sum of the slices' moments. The whitening is the Cholesky factor Σ̂ = LLᵀ,
+// z = L⁻¹(x − μ̂): it differs from Σ̂^{−1/2} by a rotation, which leaves M's eigenvalues and the mapped-back span
+// L⁻ᵀη = Σ̂^{−1/2}η' unchanged. Only the r wanted eigenpairs are computed: for SAVE and pHd a tridiagonal
+// reduction, then MRRR on an index range (both ends of the spectrum for pHd); SIR's M = GGᵀ has rank ≤ H, and
+// its eigenpairs come from the thin SVD of the d×H factor G. SAVE's M = L⁻¹[Σ_h p_h E_hᵀE_h]L⁻ᵀ with
+// E_h = L⁻¹(Σ̂ − C_h), C_h the slice's covariance. Natively the products and factorisations run in OpenBLAS and
+// LAPACK on all cores by default (docs/toolchain.md); the WebAssembly build does the same in plain Eigen on one
+// thread. Costs O(n d² + H d³) time (the pass 2nd² flops, nd² without pHd; SAVE 2Hd³ more; each tridiagonal
+// reduction 4d³/3) and (H + 4) d² doubles of memory with SAVE, 4 d² without.
 #pragma once
 
 #include <Eigen/Dense>
