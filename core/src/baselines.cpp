@@ -212,8 +212,10 @@ class BlasThreads {
   BlasThreads(const BlasThreads&) = delete;
   BlasThreads& operator=(const BlasThreads&) = delete;
 
+#if GRASSFLOW_HAVE_LAPACK
  private:
   int previous_ = 1;
+#endif
 };
 
 // ---- The fit.

@@ -236,7 +236,8 @@ TEST_CASE("the fused pass equals the multi-pass formulas") {
   // partial last block in each slice). SIR's kernel has rank H − 1 (1 with 2 slices): beyond it the
   // eigenvectors are arbitrary, so SIR is compared on at most H − 1 directions.
   const std::pair<std::size_t, int> cases[] = {{3000, 10}, {5000, 2}};
-  for (const auto& [n, H] : cases) {
+  for (const auto& [rows, H] : cases) {
+    const std::size_t n = rows;  // (clang 14 does not let CAPTURE's lambda see a structured binding)
     CAPTURE(n);
     const Dataset data = mixed(40, n, 11);
     grassflow::BaselineOptions options;
