@@ -67,11 +67,14 @@ double sin_theta_max(const Eigen::MatrixXd& basis, const Eigen::MatrixXd& w_star
   return std::sin(angles(angles.size() - 1));
 }
 
-// SIR, SAVE and pHd on the training samples: each one's subspace error (null without W*) and basis (d×r, for
-// the model file); a method that cannot run reports its error instead.
+// SIR, SAVE and pHd on the training samples (one pass, all cores): each one's subspace error (null without W*)
+// and basis (d×r, for the model file); a method that cannot run reports its error instead.
 nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eigen::MatrixXd>& w_star) {
+  const BaselineFits fits = [&] {
+    ProgressStage stage("baselines SIR/SAVE/pHd (one pass)", 0);
+    return grassflow::fit_baselines(data, r);
+  }();
   nlohmann::json out;
-  ProgressStage stage("baselines SIR/SAVE/pHd", 3);
   const auto score = [&](const char* name, auto&& fit) {
     nlohmann::json entry;
     try {
@@ -79,16 +82,15 @@ nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eig
       entry["subspace_error"] =
           w_star ? nlohmann::json(sin_theta_max(estimate.basis, *w_star)) : nlohmann::json(nullptr);
       entry["basis"] = matrix_json(estimate.basis);
-      stage.advance();
     } catch (const std::exception& e) {
       entry["subspace_error"] = nullptr;
       entry["error"] = e.what();
     }
     out[name] = entry;
   };
-  score("sir", [&] { return sliced_inverse_regression(data, r); });
-  score("save", [&] { return sliced_average_variance(data, r); });
-  score("phd", [&] { return principal_hessian_directions(data, r); });
+  score("sir", [&] { return fits.sir.value(); });
+  score("save", [&] { return fits.save.value(); });
+  score("phd", [&] { return fits.phd.value(); });
   return out;
 }
 
