@@ -116,7 +116,7 @@ class NpyReader {
     std::istringstream dims(shape.substr(1, close - 1));
     std::string dim;
     while (std::getline(dims, dim, ','))
-      if (dim.find_first_not_of(' ') != std::string::npos) shape_.push_back(std::stoull(dim));
+      if (dim.find_first_not_of(' ') != std::string::npos) shape_.push_back(static_cast<std::size_t>(std::stoull(dim)));
   }
 
   void seek(std::size_t entry) { in_.seekg(data_start_ + static_cast<std::streamoff>(entry * item_size_)); }

@@ -7,6 +7,7 @@
 
 #include "grassflow/errors.h"
 #include "grassflow/manifold.h"
+#include "grassflow/progress.h"
 #include "grassflow/random.h"
 
 namespace grassflow {
@@ -293,8 +294,8 @@ FlowStatus ReducedFlow::advance_to(double t) {
 }
 
 FlowStatus ReducedFlow::run() {
-  while (step()) {
-  }
+  ProgressStage stage("flow integrator steps", 0);
+  while (step()) stage.advance();
   return status_;
 }
 

@@ -11,17 +11,21 @@ ProgressSink& sink() {
   return installed;
 }
 
+int open_stages = 0;  // stages open now (reports come from one thread)
+
 }  // namespace
 
 void set_progress_sink(ProgressSink installed) {
   sink() = std::move(installed);
 }
 
-ProgressStage::ProgressStage(std::string stage, double total) : stage_(std::move(stage)), total_(total) {
+ProgressStage::ProgressStage(std::string stage, double total)
+    : stage_(std::move(stage)), total_(total), depth_(open_stages++) {
   if (sink()) sink()(event());
 }
 
 ProgressStage::~ProgressStage() {
+  --open_stages;
   if (!sink()) return;
   ProgressEvent last = event();
   last.done = total_ > 0.0 ? total_ : done_;
@@ -35,7 +39,7 @@ void ProgressStage::set(double done) {
 }
 
 ProgressEvent ProgressStage::event() const {
-  return {stage_, done_, total_, false};
+  return {stage_, done_, total_, false, depth_};
 }
 
 }  // namespace grassflow

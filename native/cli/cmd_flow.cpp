@@ -51,6 +51,11 @@ void report_degree_shift(const Experiment& experiment, const LinkAnalysis& link,
 void run(const FlowCommand& command) {
   const Experiment experiment = command.keys->experiment();
   const LinkAnalysis link = analyse_link_reporting(experiment);
+  if (experiment.init == Start::isotropic && command.keys->given("seed"))
+    warn("--seed is ignored with --init isotropic (the start C(0) = I/d is deterministic)");
+  if (experiment.init != Start::equator && command.keys->given("eps"))
+    warn("--eps is ignored with --init " + std::string(to_string(experiment.init)) +
+         " (it sets the near-equator start's distance: --init equator)");
   const int r = link.r();
   const auto objective = make_objective(experiment.objective, link.expansion);
   FlowOptions flow_options;

@@ -37,6 +37,7 @@ std::string duration_text(double seconds) {
 // Start times of the open stages and when the last line was written.
 struct Timing {
   std::map<std::string, Clock::time_point> started;
+  std::string drawn;  // the stage whose bar is on the terminal line
   Clock::time_point last_line = Clock::now() - std::chrono::hours(1);
 
   // Seconds since `event`'s stage opened (0 on its first report), and the estimated seconds left (NaN if unknown).
@@ -53,11 +54,15 @@ struct Timing {
 void terminal_bar(Timing& timing, const ProgressEvent& event) {
   const auto [elapsed, eta] = timing.elapsed_and_eta(event);
   if (event.finished) {
-    std::fprintf(stderr, "\r\033[K");
+    if (event.stage == timing.drawn) {
+      std::fprintf(stderr, "\r\033[K");
+      timing.drawn.clear();
+    }
     return;
   }
   if (elapsed < 1.0 || since(timing.last_line) < 0.1) return;
   timing.last_line = Clock::now();
+  timing.drawn = event.stage;
   std::string line = "grassflow: " + event.stage + " ";
   char count[96];
   if (event.total > 0) {
@@ -76,7 +81,8 @@ void terminal_bar(Timing& timing, const ProgressEvent& event) {
 }
 
 void json_line(Timing& timing, const ProgressEvent& event) {
-  const bool edge = event.finished || (event.done == 0.0 && !timing.started.count(event.stage));
+  // The start and end of outer stages always; inner ones (a sweep's flows) only within the rate limit.
+  const bool edge = event.depth == 0 && (event.finished || (event.done == 0.0 && !timing.started.count(event.stage)));
   const auto [elapsed, eta] = timing.elapsed_and_eta(event);
   if (!edge && since(timing.last_line) < 0.5) return;
   timing.last_line = Clock::now();
@@ -86,7 +92,8 @@ void json_line(Timing& timing, const ProgressEvent& event) {
                                  {"total", event.total > 0 ? json_number(event.total) : nlohmann::json(nullptr)},
                                  {"elapsed_s", elapsed},
                                  {"eta_s", std::isnan(eta) ? nlohmann::json(nullptr) : nlohmann::json(eta)},
-                                 {"finished", event.finished}}}};
+                                 {"finished", event.finished},
+                                 {"depth", event.depth}}}};
   std::fprintf(stderr, "%s\n", line.dump().c_str());
   std::fflush(stderr);
 }

@@ -105,7 +105,13 @@ TEST_CASE("random-start sweeps: rows per (d, seed), medians, and bad input") {
   spec.dimensions = {100, 1000, 10000};
   spec.seeds = 5;
   std::vector<grassflow::ProgressEvent> events;
-  grassflow::set_progress_sink([&](const grassflow::ProgressEvent& e) { events.push_back(e); });
+  std::size_t inner = 0;  // each flow's integrator steps, one level down
+  grassflow::set_progress_sink([&](const grassflow::ProgressEvent& e) {
+    if (e.stage == "sweep flows")
+      events.push_back(e);
+    else
+      inner += e.depth == 1 && e.stage == "flow integrator steps" && e.finished ? 1 : 0;
+  });
   const auto runs = grassflow::run_sweep(grassflow::make_objective("joint", testlinks::he(2)), spec);
   grassflow::set_progress_sink({});
   // One report when the stage opens, one per flow, one when it closes.
@@ -115,7 +121,9 @@ TEST_CASE("random-start sweeps: rows per (d, seed), medians, and bad input") {
     CHECK(events[i].total == 15);
     CHECK(events[i].done == static_cast<double>(std::min<std::size_t>(i, 15)));
     CHECK(events[i].finished == (i == 16));
+    CHECK(events[i].depth == 0);
   }
+  CHECK(inner == 15);
   CHECK(runs.size() == 15);
   CHECK(runs[7].d == 1000);
   CHECK(runs[7].seed == 2);

@@ -8,12 +8,14 @@
 
 namespace grassflow {
 
-/// One report: `stage` names the work ("flows", "SIR/SAVE/pHd", "Hermite expansion"), `done` of `total` units
-/// (total 0 when unknown), `finished` on the stage's last report.
+/// One report: `stage` names the work ("sweep flows", "training steps"), `done` of `total` units (total 0 when
+/// unknown), `finished` on the stage's last report, `depth` the number of stages open around it (0: outermost;
+/// a sweep's flows report at depth 1).
 struct ProgressEvent {
   std::string stage;
   double done = 0.0, total = 0.0;
   bool finished = false;
+  int depth = 0;
 };
 
 using ProgressSink = std::function<void(const ProgressEvent&)>;
@@ -40,6 +42,7 @@ class ProgressStage {
   ProgressEvent event() const;
   std::string stage_;
   double total_, done_ = 0.0;
+  int depth_;
 };
 
 }  // namespace grassflow
