@@ -37,6 +37,13 @@ inline CLI::Validator whole_number() {
       "", "whole_number");
 }
 
+/// The exit status of a command that ran to completion: 0 unless the command sets another (`reproduce` sets 1
+/// when one of its checks fails, docs/cli.md). main() returns it; usage errors return 2 without it.
+inline int& command_exit_status() {
+  static int status = 0;
+  return status;
+}
+
 /// `grassflow version`: the core version and build.
 void add_version_command(CLI::App& app);
 

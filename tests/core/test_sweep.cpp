@@ -157,7 +157,7 @@ TEST_CASE("check_stage: slopes, log coefficients and flat stages against their p
   // A power stage predicted d^1 that grows like d^1.234 fails on its slope; d^1.05 passes.
   const auto steep =
       grassflow::check_stage(synthetic_fit(ObjectiveKind::joint, 2, [](double d) { return 3.0 * std::pow(d, 1.234); }),
-                             std::nullopt, {0.1, 0.05, 0.999, 1.5});
+                             std::nullopt, {0.1, 0.05, 0.999, 2.0});
   CHECK(steep.rule == "exponent");
   CHECK(steep.checked);
   CHECK(steep.predicted == 1.0);
@@ -204,6 +204,12 @@ TEST_CASE("check_stage: slopes, log coefficients and flat stages against their p
   CHECK(growing.rule == "flat");
   CHECK(growing.measured == doctest::Approx(4.0));
   CHECK_FALSE(growing.pass);
+  const auto slow_log = grassflow::check_stage(
+      synthetic_fit(ObjectiveKind::planted, 1, [](double d) { return 1 + 0.3 * std::log(d); }), std::nullopt);
+  CHECK_FALSE(slow_log.pass);  // ratio 2.74
+  const auto small_power = grassflow::check_stage(
+      synthetic_fit(ObjectiveKind::planted, 1, [](double d) { return std::pow(d, 0.1); }), std::nullopt);
+  CHECK_FALSE(small_power.pass);  // ratio 10^0.6 ≈ 3.98
   const auto shrinking = grassflow::check_stage(
       synthetic_fit(ObjectiveKind::planted, 1, [](double d) { return 1 / std::log(d); }), std::nullopt);
   CHECK_FALSE(shrinking.pass);
