@@ -2,8 +2,8 @@
 // (docs/theory.md §6): per stage (a stage's time is the escape time of its last direction), medians over seeds
 // (escape times from Haar starts are heavy-tailed), then for a stage whose leap predicts Θ(d^{ℓ−1}) the
 // least-squares slope of log T on log d, and for a Θ(log d) stage the slope b of T = a + b ln d. Also the
-// theory's prediction for each stage, labelled for the objective (joint and planted differ), and the plateau
-// values of a trajectory.
+// theory's prediction for each stage, labelled for the objective (joint and planted differ), the verdict on a
+// fitted stage against that prediction with stated tolerances (check_stage), and the plateau values of a trajectory.
 #pragma once
 
 #include <cmath>
