@@ -7,6 +7,7 @@
 
 #include "grassflow/errors.h"
 #include "grassflow/progress.h"
+#include "grassflow/time_scales.h"
 
 namespace grassflow {
 
@@ -130,6 +131,7 @@ std::vector<StageFit> fit_stages(const std::vector<SweepRun>& runs, const LeapSe
     f.leap = leaps.leaps[j];
     f.direction = ends[j];
     f.prediction = predict_stage(objective, f.stage, f.leap);
+    f.swept = static_cast<int>(dimensions.size());
     for (double d : dimensions) {
       std::vector<double> times;
       for (const SweepRun& run : runs) {
@@ -154,6 +156,99 @@ std::vector<StageFit> fit_stages(const std::vector<SweepRun>& runs, const LeapSe
     fits.push_back(std::move(f));
   }
   return fits;
+}
+
+std::optional<double> predict_log_coefficient(const HermiteExpansion& e, const LeapSequence& leaps,
+                                              ObjectiveKind objective, int stage) {
+  if (stage < 0 || stage >= static_cast<int>(leaps.leaps.size()))
+    throw InputError("predict_log_coefficient: stage " + std::to_string(stage) + " outside 0.." +
+                     std::to_string(static_cast<int>(leaps.leaps.size()) - 1));
+  const auto j = static_cast<std::size_t>(stage);
+  if (objective == ObjectiveKind::planted) {
+    if (stage != 0 || leaps.leaps[0] != 2) return std::nullopt;
+    const std::vector<double> energy = e.degree_energy();
+    const double alpha2 = energy.size() > 2 ? energy[2] / leaps.stage_dimensions[0] : 0.0;
+    if (!(alpha2 > 0.0)) return std::nullopt;
+    return 1.0 / (4.0 * alpha2);  // (6.3): ln d / (4α²)
+  }
+  for (std::size_t i = 0; i <= j; ++i)
+    if (leaps.leaps[i] != 1) return std::nullopt;
+  // Leap-1 durations are ln(d)/(2α²) exactly in joint_stage_durations, so dividing by ln d gives 1/(2α²).
+  constexpr double kD = 1e4;
+  const std::vector<double> durations = joint_stage_durations(e, leaps, kD);
+  double b = 0.0;
+  for (std::size_t i = 0; i <= j; ++i) b += durations[i] / std::log(kD);
+  if (!std::isfinite(b)) return std::nullopt;
+  return b;
+}
+
+namespace {
+
+std::string short_number(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4g", x);
+  return buffer;
+}
+
+}  // namespace
+
+StageCheck check_stage(const StageFit& fit, std::optional<double> log_coefficient, const StageTolerances& tolerances) {
+  StageCheck c;
+  if (fit.fit) c.r2 = fit.fit->r2;
+  const bool power = fit.prediction.model == "power";
+  if (power && fit.prediction.exponent && *fit.prediction.exponent == 0.0) {
+    c.rule = "flat";
+    c.predicted = 1.0;
+    c.tolerance = tolerances.flat_ratio;
+    c.criterion = "1/" + short_number(c.tolerance) + " ≤ T(d_max)/T(d_min) ≤ " + short_number(c.tolerance);
+    c.r2_pass = true;  // not checked: a flat line's r² is noise
+  } else if (power && fit.prediction.exponent) {
+    c.rule = "exponent";
+    c.predicted = *fit.prediction.exponent;
+    c.tolerance = tolerances.exponent;
+    c.r2_min = tolerances.r2;
+    c.criterion = "|slope − " + short_number(c.predicted) + "| ≤ " + short_number(c.tolerance) + ", r² ≥ " +
+                  short_number(c.r2_min);
+  } else if (!power && log_coefficient) {
+    c.rule = "log coefficient";
+    c.predicted = *log_coefficient;
+    c.tolerance = tolerances.log_coefficient;
+    c.r2_min = tolerances.r2;
+    c.criterion = "|b − " + short_number(c.predicted) + "| ≤ " + short_number(100 * c.tolerance) + "% of it, r² ≥ " +
+                  short_number(c.r2_min);
+  } else {
+    c.rule = "none";
+    c.criterion = "no prediction: reported only";
+    if (fit.fit) c.measured = fit.fit->slope;
+    return c;
+  }
+  c.checked = true;
+  if (fit.d.size() < 2 || !fit.fit) {
+    c.failure = "fewer than 2 dimensions ended the stage";
+    return c;
+  }
+  if (c.rule == "flat") {
+    c.measured = fit.median_time.back() / fit.median_time.front();
+    c.value_pass = c.measured <= c.tolerance && c.measured >= 1.0 / c.tolerance;
+  } else {
+    c.measured = fit.fit->slope;
+    const double allowed = c.rule == "exponent" ? c.tolerance : c.tolerance * std::abs(c.predicted);
+    c.value_pass = std::abs(c.measured - c.predicted) <= allowed;
+    c.r2_pass = c.r2 >= c.r2_min;
+  }
+  const bool complete = static_cast<int>(fit.d.size()) >= fit.swept;
+  c.pass = complete && c.value_pass && c.r2_pass;
+  if (!complete)
+    c.failure = "the stage never ended at " + std::to_string(fit.swept - static_cast<int>(fit.d.size())) + " of " +
+                std::to_string(fit.swept) + " dimensions";
+  else if (!c.value_pass)
+    c.failure = (c.rule == "flat"       ? "ratio "
+                 : c.rule == "exponent" ? "slope "
+                                        : "b ") +
+                short_number(c.measured) + " outside the tolerance";
+  else if (!c.r2_pass)
+    c.failure = "r² " + short_number(c.r2) + " below " + short_number(c.r2_min);
+  return c;
 }
 
 std::vector<double> measured_plateaus(const ReducedFlow& flow, const LeapSequence& leaps) {

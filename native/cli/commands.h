@@ -37,6 +37,13 @@ inline CLI::Validator whole_number() {
       "", "whole_number");
 }
 
+/// The exit status of a command that ran to completion: 0 unless the command sets another (`reproduce` sets 1
+/// when one of its checks fails, docs/cli.md). main() returns it; usage errors return 2 without it.
+inline int& command_exit_status() {
+  static int status = 0;
+  return status;
+}
+
 /// `grassflow version`: the core version and build.
 void add_version_command(CLI::App& app);
 
@@ -53,7 +60,8 @@ void add_loss_command(CLI::App& app);
 void add_flow_command(CLI::App& app);
 /// `grassflow sweep`: flows over d and seeds with per-stage time-scale fits.
 void add_sweep_command(CLI::App& app);
-/// `grassflow reproduce`: the paper's claims as experiments, written as CSV, JSON and a markdown summary.
+/// `grassflow reproduce --out DIR [--json]`: the paper's claims as experiments, each judged with a stated tolerance,
+/// written as CSV, JSON and a markdown summary (docs/cli.md, "reproduce"); sets exit status 1 when a check fails.
 void add_reproduce_command(CLI::App& app);
 /// `grassflow keys [--json|--markdown]`: the experiment key table (experiment.h).
 void add_keys_command(CLI::App& app);

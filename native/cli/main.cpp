@@ -101,5 +101,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "grassflow: internal error: %s\n", e.what());
     return 1;
   }
-  return 0;
+  return grassflow::cli::command_exit_status();
 }

@@ -138,3 +138,138 @@ TEST_CASE("random-start sweeps: rows per (d, seed), medians, and bad input") {
   CHECK_THROWS_AS(grassflow::run_sweep(grassflow::make_objective("joint", testlinks::he(2)), spec),
                   grassflow::InputError);
 }
+
+namespace {
+
+// A stage fit over d = 1e2..1e8 with median times T(d) = time(d), fitted like fit_stages does.
+StageFit synthetic_fit(grassflow::ObjectiveKind objective, int leap, double (*time)(double)) {
+  StageFit f;
+  f.leap = leap;
+  f.prediction = grassflow::predict_stage(objective, 0, leap);
+  std::vector<double> x, y;
+  for (double d = 1e2; d <= 1e8; d *= 10) {
+    f.d.push_back(d);
+    f.median_time.push_back(time(d));
+    x.push_back(std::log(d));
+    y.push_back(f.prediction.model == "power" ? std::log(time(d)) : time(d));
+  }
+  f.swept = static_cast<int>(f.d.size());
+  f.fit = grassflow::fit_line(x, y);
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("check_stage: slopes, log coefficients and flat stages against their predictions, with tolerances") {
+  using grassflow::ObjectiveKind;
+  // A power stage predicted d^1 that grows like d^1.234 fails on its slope; d^1.05 passes.
+  const auto steep =
+      grassflow::check_stage(synthetic_fit(ObjectiveKind::joint, 2, [](double d) { return 3.0 * std::pow(d, 1.234); }),
+                             std::nullopt, {0.1, 0.05, 0.999, 2.0});
+  CHECK(steep.rule == "exponent");
+  CHECK(steep.checked);
+  CHECK(steep.predicted == 1.0);
+  CHECK(steep.measured == doctest::Approx(1.234));
+  CHECK(steep.r2_pass);
+  CHECK_FALSE(steep.value_pass);
+  CHECK_FALSE(steep.pass);
+  CHECK(steep.failure.find("slope 1.234") != std::string::npos);
+  const auto close = grassflow::check_stage(
+      synthetic_fit(ObjectiveKind::joint, 2, [](double d) { return 0.5 * std::pow(d, 1.05); }), std::nullopt);
+  CHECK(close.pass);
+  CHECK(close.criterion == "|slope − 1| ≤ 0.1, r² ≥ 0.999");
+  // The wrong law (a power d^0.2 fitted as T = a + b ln d) fails on r² even when b matches.
+  const auto power_as_log = synthetic_fit(ObjectiveKind::planted, 2, [](double d) { return std::pow(d, 0.2); });
+  const auto curved = grassflow::check_stage(power_as_log, power_as_log.fit->slope);
+  CHECK(curved.value_pass);
+  CHECK_FALSE(curved.r2_pass);
+  CHECK_FALSE(curved.pass);
+  CHECK(curved.failure.find("r²") != std::string::npos);
+  // Log model: b 1.234 against a predicted 1 fails (5% tolerance); against π²/8 (sign2 planted) it passes.
+  const auto log_fit = synthetic_fit(ObjectiveKind::planted, 2, [](double d) { return 0.3 + 1.234 * std::log(d); });
+  CHECK(log_fit.prediction.model == "log");
+  const auto wrong_b = grassflow::check_stage(log_fit, 1.0);
+  CHECK(wrong_b.rule == "log coefficient");
+  CHECK_FALSE(wrong_b.pass);
+  CHECK(wrong_b.r2_pass);
+  const auto right_b = grassflow::check_stage(log_fit, M_PI * M_PI / 8);
+  CHECK(right_b.pass);
+  // Without a predicted b a log stage is reported, not judged.
+  const auto unjudged = grassflow::check_stage(log_fit, std::nullopt);
+  CHECK(unjudged.rule == "none");
+  CHECK_FALSE(unjudged.checked);
+  CHECK_FALSE(unjudged.pass);
+  // Predicted exponent 0: a flat time passes (r² is not checked), one growing like ln d fails on the ratio.
+  const auto flat = grassflow::check_stage(
+      synthetic_fit(ObjectiveKind::planted, 1, [](double d) { return 0.8814 - 1 / std::sqrt(d); }), std::nullopt);
+  CHECK(flat.rule == "flat");
+  CHECK(flat.r2 < 0.9);
+  CHECK(std::isnan(flat.r2_min));
+  CHECK(flat.measured == doctest::Approx((0.8814 - 1e-4) / (0.8814 - 0.1)));
+  CHECK(flat.pass);
+  const auto growing = grassflow::check_stage(
+      synthetic_fit(ObjectiveKind::planted, 1, [](double d) { return std::log(d); }), std::nullopt);
+  CHECK(growing.rule == "flat");
+  CHECK(growing.measured == doctest::Approx(4.0));
+  CHECK_FALSE(growing.pass);
+  const auto slow_log = grassflow::check_stage(
+      synthetic_fit(ObjectiveKind::planted, 1, [](double d) { return 1 + 0.3 * std::log(d); }), std::nullopt);
+  CHECK_FALSE(slow_log.pass);  // ratio 2.74
+  const auto small_power = grassflow::check_stage(
+      synthetic_fit(ObjectiveKind::planted, 1, [](double d) { return std::pow(d, 0.1); }), std::nullopt);
+  CHECK_FALSE(small_power.pass);  // ratio 10^0.6 ≈ 3.98
+  const auto shrinking = grassflow::check_stage(
+      synthetic_fit(ObjectiveKind::planted, 1, [](double d) { return 1 / std::log(d); }), std::nullopt);
+  CHECK_FALSE(shrinking.pass);
+  // A stage that some d never ended fails although the remaining points fit.
+  StageFit partial = synthetic_fit(ObjectiveKind::joint, 2, [](double d) { return d; });
+  partial.swept = 8;
+  const auto incomplete = grassflow::check_stage(partial, std::nullopt);
+  CHECK(incomplete.value_pass);
+  CHECK_FALSE(incomplete.pass);
+  CHECK(incomplete.failure.find("never ended at 1 of 8") != std::string::npos);
+  StageFit none = partial;
+  none.fit.reset();
+  none.d = {100};
+  none.median_time = {1};
+  CHECK_FALSE(grassflow::check_stage(none, std::nullopt).pass);
+}
+
+TEST_CASE("predict_log_coefficient: (6.5) summed over leap-1 stages, (6.3) for planted s = 2") {
+  using grassflow::ObjectiveKind;
+  const auto staircase3 = testlinks::staircase3();
+  const auto leaps3 = grassflow::leap_sequence(staircase3);
+  for (int j = 0; j < 3; ++j)
+    CHECK(*grassflow::predict_log_coefficient(staircase3, leaps3, ObjectiveKind::joint, j) ==
+          doctest::Approx(0.5 * (j + 1)));
+  CHECK_FALSE(grassflow::predict_log_coefficient(staircase3, leaps3, ObjectiveKind::planted, 0).has_value());
+  const auto he2 = testlinks::he(2);
+  CHECK(*grassflow::predict_log_coefficient(he2, grassflow::leap_sequence(he2), ObjectiveKind::planted, 0) ==
+        doctest::Approx(0.25));
+  CHECK_FALSE(
+      grassflow::predict_log_coefficient(he2, grassflow::leap_sequence(he2), ObjectiveKind::joint, 0).has_value());
+  const auto parity2 = testlinks::parity2();
+  CHECK(*grassflow::predict_log_coefficient(parity2, grassflow::leap_sequence(parity2), ObjectiveKind::planted, 0) ==
+        doctest::Approx(0.5));
+  CHECK_THROWS_AS(grassflow::predict_log_coefficient(he2, grassflow::leap_sequence(he2), ObjectiveKind::joint, 1),
+                  grassflow::InputError);
+}
+
+TEST_CASE("check_stage on measured sweeps: staircase2 joint and staircase2 planted is flat") {
+  using grassflow::ObjectiveKind;
+  const auto staircase2 = testlinks::staircase2();
+  const auto leaps = grassflow::leap_sequence(staircase2);
+  const auto fits = isotropic_fits(staircase2, "joint");
+  for (const StageFit& f : fits) {
+    const auto c =
+        grassflow::check_stage(f, grassflow::predict_log_coefficient(staircase2, leaps, ObjectiveKind::joint, f.stage));
+    CAPTURE(f.stage);
+    CHECK(c.rule == "log coefficient");
+    CHECK(c.pass);
+  }
+  const auto planted = isotropic_fits(staircase2, "planted");
+  const auto flat = grassflow::check_stage(planted[0], std::nullopt);
+  CHECK(flat.rule == "flat");
+  CHECK(flat.pass);
+  CHECK(flat.measured < 1.3);  // 1.23: the d^{−1/2} head start of d = 100 vanishing
+}
