@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -52,9 +53,10 @@ class NpyReader {
     if (!in_) fail("is truncated in its header");
     parse_header(header);
     data_start_ = in_.tellg();
-    const double need = static_cast<double>(count()) * static_cast<double>(item_size_);
+    double need = static_cast<double>(item_size_);
+    for (std::size_t extent : shape_) need *= static_cast<double>(extent);
     if (static_cast<double>(info.st_size) - static_cast<double>(data_start_) < need)
-      fail("is truncated: its header promises " + std::to_string(count()) + " entries");
+      fail("is truncated: its header promises " + std::to_string(static_cast<unsigned long long>(need)) + " bytes");
   }
 
   const std::vector<std::size_t>& shape() const { return shape_; }
@@ -93,10 +95,14 @@ class NpyReader {
       const std::size_t at = header.find("'" + field + "'");
       if (at == std::string::npos) fail("has no '" + field + "' in its header");
       const std::size_t colon = header.find(':', at);
-      return header.substr(header.find_first_not_of(' ', colon + 1));
+      const std::size_t value = colon == std::string::npos ? colon : header.find_first_not_of(' ', colon + 1);
+      if (value == std::string::npos) fail("has no value for '" + field + "' in its header");
+      return header.substr(value);
     };
     const std::string descr = value_of("descr");
-    const std::string dtype = descr.substr(1, descr.find('\'', 1) - 1);
+    const std::size_t quote = descr.find('\'', 1);
+    if (descr[0] != '\'' || quote == std::string::npos) fail("has an unreadable dtype in its header");
+    const std::string dtype = descr.substr(1, quote - 1);
     if (dtype == "<f8" || dtype == "=f8") {
       kind_ = 'f', item_size_ = 8;
     } else if (dtype == "<f4" || dtype == "=f4") {
@@ -115,8 +121,15 @@ class NpyReader {
     if (shape.empty() || shape[0] != '(' || close == std::string::npos) fail("has an unreadable shape");
     std::istringstream dims(shape.substr(1, close - 1));
     std::string dim;
-    while (std::getline(dims, dim, ','))
-      if (dim.find_first_not_of(' ') != std::string::npos) shape_.push_back(static_cast<std::size_t>(std::stoull(dim)));
+    while (std::getline(dims, dim, ',')) {
+      const std::size_t b = dim.find_first_not_of(' ');
+      if (b == std::string::npos) continue;
+      char* end = nullptr;
+      const unsigned long long extent = std::strtoull(dim.c_str() + b, &end, 10);
+      if (end == dim.c_str() + b || end[std::strspn(end, " ")] != '\0' || extent > (1ull << 40))
+        fail("has an unreadable shape '" + shape.substr(0, close + 1) + "'");
+      shape_.push_back(static_cast<std::size_t>(extent));
+    }
   }
 
   void seek(std::size_t entry) { in_.seekg(data_start_ + static_cast<std::streamoff>(entry * item_size_)); }
