@@ -179,8 +179,15 @@ std::size_t y_index(const TableFormat& format, const std::vector<std::string>& h
                                        " (negative indices count from the end: -1 is the last)");
     return static_cast<std::size_t>(resolved);
   }
-  for (std::size_t c = 0; c < header.size(); ++c)
-    if (header[c] == spec) return c;
+  std::size_t found = header.size();
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    if (header[c] != spec) continue;
+    if (found < header.size())
+      throw InputError("y-column", name + " names columns " + std::to_string(found) + " and " + std::to_string(c) +
+                                       " (0-based) both '" + spec + "'; give the y column by its index");
+    found = c;
+  }
+  if (found < header.size()) return found;
   std::string names;
   for (std::size_t c = 0; c < header.size() && c < 12; ++c) names += (c ? ", " : "") + header[c];
   if (header.size() > 12) names += ", ... (" + std::to_string(header.size()) + " columns)";

@@ -21,11 +21,22 @@ struct FlowCommand {
 };
 
 // With a truncation residual above 1e-3·||f*||², the same flow at a higher degree (K + 4, where the quadrature
-// affords it and r ≤ 3 keeps it cheap): each escape time at both degrees and its relative shift, as a warning.
+// affords it): each escape time at both degrees and its relative shift, as a warning. A flow's cost grows steeply
+// with the number of Hermite coefficients, C(K + r, r) up to degree K, so the flow at K + 4 is run only with at
+// most kShiftCoefficients of them (r = 2: K + 4 ≤ 12, about a second); otherwise the warning gives the command.
+constexpr double kShiftCoefficients = 100;
+
 void report_degree_shift(const Experiment& experiment, const LinkAnalysis& link, const ReducedFlow& flow) {
   const HermiteExpansion& e = link.expansion;
   const int higher = std::min(e.degree + 4, max_hermite_degree(link.r()));
-  if (!(e.truncation_residual > 1e-3 * e.norm2) || higher <= e.degree || link.r() > 3) return;
+  if (!(e.truncation_residual > 1e-3 * e.norm2) || higher <= e.degree) return;
+  double coefficients = 1;  // C(higher + r, r)
+  for (int i = 1; i <= link.r(); ++i) coefficients = coefficients * (higher + i) / i;
+  if (coefficients > kShiftCoefficients) {
+    warn("the time-scale shift of the truncation was not measured (the flow at K = " + std::to_string(higher) +
+         " costs many times this one); measure it with the same command and --degree " + std::to_string(higher));
+    return;
+  }
   const LinkAnalysis finer = analyse_link(experiment.link, experiment.r, higher);
   FlowOptions options;
   options.t_max = experiment.t_max;
@@ -53,9 +64,6 @@ void run(const FlowCommand& command) {
   const LinkAnalysis link = analyse_link_reporting(experiment);
   if (experiment.init == Start::isotropic && command.keys->given("seed"))
     warn("--seed is ignored with --init isotropic (the start C(0) = I/d is deterministic)");
-  if (experiment.init != Start::equator && command.keys->given("eps"))
-    warn("--eps is ignored with --init " + std::string(to_string(experiment.init)) +
-         " (it sets the near-equator start's distance: --init equator)");
   const int r = link.r();
   const auto objective = make_objective(experiment.objective, link.expansion);
   FlowOptions flow_options;

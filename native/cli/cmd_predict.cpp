@@ -61,9 +61,19 @@ void run(const PredictCommand& c) {
   } catch (const nlohmann::json::exception& e) {
     throw InputError("model", "'" + c.model + "' is malformed (" + e.what() + "); save it again with train");
   }
+  // The reading flags not given are the ones the model was trained with (its y column by name, say).
+  TableReading reading = c.reading;
+  const nlohmann::json trained = model.value("resolved", nlohmann::json::object());
+  const auto inherit = [&](const char* flag, std::string& value) {
+    if (c.cmd->count(std::string("--") + flag) > 0 || !trained.contains(flag) || trained[flag].is_null()) return;
+    value = trained[flag].is_string() ? trained[flag].get<std::string>() : trained[flag].dump();
+  };
+  inherit("y-column", reading.y_column);
+  inherit("delimiter", reading.delimiter);
+  inherit("header", reading.header);
   Dataset data;
   try {
-    data = load_samples(c.data, d, Precision::float64, c.reading.format(false));
+    data = load_samples(c.data, d, Precision::float64, reading.format(false));
   } catch (const InputError& e) {
     // A file for another d: say that it is the model's d.
     throw InputError(e.key(), std::string(e.what()) + " (the model was trained at d = " + std::to_string(d) + ")");
@@ -91,7 +101,11 @@ void run(const PredictCommand& c) {
                                 {"predictions", predictions},
                                 {"test_loss", json_number(loss)},
                                 {"has_y", !data.y.empty()}};
-    print_json(*c.cmd, out, {{"model_commit", model.value("commit", "")}});
+    print_json(*c.cmd, out,
+               {{"model_commit", model.value("commit", "")},
+                {"y-column", reading.y_column},
+                {"delimiter", reading.delimiter},
+                {"header", reading.header}});
     return;
   }
   if (data.y.empty())
@@ -113,6 +127,9 @@ void add_predict_command(CLI::App& app) {
                   "test loss is reported)")
       ->required();
   c->reading.add_options(cmd);
+  for (const char* flag : {"--header", "--y-column", "--delimiter"})
+    cmd->get_option(flag)->description(cmd->get_option(flag)->get_description() +
+                                       " (default: as the model was trained)");
   cmd->add_flag("--json", c->json, "print {rows, predictions, test_loss, ...} as JSON");
   cmd->callback([c] { run(*c); });
 }

@@ -20,8 +20,13 @@ std::string command_names(CLI::App& app) {
 // The subcommand named on the command line ("" if none). A word that names none is refused here: CLI11
 // would only say that a subcommand is required.
 std::string named_command(CLI::App& app, int argc, char** argv) {
-  if (argc < 2) return "";
-  const std::string first = argv[1];
+  // The global flags may come first: `grassflow --quiet sweep ...`.
+  int at = 1;
+  while (at < argc && (std::string(argv[at]) == "--quiet" || std::string(argv[at]).rfind("--progress=", 0) == 0 ||
+                       (std::string(argv[at]) == "--progress" && ++at < argc)))
+    ++at;
+  if (at >= argc) return "";
+  const std::string first = argv[at];
   if (first == "-h" || first == "--help" || first == "--help-all") return "";
   if (first[0] == '-')
     throw grassflow::InputError("unknown option '" + first + "'; give a command first: one of " + command_names(app) +

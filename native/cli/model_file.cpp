@@ -1,6 +1,7 @@
 #include "model_file.h"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <vector>
 
@@ -105,6 +106,9 @@ void write_model(const std::string& path, const nlohmann::json& model) {
 }
 
 nlohmann::json read_model(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error))
+    throw InputError("model", "'" + path + "' is not a file; give a file written by train --save-model");
   std::ifstream in(path);
   if (!in) throw InputError("model", "cannot open '" + path + "'; give a file written by train --save-model");
   nlohmann::json model;

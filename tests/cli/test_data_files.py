@@ -100,6 +100,19 @@ with tempfile.TemporaryDirectory() as tmp:
     no_y = json.loads(run("predict", "--model", model_path, "--data", path("new_x.csv"), "--json").stdout)
     check(no_y["predictions"] == out["predictions"] and no_y["test_loss"] is None, "without a y column: predictions only")
 
+    # predict reads new files as the model's training file was read (y by name, ';'), unless told otherwise.
+    np.savetxt(path("named_new.csv"), np.column_stack([y_new, X_new]), delimiter=";", fmt="%.17g",
+               header=";".join(names), comments="")
+    run("train", "--data", path("named.csv"), "--delimiter", ";", "--y-column", "target", *common, "--save-model",
+        path("named.json"))
+    inherited = json.loads(run("predict", "--model", path("named.json"), "--data", path("named_new.csv"), "--json").stdout)
+    check(inherited["test_loss"] < 0.01 and inherited["resolved"]["y-column"] == "target",
+          f"predict takes the model's --y-column and --delimiter: test loss {inherited['test_loss']:.3g}")
+    # A W* saved as float32 (orthonormal to ~1e-7) is accepted and gives the same angles.
+    np.save(path("wstar32.npy"), W_star.astype(np.float32))
+    w32 = train("--data", path("plain.csv"), *common, "--w-star", path("wstar32.npy"))
+    check(abs(w32["summary"]["subspace_error"] - s["subspace_error"]) < 1e-5, "a float32 --w-star is accepted")
+
     # --standardize scale: recorded, and applied by predict (shifted, stretched inputs predict the same).
     shift, stretch = rng.standard_normal(d), np.exp(rng.standard_normal(d))
     np.savetxt(path("moved.csv"), np.column_stack([X * stretch + shift, y]), delimiter=",", fmt="%.17g")
@@ -124,6 +137,8 @@ with tempfile.TemporaryDirectory() as tmp:
     np.savetxt(path("w_skew.csv"), W_star * 2, delimiter=",")
     bad_model = dict(model, version="0.0.1")
     json.dump(bad_model, open(path("old.json"), "w"))
+    np.savetxt(path("dup.csv"), np.column_stack([X[:50], y[:50], y[:50]]), delimiter=",",
+               header=",".join([f"x{i}" for i in range(d)] + ["y", "y"]), comments="")
     np.savetxt(path("wide.csv"), np.column_stack([X_new, X_new[:, :1], y_new]), delimiter=",")
     cases = [
         (["train", "--data", path("named.csv"), "--delimiter", ";", "--y-column", "label", "--r", "2"],
@@ -134,14 +149,19 @@ with tempfile.TemporaryDirectory() as tmp:
         (["train", "--data", path("plain.csv"), "--r", "2", "--w-star", path("w_skew.csv")], "--w-star: ", "not orthonormal"),
         (["predict", "--model", path("old.json"), "--data", path("new.csv")], "--model: ", "written by grassflow 0.0.1"),
         (["predict", "--model", model_path, "--data", path("wide.csv")], "--data: ", "trained at d = 12"),
+        (["predict", "--model", tmp, "--data", path("new.csv")], "--model: ", "is not a file"),
+        (["train", "--data", path("dup.csv"), "--y-column", "y", "--r", "2"], "--y-column: ", "both 'y'"),
+        (["train", "--data", path("plain.csv"), "--r", "2", "--save-model", path("plain.csv")], "--save-model: ",
+         "is an input of this run"),
     ]
     for args, prefix, words in cases:
         target = path("should_not_exist.json")
-        extra = ["--save-model", target] if args[0] == "train" else []
+        extra = ["--save-model", target] if args[0] == "train" and "--save-model" not in args else []
         p = subprocess.run([BIN, *args, *extra], capture_output=True, text=True, timeout=60)
         line = p.stderr.strip()
         check(p.returncode == 2 and line.count("\n") == 0 and line.startswith("grassflow: error: " + prefix)
-              and words in line and not os.path.exists(target) and p.stdout == "",
+              and words in line and not os.path.exists(target) and p.stdout == ""
+              and os.path.getsize(path("plain.csv")) > 0 and open(path("plain.csv")).read(1) != "{",
               f"{' '.join(args[:3])}...: {line}")
 
 print(f"\n{len(failures)} failure(s)")

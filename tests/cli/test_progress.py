@@ -37,6 +37,8 @@ stages = {json.loads(line)["progress"]["stage"] for line in train.stderr.splitli
 check("training steps" in stages, f"train reports its steps ({sorted(stages)})")
 check(run(*sweep).stderr == "", "default: nothing on stderr when it is not a terminal")
 check(run(*sweep, "--progress", "json", "--quiet").stderr == "", "--quiet: nothing")
+before = subprocess.run([BIN, "--progress", "json", *sweep], capture_output=True, text=True, timeout=300)
+check(before.returncode == 0 and '"stage":"sweep flows"' in before.stderr, "the global flags may come before the command")
 bad = run(*sweep, "--progress", "loud")
 check(bad.returncode == 2 and bad.stderr.startswith("grassflow: error: --progress: 'loud'"), bad.stderr.strip())
 

@@ -263,6 +263,10 @@ TEST_CASE("CSV loader: header, y column and delimiter as the table format says")
   f.y_column = "nope";
   CHECK_THROWS_WITH_AS(read("a,b\n1,2\n", f), "data.csv has no column named 'nope'; its header names a, b",
                        grassflow::InputError);
+  f.y_column = "y";
+  CHECK_THROWS_WITH_AS(read("y,y\n1,2\n", f),
+                       "data.csv names columns 0 and 1 (0-based) both 'y'; give the y column by its index",
+                       grassflow::InputError);
   f.y_column = "5";
   CHECK_THROWS_AS(read("1,2\n", f), grassflow::InputError);
   f = {};
