@@ -118,7 +118,9 @@ struct NormalEquations {
     if (llt.info() != Eigen::Success || !(llt.rcond() > 1e-14))
       throw InputError("ridge", "the link fit's normal equations (" + std::to_string(p) + " features, " +
                                     number(count) + " samples) are singular with ridge = " + number(lambda) +
-                                    "; use a ridge > 0 (e.g. 1e-4)");
+                                    (lambda > 0.0 ? ": the features are far from unit scale; standardise the inputs "
+                                                    "(train --standardize scale) or rescale them"
+                                                  : "; use a ridge > 0 (e.g. 1e-4)"));
     return llt.solve(b / count);
   }
   // ½ mean (a·φ − y)² from the sufficient statistics (exact up to cancellation ~1e-13·mean y²).

@@ -104,6 +104,7 @@ void add_sweep_command(CLI::App& app) {
   options->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link", "objective"});
   cmd->add_option("--d", options->d, "comma-separated dimensions, e.g. 100,1000,1e4 (each as the key d)")->required();
   cmd->add_option("--seeds", options->seeds, "seeds per d for random starts (default 5); medians are fitted")
+      ->default_str("5")
       ->check(CLI::Range(1, 100000));
   cmd->add_flag("--json", options->json, "print {\"rows\", \"fit\"} as JSON");
   cmd->callback([options] { run(*options); });

@@ -208,6 +208,12 @@ void run(const TrainCommand& c) {
     options.steps = c.steps < 0 ? 1000 : c.steps;
     auto [train, test] = split_dataset(data, kHeldOutFraction, ex.seed);
     standardization = Standardization::fit(train, c.standardize);
+    if (c.standardize == "none") try {
+        if (const std::string w = Standardization::fit(train, "scale").distance_from_standard(); !w.empty())
+          warnings.push_back(w);
+      } catch (const InputError&) {
+        // A constant column cannot be scaled; the fit reports what it does to the training.
+      }
     standardization.apply(train);
     standardization.apply(test);
     if (c.baselines) baseline_data.emplace(Dataset{train.x, train.y});
@@ -388,6 +394,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--online", c->online,
                 "online SGD on fresh samples each step; the link learned at --ratio times the rate");
   cmd->add_option("--steps", c->steps, "number of steps T (default 1000; online: n / batch)")
+      ->default_str("1000")
       ->transform(whole_number())
       ->check(non_negative("T"));
   cmd->add_option("--lr", c->lr, "step size eta of the subspace (default 0.1); gradient-flow time t = eta x steps");

@@ -39,7 +39,11 @@ nlohmann::json ExperimentOptions::resolved() const {
   for (const ExperimentKey& key : experiment_keys()) {
     if (!options_.count(key.name)) continue;
     const std::string text = key.format(e);
-    if (!text.empty()) values[key.name] = typed_value(text);
+    if (text.empty()) continue;
+    values[key.name] = typed_value(text);
+    // A real-valued key stays a real when its value happens to be whole (noise 0 is 0.0).
+    if (std::string(key.type) == "number" && values[key.name].is_number_integer())
+      values[key.name] = values[key.name].get<double>();
   }
   return values;
 }

@@ -1,6 +1,7 @@
 #include "model_file.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -63,6 +64,21 @@ Standardization Standardization::fit(const Dataset& data, const std::string& met
       throw InputError("standardize", "input column " + std::to_string(j) +
                                           " is constant, so it cannot be scaled; drop it or use --standardize none");
   return s;
+}
+
+std::string Standardization::distance_from_standard() const {
+  Eigen::Index worst = -1;
+  double distance = 0.0;  // |mean| + |ln sd| / ln 3: > 1 when the column is off either way
+  for (Eigen::Index j = 0; j < mean.size(); ++j) {
+    const double off = std::max(std::fabs(mean(j)), std::fabs(std::log(scale(j))) / std::log(3.0));
+    if (off > distance) distance = off, worst = j;
+  }
+  if (!(distance > 1.0)) return "";
+  char text[200];
+  std::snprintf(text, sizeof text, "input column %ld has mean %.3g and standard deviation %.3g",
+                static_cast<long>(worst), mean(worst), scale(worst));
+  return std::string("the inputs are far from the theory's N(0, I_d): ") + text +
+         "; standardise them with --standardize scale (recorded in the model)";
 }
 
 void Standardization::apply(Dataset& data) const {

@@ -30,6 +30,10 @@ struct Standardization {
 
   /// Fits `method` on `data` (InputError("standardize", ...) for an unknown method or a constant column).
   static Standardization fit(const Dataset& data, const std::string& method);
+  /// For a "scale" fit: "" when every input's mean is within 1 of 0 and its standard deviation within a factor
+  /// 3 of 1 (close enough to the theory's N(0, 1) inputs); otherwise a warning naming the farthest column and
+  /// the fix (--standardize scale).
+  std::string distance_from_standard() const;
   /// Applies it to every row of `data` in place.
   void apply(Dataset& data) const;
   nlohmann::json to_json() const;

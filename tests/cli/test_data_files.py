@@ -125,6 +125,14 @@ with tempfile.TemporaryDirectory() as tmp:
     moved = json.loads(run("predict", "--model", path("scaled.json"), "--data", path("moved_new.csv"), "--json").stdout)
     check(moved["test_loss"] < 0.05, f"predict applies the recorded standardisation: test loss {moved['test_loss']:.3g}")
 
+    # Inputs far from N(0, I) are named, with the fix; once standardised, no advice.
+    np.savetxt(path("far.csv"), np.column_stack([X * 50 + 3, y]), delimiter=",", fmt="%.17g")
+    far = train("--data", path("far.csv"), "--r", "2", "--steps", "1")
+    check(any("far from the theory's N(0, I_d)" in w and "--standardize scale" in w for w in far["warnings"]),
+          "inputs with standard deviation 50 get the --standardize advice")
+    check(train("--data", path("far.csv"), "--r", "2", "--steps", "1", "--standardize", "scale")["warnings"] == [],
+          "no advice once --standardize scale is given")
+
     # --steps 0 fits the link only (baselines too).
     zero = train("--data", path("plain.csv"), "--r", "2", "--steps", "0", "--baselines", "--w-star", path("wstar.csv"))
     check(zero["summary"]["steps"] == 0 and zero["summary"]["baselines"]["save"]["subspace_error"] < 0.3,
