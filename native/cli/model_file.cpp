@@ -15,8 +15,10 @@ void TableReading::add_options(CLI::App* cmd) {
   cmd->add_option("--header", header,
                   "whether the data file's first line names its columns: auto (a header when any field is not a "
                   "number), yes, no");
-  cmd->add_option("--y-column", y_column,
-                  "the column of y: a header name or a 0-based index (negative from the end); default the last");
+  cmd->add_option(
+      "--y-column", y_column,
+      "the column of y: a header name or a 0-based index (negative from the end); default the column named y, "
+      "else the last");
   cmd->add_option("--delimiter", delimiter, "the CSV field separator: one character, 'tab' or 'space' (default ',')");
 }
 

@@ -269,7 +269,9 @@ TEST_CASE("CSV loader: header, y column and delimiter as the table format says")
                        grassflow::InputError);
   f.y_column = "5";
   CHECK_THROWS_AS(read("1,2\n", f), grassflow::InputError);
-  f = {};
+  f = {};  // by default the column named y, else the last
+  CHECK(read("y,a,b\n1,2,3\n", f).y[0] == 1.0);
+  CHECK(read("a,b,c\n1,2,3\n", f).y[0] == 3.0);
   f.y_required = false;  // prediction: d columns are inputs only, d + 1 have y
   const Dataset inputs = read("1,2\n3,4\n", f, 2);
   CHECK(inputs.y.empty());

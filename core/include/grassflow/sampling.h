@@ -87,8 +87,8 @@ struct TableFormat {
   Header header = Header::detect;
   /// The field separator: one character; ' ' means runs of spaces and tabs.
   char delimiter = ',';
-  /// The column of y: "" for the last, a name from the header, or a 0-based index (negative counts from the
-  /// end, -1 the last, as in numpy).
+  /// The column of y: a name from the header, or a 0-based index (negative counts from the end, -1 the last,
+  /// as in numpy); "" for the column the header names "y" when exactly one does, else the last.
   std::string y_column;
   /// false (prediction on new inputs): a table of exactly d columns has no y (Dataset::y stays empty).
   bool y_required = true;
