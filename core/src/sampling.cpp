@@ -260,6 +260,11 @@ Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Preci
   const bool has_y = format.y_required || columns != d;
   const std::size_t width = has_y ? d + 1 : d;
   const std::size_t y_at = has_y ? y_index(format, header, width, name) : width;
+  // A header longer than the rows can name a column they do not have.
+  if (has_y && y_at >= width)
+    throw InputError("y-column", name + ": the header puts y in column " + std::to_string(y_at) +
+                                     " (0-based), but the rows have " + std::to_string(width) +
+                                     " columns; fix the header or give --y-column as an index");
   Dataset data;
   try {
     data.x = SampleMatrix(rows, d, precision, memory_cap);
