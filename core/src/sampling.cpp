@@ -168,10 +168,12 @@ bool all_numbers(const std::vector<std::string>& fields) {
 // The 0-based column of y among `columns`, from format.y_column ("" last, a header name, or an index).
 std::size_t y_index(const TableFormat& format, const std::vector<std::string>& header, std::size_t columns,
                     const std::string& name) {
-  // By default the column the header names "y" (when exactly one does), else the last.
-  const std::string& spec = format.y_column.empty() && std::count(header.begin(), header.end(), "y") == 1
-                                ? std::string("y")
-                                : format.y_column;
+  // By default the column the header names "y" (when exactly one does and the header fits the rows), else the
+  // last.
+  const std::string& spec =
+      format.y_column.empty() && header.size() == columns && std::count(header.begin(), header.end(), "y") == 1
+          ? std::string("y")
+          : format.y_column;
   if (spec.empty()) return columns - 1;
   char* end = nullptr;
   const long index = std::strtol(spec.c_str(), &end, 10);
