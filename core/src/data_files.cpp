@@ -168,19 +168,6 @@ class NpyReader {
   std::vector<char> buffer_;
 };
 
-std::size_t y_column_index(const TableFormat& format, std::size_t columns, NpyReader& npy) {
-  if (format.y_column.empty()) return columns - 1;
-  char* end = nullptr;
-  const long index = std::strtol(format.y_column.c_str(), &end, 10);
-  if (*end != '\0')
-    throw InputError("y-column", "a .npy file has no column names; give the y column as a 0-based index (-1: last)");
-  const long resolved = index < 0 ? static_cast<long>(columns) + index : index;
-  if (resolved < 0 || resolved >= static_cast<long>(columns))
-    npy.fail("has " + std::to_string(columns) + " columns; the y column index " + format.y_column +
-             " is outside them (negative indices count from the end)");
-  return static_cast<std::size_t>(resolved);
-}
-
 Dataset allocate(std::size_t n, std::size_t d, Precision precision, std::size_t memory_cap, const std::string& key,
                  const std::string& name) {
   Dataset data;
@@ -241,7 +228,7 @@ Dataset load_samples(const std::string& spec, std::size_t d, Precision precision
   if (columns != d + (has_y ? 1 : 0))
     npy.fail("has " + std::to_string(columns) + " columns; expected d = " + std::to_string(d) + " inputs" +
              (format.y_required ? " and y" : " (and optionally y)"));
-  const std::size_t y_at = has_y ? y_column_index(format, columns, npy) : columns;
+  const std::size_t y_at = has_y ? y_column_index(format, {}, columns, "'" + spec + "'") : columns;
   Dataset data = allocate(npy.rows(), d, precision, memory_cap, key, spec);
   if (has_y) data.y.resize(npy.rows());
   std::vector<double> row, x(d);

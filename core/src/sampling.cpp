@@ -165,9 +165,25 @@ bool all_numbers(const std::vector<std::string>& fields) {
   return true;
 }
 
-// The 0-based column of y among `columns`, from format.y_column ("" last, a header name, or an index).
-std::size_t y_index(const TableFormat& format, const std::vector<std::string>& header, std::size_t columns,
-                    const std::string& name) {
+bool skipped(const std::string& line) {
+  const std::size_t b = line.find_first_not_of(" \t");
+  return b == std::string::npos || line[b] == '#';
+}
+
+bool next_line(std::istream& in, std::string& line) {
+  if (!std::getline(in, line)) return false;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return true;
+}
+
+std::string where(const std::string& name, std::size_t line, std::size_t column) {
+  return name + " line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+}  // namespace
+
+std::size_t y_column_index(const TableFormat& format, const std::vector<std::string>& header, std::size_t columns,
+                           const std::string& name) {
   // By default the column the header names "y" (when exactly one does and the header fits the rows), else the
   // last.
   const std::string& spec =
@@ -203,23 +219,6 @@ std::size_t y_index(const TableFormat& format, const std::vector<std::string>& h
                                          "a 0-based index (e.g. -1 for the last)"
                                    : name + " has no column named '" + spec + "'; its header names " + names);
 }
-
-bool skipped(const std::string& line) {
-  const std::size_t b = line.find_first_not_of(" \t");
-  return b == std::string::npos || line[b] == '#';
-}
-
-bool next_line(std::istream& in, std::string& line) {
-  if (!std::getline(in, line)) return false;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return true;
-}
-
-std::string where(const std::string& name, std::size_t line, std::size_t column) {
-  return name + " line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-}  // namespace
 
 Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Precision precision, std::size_t memory_cap,
                  const TableFormat& format) {
@@ -261,7 +260,7 @@ Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Preci
   // Without a required y, a row of d columns is inputs only.
   const bool has_y = format.y_required || columns != d;
   const std::size_t width = has_y ? d + 1 : d;
-  const std::size_t y_at = has_y ? y_index(format, header, width, name) : width;
+  const std::size_t y_at = has_y ? y_column_index(format, header, width, name) : width;
   // A header longer than the rows can name a column they do not have.
   if (has_y && y_at >= width)
     throw InputError("y-column", name + ": the header puts y in column " + std::to_string(y_at) +

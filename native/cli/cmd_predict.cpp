@@ -1,6 +1,7 @@
 // `grassflow predict --model FILE.json --data FILE`: a model saved by `train --save-model` evaluated on new rows,
 // f̂(Wᵀx) with the model's standardisation, link features and coefficients (docs/theory.md §7; docs/cli.md,
 // "Model files").
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -79,15 +80,18 @@ void run(const PredictCommand& c) {
     throw InputError(e.key(), std::string(e.what()) + " (the model was trained at d = " + std::to_string(d) + ")");
   }
   standardization.apply(data);
-  const int r = static_cast<int>(W.cols());
-  std::vector<double> z(static_cast<std::size_t>(r)), x(d), predictions(data.size());
+  // f̂(Wᵀx) a block of rows at a time: Z = X W (row-major, as the features take it), then Φ(Z)·a.
+  constexpr std::size_t kBlock = 1024;
+  std::vector<double> predictions(data.size());
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> X, Z;
   Eigen::MatrixXd Phi;
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    data.x.copy_row(i, x.data());
-    const Eigen::VectorXd zi =
-        W.transpose() * Eigen::Map<const Eigen::VectorXd>(x.data(), static_cast<Eigen::Index>(d));
-    features->evaluate(zi.data(), 1, Phi);
-    predictions[i] = Phi.row(0).dot(a);
+  for (std::size_t b = 0; b < data.size(); b += kBlock) {
+    const std::size_t count = std::min(kBlock, data.size() - b);
+    X.resize(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(d));
+    for (std::size_t i = 0; i < count; ++i) data.x.copy_row(b + i, X.row(static_cast<Eigen::Index>(i)).data());
+    Z = X * W;
+    features->evaluate(Z.data(), count, Phi);
+    Eigen::Map<Eigen::VectorXd>(predictions.data() + b, static_cast<Eigen::Index>(count)) = features->values(Phi, a);
   }
   double loss = std::numeric_limits<double>::quiet_NaN();
   if (!data.y.empty()) {

@@ -68,26 +68,30 @@ double sin_theta_max(const Eigen::MatrixXd& basis, const Eigen::MatrixXd& w_star
   return std::sin(angles(angles.size() - 1));
 }
 
-// SIR, SAVE and pHd on the training samples (one pass, all cores): each one's subspace error (null without W*)
-// and basis (d×r, for the model file); a method that cannot run reports its error instead.
-nlohmann::json fit_baselines(const Dataset& data, int r, const std::optional<Eigen::MatrixXd>& w_star) {
+// SIR, SAVE and pHd on the training samples (one pass, all cores): `scores` has each one's subspace error (null
+// without W*), or the error that kept it from running; `bases` each fitted basis (d×r, for the model file only).
+struct BaselineReport {
+  nlohmann::json scores, bases = nlohmann::json::object();
+};
+
+BaselineReport fit_baselines(const Dataset& data, int r, const std::optional<Eigen::MatrixXd>& w_star) {
   const BaselineFits fits = [&] {
     ProgressStage stage("baselines SIR/SAVE/pHd (one pass)", 0);
     return grassflow::fit_baselines(data, r);
   }();
-  nlohmann::json out;
+  BaselineReport out;
   const auto score = [&](const char* name, auto&& fit) {
     nlohmann::json entry;
     try {
       const SubspaceEstimate estimate = fit();
       entry["subspace_error"] =
           w_star ? nlohmann::json(sin_theta_max(estimate.basis, *w_star)) : nlohmann::json(nullptr);
-      entry["basis"] = matrix_json(estimate.basis);
+      out.bases[name] = {{"basis", matrix_json(estimate.basis)}};
     } catch (const std::exception& e) {
       entry["subspace_error"] = nullptr;
       entry["error"] = e.what();
     }
-    out[name] = entry;
+    out.scores[name] = entry;
   };
   score("sir", [&] { return fits.sir.value(); });
   score("save", [&] { return fits.save.value(); });
@@ -178,8 +182,7 @@ void run(const TrainCommand& c) {
     if (given) warnings.push_back(flag + " is ignored " + why);
   };
   ignored(!c.online && c.cmd->count("--ratio") > 0, "--ratio",
-          "without --online (the exact and lagged variants refit "
-          "the link at every step)");
+          "without --online (the exact and lagged variants refit the link at every step)");
   ignored(c.features.rfind("hermite", 0) != 0 && c.cmd->count("--degree") > 0, "--degree",
           "with --features " + c.features + " (only Hermite features have a degree)");
   if (c.cmd->count("--save-model") > 0 && c.save_model.empty())
@@ -279,9 +282,11 @@ void run(const TrainCommand& c) {
   nlohmann::json escapes = nlohmann::json::array();
   for (const auto& e : trainer->escape_times()) escapes.push_back(e ? nlohmann::json(*e) : nlohmann::json(nullptr));
   summary["escape_times"] = escapes;
+  BaselineReport baselines;
   if (baseline_data) {
-    summary["baselines"] = fit_baselines(*baseline_data, trainer->options().r, w_star);
-    for (const auto& [name, entry] : summary["baselines"].items())
+    baselines = fit_baselines(*baseline_data, trainer->options().r, w_star);
+    summary["baselines"] = baselines.scores;
+    for (const auto& [name, entry] : baselines.scores.items())
       if (entry.contains("error")) warnings.push_back("--baselines: " + entry["error"].get<std::string>());
   }
 
@@ -297,14 +302,6 @@ void run(const TrainCommand& c) {
   for (const char* unused : c.data.empty() ? std::vector<const char*>{"header", "y-column", "delimiter", "standardize"}
                                            : std::vector<const char*>{"link", "noise", "test-size"})
     resolved.erase(unused);
-  // The bases go into the model file only: d×r numbers each.
-  nlohmann::json bases = nlohmann::json::object();
-  if (summary.contains("baselines"))
-    for (auto& [name, entry] : summary["baselines"].items())
-      if (entry.contains("basis")) {
-        bases[name] = {{"basis", entry["basis"]}};
-        entry.erase("basis");
-      }
   if (!c.save_model.empty()) {
     nlohmann::json model = provenance(*c.cmd, resolved);
     model["format"] = kModelFormat;
@@ -320,7 +317,7 @@ void run(const TrainCommand& c) {
                      {"coefficients", vector_json(trainer->coefficients())},
                      {"ridge", trainer->ridge()}};
     model["standardization"] = standardization.to_json();
-    model["baselines"] = bases;
+    model["baselines"] = baselines.bases;
     model["summary"] = summary;
     model["warnings"] = warnings;
     write_model(c.save_model, model);

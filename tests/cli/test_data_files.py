@@ -14,21 +14,14 @@ import tempfile
 
 import numpy as np
 
+import checks
+from checks import check, finish
+
 BIN = sys.argv[1]
-failures = []
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what)
-    if not condition:
-        failures.append(what)
 
 
 def run(*args, expect=0):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300)
-    if p.returncode != expect:
-        sys.exit(f"FAIL: grassflow {' '.join(args)} exited {p.returncode} (expected {expect})\n{p.stderr}")
-    return p
+    return checks.run(BIN, *args, expect=expect)
 
 
 def train(*args):
@@ -172,5 +165,4 @@ with tempfile.TemporaryDirectory() as tmp:
               and os.path.getsize(path("plain.csv")) > 0 and open(path("plain.csv")).read(1) != "{",
               f"{' '.join(args[:3])}...: {line}")
 
-print(f"\n{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

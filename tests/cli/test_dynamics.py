@@ -13,10 +13,10 @@ import tempfile
 
 import numpy as np
 
+from checks import PROVENANCE  # docs/cli.md, "Provenance"
+
 
 GRASSFLOW = sys.argv[1]
-# Fields every JSON output carries next to its results (docs/cli.md, "Provenance").
-PROVENANCE = {"version", "commit", "build", "command_line", "params", "resolved"}
 failures = []
 
 

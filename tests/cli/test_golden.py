@@ -14,6 +14,9 @@ import os
 import subprocess
 import sys
 
+# Provenance (version, commit, ...) changes with every commit; tests/cli/test_provenance.py checks it.
+from checks import PROVENANCE  # docs/cli.md, "Provenance"
+
 GRASSFLOW = sys.argv[1]
 UPDATE = "--update" in sys.argv[2:]
 FIXTURE = os.path.join(os.environ.get("GRASSFLOW_TEST_DATA", os.path.join(os.path.dirname(__file__), "..", "fixtures")),
@@ -47,10 +50,6 @@ def check(condition, what):
     print(("ok    " if condition else "FAIL  ") + what)
     if not condition:
         failures.append(what)
-
-
-# Provenance (version, commit, ...) changes with every commit; tests/cli/test_provenance.py checks it.
-PROVENANCE = {"version", "commit", "build", "command_line", "params", "resolved"}
 
 
 def output(args):

@@ -4,21 +4,16 @@ each stage opening at done 0 and closing with finished and done = total, counts 
 0; nothing when stderr is not a terminal (the default) or with --quiet; a bad
 --progress value is refused. Usage: /usr/bin/python3 tests/cli/test_progress.py path/to/grassflow"""
 import json
-import subprocess
 import sys
 
+import checks
+from checks import check, finish
+
 BIN = sys.argv[1]
-failures = []
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what)
-    if not condition:
-        failures.append(what)
 
 
 def run(*args):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300)
+    return checks.run(BIN, *args, expect=None)
 
 
 sweep = ["sweep", "--link", "preset:he3", "--objective", "joint", "--d", "100,1000", "--seeds", "3", "--json"]
@@ -37,10 +32,9 @@ stages = {json.loads(line)["progress"]["stage"] for line in train.stderr.splitli
 check("training steps" in stages, f"train reports its steps ({sorted(stages)})")
 check(run(*sweep).stderr == "", "default: nothing on stderr when it is not a terminal")
 check(run(*sweep, "--progress", "json", "--quiet").stderr == "", "--quiet: nothing")
-before = subprocess.run([BIN, "--progress", "json", *sweep], capture_output=True, text=True, timeout=300)
+before = run("--progress", "json", *sweep)
 check(before.returncode == 0 and '"stage":"sweep flows"' in before.stderr, "the global flags may come before the command")
 bad = run(*sweep, "--progress", "loud")
 check(bad.returncode == 2 and bad.stderr.startswith("grassflow: error: --progress: 'loud'"), bad.stderr.strip())
 
-print(f"\n{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

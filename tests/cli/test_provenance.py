@@ -9,16 +9,10 @@ import shlex
 import subprocess
 import sys
 
+from checks import PROVENANCE, check, finish
+
 GRASSFLOW = sys.argv[1]
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-PROVENANCE = {"version", "commit", "build", "command_line", "params", "resolved"}
-failures = []
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what)
-    if not condition:
-        failures.append(what)
 
 
 def run(args):
@@ -71,5 +65,4 @@ check(type(flow["d"]) is int and flow["d"] == 1000, "flow: d is written as the i
 sweep = run([GRASSFLOW, "sweep", "--link", "z1", "--objective", "joint", "--d", "100,1e3", "--json"])
 check(all(type(row["d"]) is int and type(row["seed"]) is int for row in sweep["rows"]), "sweep: d and seed are integers")
 
-print(f"\n{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

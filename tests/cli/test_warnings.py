@@ -8,23 +8,16 @@ Usage: /usr/bin/python3 tests/cli/test_warnings.py path/to/grassflow"""
 import json
 import math
 import re
-import subprocess
 import sys
 
+import checks
+from checks import check, finish
+
 BIN = sys.argv[1]
-failures = []
-
-
-def check(condition, what):
-    print(("ok    " if condition else "FAIL  ") + what)
-    if not condition:
-        failures.append(what)
 
 
 def run(*args):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300)
-    assert p.returncode == 0, f"grassflow {' '.join(args)}: {p.stderr}"
-    return p
+    return checks.run(BIN, *args)
 
 
 def double_factorial(n):
@@ -66,5 +59,4 @@ p = run("train", "--link", "z1*z2", "--d", "10", "--n", "500", "--steps", "2", "
 check(any("--header is ignored" in w for w in json.loads(p.stdout)["warnings"]) and "--header is ignored" in p.stderr,
       "train: an ignored flag is named on stderr and in --json's warnings")
 
-print(f"\n{len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

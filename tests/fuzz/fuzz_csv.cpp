@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dataset_checks.h"
 #include "grassflow/errors.h"
 #include "grassflow/sampling.h"
 
@@ -19,15 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::istringstream in(std::string(reinterpret_cast<const char*>(data + 1), size - 1));
   try {
     const grassflow::Dataset set = grassflow::load_csv(in, "fuzz.csv", d_request, precision, std::size_t{1} << 16);
-    if (set.size() == 0 || set.y.size() != set.size() || set.dim() < 1) std::abort();
-    if (d_request > 0 && set.dim() != d_request) std::abort();
-    std::vector<double> row(set.dim());
-    for (std::size_t i = 0; i < set.size(); ++i) {
-      set.x.copy_row(i, row.data());
-      for (double v : row)
-        if (!std::isfinite(v)) std::abort();
-      if (!std::isfinite(set.y[i])) std::abort();
-    }
+    if (set.size() == 0 || (d_request > 0 && set.dim() != d_request)) std::abort();
+    require_finite_dataset(set);
   } catch (const grassflow::InputError&) {
   } catch (const grassflow::LimitError&) {
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "dataset_checks.h"
 #include "grassflow/data_files.h"
 #include "grassflow/errors.h"
 
@@ -23,14 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const grassflow::Dataset set =
         grassflow::load_samples(path, 0, grassflow::Precision::float64, {}, "data", std::size_t{1} << 16);
-    if (set.y.size() != set.size() || set.dim() < 1) std::abort();
-    std::vector<double> row(set.dim());
-    for (std::size_t i = 0; i < set.size(); ++i) {
-      set.x.copy_row(i, row.data());
-      for (double v : row)
-        if (!std::isfinite(v)) std::abort();
-      if (!std::isfinite(set.y[i])) std::abort();
-    }
+    require_finite_dataset(set);
   } catch (const grassflow::InputError&) {
   } catch (const grassflow::LimitError&) {
   }

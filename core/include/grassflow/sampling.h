@@ -94,6 +94,13 @@ struct TableFormat {
   bool y_required = true;
 };
 
+/// The 0-based column of y among `columns` as format.y_column says, for a table whose header row is `header`
+/// (empty: none; .npy files have none). `name` (a file name) starts the messages. Throws InputError("y-column",
+/// ...) for an index outside the columns, a name the header does not have, a name it has twice, or a name with no
+/// header.
+std::size_t y_column_index(const TableFormat& format, const std::vector<std::string>& header, std::size_t columns,
+                           const std::string& name);
+
 /// Reads samples from CSV text: each data row holds d inputs and y (in the column format.y_column names; the
 /// inputs are the other columns in order), separated by format.delimiter (spaces around fields are ignored).
 /// Blank lines and lines starting with '#' are skipped; the first non-skipped line is a header as
