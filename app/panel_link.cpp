@@ -30,7 +30,10 @@ void LinkPanel::draw(Explorer& explorer, const PanelFrame&) {
   if (spec.rfind("preset:", 0) == 0)
     for (const PresetInfo& p : presets())
       if ("preset:" + p.name == spec) ImGui::TextDisabled("= %s: %s", p.expression.c_str(), p.description.c_str());
-  for (const std::string& w : a.warnings) ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%s", w.c_str());
+  // Warnings are sentences with the fix at the end: wrapped to the panel, never clipped.
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.75f, 0.4f, 1));
+  for (const std::string& w : a.warnings) ImGui::TextWrapped("%s", w.c_str());
+  ImGui::PopStyleColor();
 
   const std::vector<double> energy = a.expansion.degree_energy();
   // Bars on one scale with the residual: rounding-level energies of a link whose variance lies above K
