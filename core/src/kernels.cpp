@@ -313,8 +313,11 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #ifndef __EMSCRIPTEN__
 #include <sys/mman.h>
@@ -528,7 +531,38 @@ std::size_t SampleMatrix::bytes() const {
   return n_ * stride_ * element_size(precision_);
 }
 
+namespace {
+
+template <class T>
+bool can_borrow(const T* data, std::size_t d) {
+  return data != nullptr && d > 0 && (d * sizeof(T)) % kRowAlignment == 0 &&
+         reinterpret_cast<std::uintptr_t>(data) % kRowAlignment == 0;
+}
+
+}  // namespace
+
+std::optional<SampleMatrix> SampleMatrix::borrow(const float* data, std::size_t n, std::size_t d,
+                                                 std::shared_ptr<const void> owner) {
+  if (!can_borrow(data, d)) return std::nullopt;
+  SampleMatrix view;
+  view.n_ = n, view.d_ = view.stride_ = d, view.precision_ = Precision::float32;
+  view.view32_ = data;
+  view.owner_ = owner ? std::move(owner) : std::make_shared<int>(0);
+  return view;
+}
+
+std::optional<SampleMatrix> SampleMatrix::borrow(const double* data, std::size_t n, std::size_t d,
+                                                 std::shared_ptr<const void> owner) {
+  if (!can_borrow(data, d)) return std::nullopt;
+  SampleMatrix view;
+  view.n_ = n, view.d_ = view.stride_ = d, view.precision_ = Precision::float64;
+  view.view64_ = data;
+  view.owner_ = owner ? std::move(owner) : std::make_shared<int>(0);
+  return view;
+}
+
 void SampleMatrix::set_row(std::size_t i, const double* x) {
+  if (borrowed()) throw std::logic_error("SampleMatrix::set_row on a borrowed (read-only) view");
   if (precision_ == Precision::float32)
     for (std::size_t j = 0; j < d_; ++j) f32_[i * stride_ + j] = static_cast<float>(x[j]);
   else
@@ -536,7 +570,7 @@ void SampleMatrix::set_row(std::size_t i, const double* x) {
 }
 
 double SampleMatrix::operator()(std::size_t i, std::size_t j) const {
-  return precision_ == Precision::float32 ? static_cast<double>(f32_[i * stride_ + j]) : f64_[i * stride_ + j];
+  return precision_ == Precision::float32 ? static_cast<double>(f32()[i * stride_ + j]) : f64()[i * stride_ + j];
 }
 
 void SampleMatrix::copy_row(std::size_t i, double* x) const {

@@ -11,7 +11,8 @@ ProgressSink& sink() {
   return installed;
 }
 
-int open_stages = 0;  // stages open now (reports come from one thread)
+// Stages open now on this thread: each thread (a Python thread running its own flow) nests its own stages.
+thread_local int open_stages = 0;
 
 }  // namespace
 

@@ -46,7 +46,7 @@ std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objectiv
   ProgressStage stage("sweep flows", static_cast<double>(total));
   for (double d : spec.dimensions)
     for (int seed = 0; seed < seeds; ++seed) {
-      const auto s = static_cast<std::uint64_t>(seed);
+      const std::uint64_t s = spec.first_seed + static_cast<std::uint64_t>(seed);
       ReducedFlow flow(objective, initial_overlap(spec.start, objective->r(), d, s), spec.flow);
       flow.run();
       runs.push_back({d, s, flow.escape_times(), flow.loss(), flow.status()});

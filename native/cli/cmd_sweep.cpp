@@ -19,6 +19,7 @@ struct SweepCommand {
   std::unique_ptr<ExperimentOptions> keys;
   std::string d;
   int seeds = 0;  // 0: not given (5 for random starts)
+  std::uint64_t seed_start = 0;
   bool json = false;
 };
 
@@ -47,6 +48,7 @@ void run(const SweepCommand& options) {
     throw InputError("init", "a sweep starts from random (Haar) or isotropic, got 'equator'");
   spec.start = experiment.init;
   spec.seeds = options.seeds == 0 ? 5 : options.seeds;
+  spec.first_seed = options.seed_start;
   if (experiment.init == Start::isotropic && options.seeds != 0)
     warn("--seeds is ignored with --init isotropic (the start is deterministic: one flow per d)");
   spec.flow.t_max = experiment.t_max;
@@ -106,6 +108,8 @@ void add_sweep_command(CLI::App& app) {
   cmd->add_option("--seeds", options->seeds, "seeds per d for random starts (default 5); medians are fitted")
       ->default_str("5")
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--seed-start", options->seed_start,
+                  "the first seed: seeds seed-start .. seed-start + seeds - 1 (default 0), to extend a sweep");
   cmd->add_flag("--json", options->json, "print {\"rows\", \"fit\"} as JSON");
   cmd->callback([options] { run(*options); });
 }

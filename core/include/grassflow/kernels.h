@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,15 +86,30 @@ class SampleMatrix {
   /// Drops rows beyond `n` (n ≤ rows()), keeping the storage.
   void truncate(std::size_t n);
 
-  /// Raw storage (row i starts at i·stride()); the one matching precision() is non-empty.
-  const float* f32() const { return f32_.data(); }
-  const double* f64() const { return f64_.data(); }
+  /// A read-only view of n×d entries that someone else stores (the Python package's numpy arrays), without a
+  /// copy: row i starts at data + i·d, so the rows must need no padding (d·sizeof(entry) a multiple of
+  /// kRowAlignment) and `data` must be kRowAlignment-aligned; `owner` keeps the storage alive as long as any
+  /// copy of the view. Returns nullopt when the layout does not allow a view (the caller copies instead).
+  /// set_row on a view throws std::logic_error.
+  static std::optional<SampleMatrix> borrow(const float* data, std::size_t n, std::size_t d,
+                                            std::shared_ptr<const void> owner);
+  static std::optional<SampleMatrix> borrow(const double* data, std::size_t n, std::size_t d,
+                                            std::shared_ptr<const void> owner);
+  /// Whether this matrix is a view of storage it does not own (borrow).
+  bool borrowed() const { return owner_ != nullptr; }
+
+  /// Raw storage (row i starts at i·stride()); the one matching precision() is non-null.
+  const float* f32() const { return view32_ ? view32_ : f32_.data(); }
+  const double* f64() const { return view64_ ? view64_ : f64_.data(); }
 
  private:
   std::size_t n_ = 0, d_ = 0, stride_ = 0;
   Precision precision_ = Precision::float64;
   std::vector<float, AlignedAllocator<float>> f32_;
   std::vector<double, AlignedAllocator<double>> f64_;
+  const float* view32_ = nullptr;  // borrowed storage (then f32_ and f64_ are empty)
+  const double* view64_ = nullptr;
+  std::shared_ptr<const void> owner_;
 };
 
 /// Z = X[begin:end] W: Z is (end − begin)×r row-major with row i − begin equal to Wᵀx_i. W is d×r (any

@@ -29,11 +29,12 @@ struct SweepRun {
 };
 
 /// What to sweep: dimensions (each a whole number ≥ r), the start (random: Haar at d; isotropic: I/√d,
-/// deterministic, so one seed), seeds 0..seeds−1, and the flow's options.
+/// deterministic, so one seed), seeds first_seed..first_seed + seeds − 1, and the flow's options.
 struct SweepSpec {
   std::vector<double> dimensions;
   Start start = Start::random;
   int seeds = 1;
+  std::uint64_t first_seed = 0;
   FlowOptions flow;
 };
 
