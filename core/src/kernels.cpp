@@ -534,28 +534,33 @@ std::size_t SampleMatrix::bytes() const {
 namespace {
 
 template <class T>
-bool can_borrow(const T* data, std::size_t d) {
-  return data != nullptr && d > 0 && (d * sizeof(T)) % kRowAlignment == 0 &&
-         reinterpret_cast<std::uintptr_t>(data) % kRowAlignment == 0;
+bool can_borrow(const T* data, std::size_t n, std::size_t d, std::size_t stride) {
+  if (data == nullptr || d == 0 || stride < d || (stride * sizeof(T)) % kRowAlignment != 0 ||
+      reinterpret_cast<std::uintptr_t>(data) % kRowAlignment != 0)
+    return false;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = d; j < stride; ++j)
+      if (!std::isfinite(data[i * stride + j])) return false;
+  return true;
 }
 
 }  // namespace
 
-std::optional<SampleMatrix> SampleMatrix::borrow(const float* data, std::size_t n, std::size_t d,
+std::optional<SampleMatrix> SampleMatrix::borrow(const float* data, std::size_t n, std::size_t d, std::size_t stride,
                                                  std::shared_ptr<const void> owner) {
-  if (!can_borrow(data, d)) return std::nullopt;
+  if (!can_borrow(data, n, d, stride)) return std::nullopt;
   SampleMatrix view;
-  view.n_ = n, view.d_ = view.stride_ = d, view.precision_ = Precision::float32;
+  view.n_ = n, view.d_ = d, view.stride_ = stride, view.precision_ = Precision::float32;
   view.view32_ = data;
   view.owner_ = owner ? std::move(owner) : std::make_shared<int>(0);
   return view;
 }
 
-std::optional<SampleMatrix> SampleMatrix::borrow(const double* data, std::size_t n, std::size_t d,
+std::optional<SampleMatrix> SampleMatrix::borrow(const double* data, std::size_t n, std::size_t d, std::size_t stride,
                                                  std::shared_ptr<const void> owner) {
-  if (!can_borrow(data, d)) return std::nullopt;
+  if (!can_borrow(data, n, d, stride)) return std::nullopt;
   SampleMatrix view;
-  view.n_ = n, view.d_ = view.stride_ = d, view.precision_ = Precision::float64;
+  view.n_ = n, view.d_ = d, view.stride_ = stride, view.precision_ = Precision::float64;
   view.view64_ = data;
   view.owner_ = owner ? std::move(owner) : std::make_shared<int>(0);
   return view;

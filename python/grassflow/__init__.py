@@ -88,11 +88,14 @@ def flow(link: str, objective: str, d, init: str | None = None, seed: int | None
     core = _core.Flow(keys)
     core.run()
     summary = core.summary()
-    end = summary["time"]
-    summary["final_cosines"] = core.sample([end])["cosines"][0]
-    params = _keys.provenance(summary["command_line"] + " --json", given, summary["resolved"])
-    result = FlowResult(core, keys, summary, {"t": [], "M": None, "cosines": None, "loss": None}, params)
-    return result.at(summary["step_times"] if t is None else t)
+    if t is None:
+        sample = core.sample(summary["step_times"])
+        summary["final_cosines"] = sample["cosines"][-1]
+    else:
+        sample = core.sample(FlowResult.times(t))
+        summary["final_cosines"] = core.sample([summary["time"]])["cosines"][0]
+    params = _keys.LazyProvenance(summary["command_line"] + " --json", given, summary["resolved"])
+    return FlowResult(core, keys, summary, sample, params)
 
 
 def _bootstrap_fit(times: np.ndarray, dims: np.ndarray, model: str, rng, reps: int = 1000):
@@ -246,9 +249,9 @@ def train(X=None, y=None, *, link=None, d=None, n=None, r=None, noise=None, seed
 
     With X, y: ``r`` is required; a seeded ``test_fraction`` (default 0.2) of the rows is held out for the test
     loss, exactly as ``grassflow train --data FILE`` does (so the same rows in a CSV give the same result); with
-    ``test_fraction=0`` or ``X_test, y_test`` given nothing is held out and X is not copied when it is C-order,
-    64-byte aligned, with rows of a multiple of 64 bytes (``grassflow.aligned_empty`` makes such arrays; the
-    result's ``input_copied`` says). ``w_star`` (d×r, orthonormal to 1e-4) gives every subspace error.
+    ``test_fraction=0`` or ``X_test, y_test`` given nothing is held out and X is not copied when its rows are
+    64-byte aligned and a multiple of 64 bytes apart (``grassflow.aligned_empty`` makes such arrays for any d;
+    the result's ``input_copied`` says; docs/python.md). ``w_star`` (d×r, orthonormal to 1e-4) gives every subspace error.
     Synthetic: ``link``, ``d`` and ``n`` are required; ``noise`` σ, ``test_size`` held-out samples.
     Training knobs as the CLI's flags: steps (default 1000; online n // batch), lr η, ridge λ, degree K (Hermite
     features), features ("hermite", "hermite-kernel:q", "relu:M", "mehler:M[:q]"), schedule ("constant",

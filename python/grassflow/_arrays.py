@@ -1,6 +1,6 @@
 """Checks of the arrays users pass (shapes, dtypes, finiteness), with messages that name the argument and the fix.
 Arrays are never copied here unless they must be: float32 and float64 arrays pass through as they are (the core
-reads any layout; an aligned C-order float32/float64 array is not copied at all, docs/python.md)."""
+reads any layout, and rows laid out as aligned_empty lays them out without any copy: docs/python.md)."""
 
 from __future__ import annotations
 
@@ -87,10 +87,18 @@ def orthonormal(name: str, W, d: int | None = None, r: int | None = None, tolera
 
 
 def aligned_empty(shape, dtype=np.float32) -> np.ndarray:
-    """An uninitialised C-order array whose data start on a 64-byte boundary: with rows of a multiple of 64 bytes
-    (float32: d a multiple of 16; float64: of 8), grassflow.train reads it without a copy."""
+    """An n×d array (zero-filled) that grassflow.train and the baselines read without a copy, for any d: a view of
+    a buffer whose rows start on 64-byte boundaries, each padded with zeros to a multiple of 64 bytes (the layout
+    of the core's sample storage, core/include/grassflow/kernels.h). Fill it in place (``X[...] = data``).
+    dtype: float32 (default) or float64. Raises ValueError for a shape that is not (n, d) or another dtype."""
     dtype = np.dtype(dtype)
-    count = int(np.prod(shape))
-    raw = np.empty(count * dtype.itemsize + 64, dtype=np.uint8)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype=: {dtype}; grassflow stores samples as float32 or float64")
+    n, d = (int(x) for x in shape)
+    if n < 0 or d < 1:
+        raise ValueError(f"shape=: {tuple(shape)}; give (n, d) with n >= 0 and d >= 1")
+    lanes = 64 // dtype.itemsize
+    stride = -(-d // lanes) * lanes
+    raw = np.zeros(n * stride * dtype.itemsize + 64, dtype=np.uint8)
     offset = (-raw.ctypes.data) % 64
-    return raw[offset:offset + count * dtype.itemsize].view(dtype).reshape(shape)
+    return raw[offset:offset + n * stride * dtype.itemsize].view(dtype).reshape(n, stride)[:, :d]

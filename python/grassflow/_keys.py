@@ -113,6 +113,17 @@ def provenance(command_line_text: str, given: dict, resolved: dict) -> dict:
     }
 
 
+class LazyProvenance:
+    """The arguments of ``provenance``, kept until a result's ``params`` is first read (it costs as much as a
+    small flow: results are made in loops)."""
+
+    def __init__(self, command_line_text: str, given: dict, resolved: dict):
+        self.args = (command_line_text, given, resolved)
+
+    def build(self) -> dict:
+        return provenance(*self.args)
+
+
 def _jsonable(value):
     if isinstance(value, np.ndarray):
         if value.size > 64:

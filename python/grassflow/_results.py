@@ -103,7 +103,7 @@ class FlowResult(Result):
     def __init__(self, flow, keys: dict, summary: dict, sample: dict, params: dict):
         self._flow, self._keys = flow, keys
         self._summary = summary
-        self.t = np.asarray(sample["t"], dtype=float)
+        self.t = sample["t"]
         self.M = sample["M"]
         self.cosines = sample["cosines"]
         self.loss = sample["loss"]
@@ -111,7 +111,6 @@ class FlowResult(Result):
         self.status = summary["status"]
         self.steps = summary["steps"]
         self.final_loss = summary["final_loss"]
-        self.final_cosines = summary["final_cosines"]
         self.theory = {"time_scales": list(summary["time_scales"]), "plateaus": summary["leaps"]["plateaus"],
                        "leaps": summary["leaps"]["leaps"], "stage_dimensions": summary["leaps"]["stage_dimensions"],
                        "information_exponent": summary["information_exponent"]}
@@ -119,26 +118,49 @@ class FlowResult(Result):
         self.params = params
 
     @property
+    def final_cosines(self) -> np.ndarray:
+        """(r,) the principal cosines at the flow's end (t = span)."""
+        return self._summary["final_cosines"]
+
+    @property
+    def params(self) -> dict:
+        """The provenance (docs/cli.md, "Provenance"), built on first use."""
+        if not isinstance(self._params, dict):
+            self._params = self._params.build()
+        return self._params
+
+    @params.setter
+    def params(self, value):
+        self._params = value
+
+    @property
     def span(self) -> float:
         """The time the flow reached (its end): ``at`` samples within [0, span]."""
         return self._summary["time"]
 
-    def at(self, t) -> "FlowResult":
-        """The same flow sampled at the times ``t`` (scalar or 1-D array, each in [0, span]) from the integrator's
-        dense output (7th order; exact at step ends). Raises grassflow.InputError (``t=``) outside [0, span]."""
+    @staticmethod
+    def times(t) -> list:
+        """``t`` (a scalar or 1-D array of finite times) as a list; ValueError naming ``t=`` otherwise."""
         times = np.atleast_1d(np.asarray(t, dtype=float))
         if times.ndim != 1:
             raise ValueError(f"t=: expected a scalar or a 1-D array of times, got shape {times.shape}")
         if not np.all(np.isfinite(times)):
             raise ValueError("t=: the times hold NaN or infinite values; give finite times in [0, span]")
+        return times.tolist()
+
+    def at(self, t) -> "FlowResult":
+        """The same flow sampled at the times ``t`` (scalar or 1-D array, each in [0, span]) from the integrator's
+        dense output (7th order; exact at step ends). Raises grassflow.InputError (``t=``) outside [0, span]."""
+        times = FlowResult.times(t)
         if self._flow is None:  # unpickled: integrate the same (deterministic) flow again
             self._flow = _core.Flow(self._keys)
             self._flow.run()
-        return FlowResult(self._flow, self._keys, self._summary, self._flow.sample(times.tolist()), self.params)
+        return FlowResult(self._flow, self._keys, self._summary, self._flow.sample(times), self._params)
 
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_flow"] = None
+        state["_params"] = self.params
         return state
 
     def __repr__(self):

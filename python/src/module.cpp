@@ -204,7 +204,7 @@ class Flow {
         l[i] = p.loss;
       }
     }
-    return py::dict("t"_a = times, "M"_a = M, "cosines"_a = cosines, "loss"_a = loss);
+    return py::dict("t"_a = py::array_t<double>(T, times.data()), "M"_a = M, "cosines"_a = cosines, "loss"_a = loss);
   }
 
   // The CLI's log-spaced trajectory times (flow --json's "trajectory").
@@ -282,8 +282,8 @@ py::dict sweep(const std::map<std::string, std::string>& keys, const std::vector
                          "intercept"_a = f.fit ? py::cast(f.fit->intercept) : py::none(),
                          "r2"_a = f.fit ? py::cast(f.fit->r2) : py::none(),
                          "predicted_exponent"_a = optional(f.prediction.exponent), "prediction"_a = f.prediction.label,
-                         "predicted_coefficient"_a = optional(predict_log_coefficient(
-                             link.expansion, link.leaps, experiment.objective, f.stage)),
+                         "predicted_coefficient"_a = optional(
+                             predict_log_coefficient(link.expansion, link.leaps, experiment.objective, f.stage)),
                          "d"_a = f.d, "median_time"_a = f.median_time));
   }
   std::map<std::string, std::string> resolved = resolved_keys(experiment, "sweep");
@@ -295,29 +295,33 @@ py::dict sweep(const std::map<std::string, std::string>& keys, const std::vector
 
 // ---- samples from numpy -----------------------------------------------------------------------------------
 
-// X (n×d, float32 or float64, any layout) as a SampleMatrix: a view when the layout allows one (C order,
-// aligned rows with no padding: SampleMatrix::borrow), else one copy into padded storage. `copied` says which.
+// A view of X's rows when its layout allows one (SampleMatrix::borrow: unit column stride, aligned rows whose
+// stride is a multiple of 64 bytes, finite padding), else nullopt.
+template <class T>
+std::optional<SampleMatrix> view_of(const py::array& X, const std::shared_ptr<const void>& keep) {
+  if (!py::isinstance<py::array_t<T>>(X) || X.strides(1) != static_cast<py::ssize_t>(sizeof(T)) || X.strides(0) <= 0 ||
+      X.strides(0) % static_cast<py::ssize_t>(sizeof(T)) != 0)
+    return std::nullopt;
+  const auto n = static_cast<std::size_t>(X.shape(0)), d = static_cast<std::size_t>(X.shape(1));
+  const auto stride = static_cast<std::size_t>(X.strides(0)) / sizeof(T);
+  return SampleMatrix::borrow(static_cast<const T*>(X.data()), n, d, stride, keep);
+}
+
+// X (n×d, float32 or float64, any layout) as a SampleMatrix: a view when the layout allows one (view_of: e.g. the
+// arrays grassflow.aligned_empty makes, or a C-order array with aligned rows of a multiple of 64 bytes), else one
+// copy into padded storage. `copied` says which.
 SampleMatrix samples_from(const py::array& X, bool& copied) {
   const auto n = static_cast<std::size_t>(X.shape(0)), d = static_cast<std::size_t>(X.shape(1));
-  const bool c_order = (X.flags() & py::array::c_style) != 0;
   auto owner = std::make_shared<py::object>(X);
   // The array is held by a Python object whose last reference may drop without the GIL: release it with it.
   std::shared_ptr<const void> keep(owner.get(), [owner](const void*) mutable {
     py::gil_scoped_acquire gil;
     owner.reset();
   });
+  copied = false;
+  if (auto view = view_of<float>(X, keep)) return std::move(*view);
+  if (auto view = view_of<double>(X, keep)) return std::move(*view);
   copied = true;
-  if (c_order && py::isinstance<py::array_t<float>>(X)) {
-    if (auto view = SampleMatrix::borrow(static_cast<const float*>(X.data()), n, d, keep)) {
-      copied = false;
-      return std::move(*view);
-    }
-  } else if (c_order && py::isinstance<py::array_t<double>>(X)) {
-    if (auto view = SampleMatrix::borrow(static_cast<const double*>(X.data()), n, d, keep)) {
-      copied = false;
-      return std::move(*view);
-    }
-  }
   const bool single = py::isinstance<py::array_t<float>>(X);
   SampleMatrix out(n, d, single ? Precision::float32 : Precision::float64);
   // Read through strides (any layout); rows of doubles.

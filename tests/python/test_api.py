@@ -177,6 +177,26 @@ def test_zero_copy_for_an_aligned_float32_c_order_array():
     assert a.records["train_loss"].tolist() == b.records["train_loss"].tolist()
 
 
+def test_zero_copy_for_any_d_through_aligned_empty():
+    # d = 1000 float32 rows are 4000 bytes: aligned_empty pads them to 4032 (a view of the padded buffer).
+    X64, y = _planted(256, 1000)
+    for dtype in (np.float32, np.float64):
+        X = grassflow.aligned_empty(X64.shape, dtype)
+        X[...] = X64
+        assert X.ctypes.data % 64 == 0 and X.strides[0] % 64 == 0
+        view = grassflow.train(X, y, r=2, steps=3, test_fraction=0)
+        copy = grassflow.train(np.asfortranarray(X), y, r=2, steps=3, test_fraction=0)
+        assert view.input_copied is False and copy.input_copied is True
+        assert view.records["train_loss"].tolist() == copy.records["train_loss"].tolist()
+        # Non-finite entries between the rows (a slice of a wider array) are never read as samples: copied instead.
+        wide = grassflow.aligned_empty((256, 1024), dtype)
+        wide[:, :1000] = X64
+        wide[:, 1000:] = np.nan
+        sliced = grassflow.train(wide[:, :1000], y, r=2, steps=3, test_fraction=0)
+        assert sliced.input_copied is True
+        assert sliced.records["train_loss"].tolist() == copy.records["train_loss"].tolist()
+
+
 def test_fitted_link_predicts_and_has_the_links_hermite_coefficients():
     X, y = _planted(4000, 5, seed=2)
     t = grassflow.train(X, y, r=2, steps=300, seed=0)

@@ -87,13 +87,14 @@ class SampleMatrix {
   void truncate(std::size_t n);
 
   /// A read-only view of n×d entries that someone else stores (the Python package's numpy arrays), without a
-  /// copy: row i starts at data + i·d, so the rows must need no padding (d·sizeof(entry) a multiple of
-  /// kRowAlignment) and `data` must be kRowAlignment-aligned; `owner` keeps the storage alive as long as any
-  /// copy of the view. Returns nullopt when the layout does not allow a view (the caller copies instead).
-  /// set_row on a view throws std::logic_error.
-  static std::optional<SampleMatrix> borrow(const float* data, std::size_t n, std::size_t d,
+  /// copy: row i starts at data + i·stride (stride ≥ d entries). The kernels load whole rows of stride entries, so
+  /// `data` must be kRowAlignment-aligned, stride·sizeof(entry) a multiple of kRowAlignment, and the entries
+  /// between d and stride finite (they meet the zero padding of Wᵀ; checked). `owner` keeps the storage alive as
+  /// long as any copy of the view. Returns nullopt when the layout does not allow a view (the caller copies
+  /// instead). set_row on a view throws std::logic_error.
+  static std::optional<SampleMatrix> borrow(const float* data, std::size_t n, std::size_t d, std::size_t stride,
                                             std::shared_ptr<const void> owner);
-  static std::optional<SampleMatrix> borrow(const double* data, std::size_t n, std::size_t d,
+  static std::optional<SampleMatrix> borrow(const double* data, std::size_t n, std::size_t d, std::size_t stride,
                                             std::shared_ptr<const void> owner);
   /// Whether this matrix is a view of storage it does not own (borrow).
   bool borrowed() const { return owner_ != nullptr; }
