@@ -549,19 +549,23 @@ bool can_borrow(const T* data, std::size_t n, std::size_t d, std::size_t stride)
 std::optional<SampleMatrix> SampleMatrix::borrow(const float* data, std::size_t n, std::size_t d, std::size_t stride,
                                                  std::shared_ptr<const void> owner) {
   if (!can_borrow(data, n, d, stride)) return std::nullopt;
-  SampleMatrix view;
-  view.n_ = n, view.d_ = d, view.stride_ = stride, view.precision_ = Precision::float32;
+  SampleMatrix view = borrowed_view(n, d, stride, Precision::float32, std::move(owner));
   view.view32_ = data;
-  view.owner_ = owner ? std::move(owner) : std::make_shared<int>(0);
   return view;
 }
 
 std::optional<SampleMatrix> SampleMatrix::borrow(const double* data, std::size_t n, std::size_t d, std::size_t stride,
                                                  std::shared_ptr<const void> owner) {
   if (!can_borrow(data, n, d, stride)) return std::nullopt;
-  SampleMatrix view;
-  view.n_ = n, view.d_ = d, view.stride_ = stride, view.precision_ = Precision::float64;
+  SampleMatrix view = borrowed_view(n, d, stride, Precision::float64, std::move(owner));
   view.view64_ = data;
+  return view;
+}
+
+SampleMatrix SampleMatrix::borrowed_view(std::size_t n, std::size_t d, std::size_t stride, Precision precision,
+                                         std::shared_ptr<const void> owner) {
+  SampleMatrix view;
+  view.n_ = n, view.d_ = d, view.stride_ = stride, view.precision_ = precision;
   view.owner_ = owner ? std::move(owner) : std::make_shared<int>(0);
   return view;
 }

@@ -427,12 +427,8 @@ py::dict run_trainer(Trainer& trainer) {
                   "escape_times"_a = optional_array(trainer.escape_times()), "warnings"_a = trainer.warnings());
 }
 
-// Training on arrays: X (n×d), y (n), held-out Xt, yt (may have 0 rows), W* (d×r or empty).
-py::dict train_arrays(const py::array& X, const py::array_t<double>& y, const py::array& Xt,
-                      const py::array_t<double>& yt, const Eigen::MatrixXd& w_star, const py::dict& o) {
-  bool copied = false, test_copied = false;
-  Dataset train = dataset_from(X, y, copied);
-  Dataset test = Xt.shape(0) > 0 ? dataset_from(Xt, yt, test_copied) : Dataset{};
+// Training on stored samples (the baselines first, on the same training rows, when o["baselines"]).
+py::dict train_stored(Dataset train, Dataset test, const Eigen::MatrixXd& w_star, const py::dict& o) {
   std::optional<Eigen::MatrixXd> known;
   if (w_star.size() > 0) known = w_star;
   const py::object bases =
@@ -443,8 +439,18 @@ py::dict train_arrays(const py::array& X, const py::array_t<double>& y, const py
     trainer.emplace(std::move(train), std::move(test), known, train_options(o));
   }
   py::dict out = run_trainer(*trainer);
-  out["copied"] = copied;
   out["baselines"] = bases;
+  return out;
+}
+
+// Training on arrays: X (n×d), y (n), held-out Xt, yt (may have 0 rows), W* (d×r or empty).
+py::dict train_arrays(const py::array& X, const py::array_t<double>& y, const py::array& Xt,
+                      const py::array_t<double>& yt, const Eigen::MatrixXd& w_star, const py::dict& o) {
+  bool copied = false, test_copied = false;
+  Dataset train = dataset_from(X, y, copied);
+  Dataset test = Xt.shape(0) > 0 ? dataset_from(Xt, yt, test_copied) : Dataset{};
+  py::dict out = train_stored(std::move(train), std::move(test), w_star, o);
+  out["copied"] = copied;
   return out;
 }
 
@@ -452,20 +458,9 @@ py::dict train_arrays(const py::array& X, const py::array_t<double>& y, const py
 py::dict train_split(const py::array& X, const py::array_t<double>& y, double fraction, const Eigen::MatrixXd& w_star,
                      const py::dict& o) {
   bool copied = false;
-  const Dataset data = dataset_from(X, y, copied);
-  auto [train, test] = split_dataset(data, fraction, o["seed"].cast<std::uint64_t>());
-  std::optional<Eigen::MatrixXd> known;
-  if (w_star.size() > 0) known = w_star;
-  const py::object bases =
-      o["baselines"].cast<bool>() ? py::object(baseline_bases(train, o["r"].cast<int>())) : py::none();
-  std::optional<Trainer> trainer;
-  {
-    py::gil_scoped_release release;
-    trainer.emplace(std::move(train), std::move(test), known, train_options(o));
-  }
-  py::dict out = run_trainer(*trainer);
+  auto [train, test] = split_dataset(dataset_from(X, y, copied), fraction, o["seed"].cast<std::uint64_t>());
+  py::dict out = train_stored(std::move(train), std::move(test), w_star, o);
   out["copied"] = true;
-  out["baselines"] = bases;
   return out;
 }
 

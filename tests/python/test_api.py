@@ -286,3 +286,18 @@ def test_ctrl_c_interrupts_a_long_call():
         signal.signal(signal.SIGINT, previous)
     # The package works after the interruption.
     assert grassflow.flow("z1", "joint", d=10).status == "converged"
+
+
+def test_cmake_install_puts_an_importable_package(tmp_path):
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[2]
+    subprocess.run(["cmake", "--install", str(root / "build" / "native"), "--prefix", str(tmp_path)], check=True,
+                   capture_output=True)
+    site = tmp_path / "lib" / "python3" / "dist-packages"
+    p = subprocess.run([sys.executable, "-c", "import grassflow; print(grassflow.__file__, grassflow.__version__)"],
+                       env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+                       cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == [str(site / "grassflow" / "__init__.py"), grassflow.__version__]

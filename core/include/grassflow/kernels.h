@@ -111,6 +111,10 @@ class SampleMatrix {
   const float* view32_ = nullptr;  // borrowed storage (then f32_ and f64_ are empty)
   const double* view64_ = nullptr;
   std::shared_ptr<const void> owner_;
+
+  // A view's shape and owner, its storage pointer still to be set (borrow).
+  static SampleMatrix borrowed_view(std::size_t n, std::size_t d, std::size_t stride, Precision precision,
+                                    std::shared_ptr<const void> owner);
 };
 
 /// Z = X[begin:end] W: Z is (end − begin)×r row-major with row i − begin equal to Wᵀx_i. W is d×r (any
