@@ -6,8 +6,7 @@ column names, and trajectories/*.csv with t, loss, cos_1..cos_r.  Checks: every
 figure exists as non-empty PNG and PDF, one "FILE: caption" line per figure on
 stdout (with the commit), captions.md, nothing on stderr (no warnings), and
 exit status 2 with one clear error line for a missing folder, a file, and a
-folder that is not a reproduce folder.  No compiled extension is needed.
-"""
+folder that is not a reproduce folder.  """
 
 import math
 import os
@@ -17,10 +16,6 @@ import sys
 import numpy as np
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-PYDIR = os.path.join(REPO, "python")
-FIGURES_PY = os.path.join(PYDIR, "grassflow", "figures.py")
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567-dirty"
 PROVENANCE = (
@@ -35,24 +30,13 @@ HINT = "give the folder written by grassflow reproduce --out DIR"
 
 
 def _env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = PYDIR + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env = dict(os.environ)  # PYTHONPATH reaches the built package (./scripts/python, ./scripts/test)
     env["MPLBACKEND"] = "Agg"
     env.pop("PYTHONWARNINGS", None)
     return env
 
 
-def _command():
-    """``python3 -m grassflow.figures``, or the file itself when the package cannot be imported
-    (python/grassflow/__init__.py may need the compiled extension, not built yet)."""
-    probe = subprocess.run([sys.executable, "-c", "import grassflow"], env=_env(),
-                           capture_output=True, text=True)
-    if probe.returncode == 0:
-        return [sys.executable, "-m", "grassflow.figures"]
-    return [sys.executable, FIGURES_PY]
-
-
-CMD = _command()
+CMD = [sys.executable, "-m", "grassflow.figures"]
 
 
 def _run(*args):

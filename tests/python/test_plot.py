@@ -1,4 +1,4 @@
-"""Tests of grassflow.plot on fake results (no compiled extension needed).
+"""Tests of grassflow.plot on fake results.
 
 Every plot function draws on the Agg backend with warnings turned into errors
 (including at draw time), and the drawn content is checked against the known
@@ -7,11 +7,6 @@ the fitted line's log-log slope, the landscape against the (monkeypatched)
 population loss, log scales.  Conventions: docs/theory.md §5–§7.
 """
 
-import importlib
-import importlib.util
-import math
-import os
-import sys
 import types
 import warnings
 
@@ -26,22 +21,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.image import AxesImage  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PLOT_PY = os.path.join(HERE, "..", "..", "python", "grassflow", "plot.py")
-
-
-def _load_plot():
-    """grassflow.plot, or plot.py loaded from its path when grassflow cannot be imported."""
-    try:
-        return importlib.import_module("grassflow.plot")
-    except Exception:  # grassflow/__init__ may need the compiled _core
-        spec = importlib.util.spec_from_file_location("grassflow_plot_under_test", PLOT_PY)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return mod
-
-
-P = _load_plot()
+from grassflow import plot as P  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
