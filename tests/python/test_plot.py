@@ -370,3 +370,20 @@ def test_hermite_spectrum_log_when_spanning_decades():
     assert s_lab.get_text() == "s = 2"
     with pytest.raises(ValueError):
         P.hermite_spectrum(_hermite([0.0, -1.0], 1, [1]))
+
+
+def test_every_plot_draws_real_results_without_warnings():
+    import grassflow
+    f = grassflow.flow("preset:staircase2", "joint", d=1000, init="isotropic")
+    s = grassflow.sweep("preset:he2", "joint", d=[100, 1000, 10000], seeds=3)
+    t = grassflow.train(link="preset:staircase2", d=20, n=2000, steps=50, seed=1)
+    h = grassflow.hermite("preset:staircase2")
+    g = grassflow.flow("z1", "planted", d=100)
+    for ax in (P.cosines(f), P.loss(f), P.landscape(f, grid=16), P.landscape(g, grid=16), P.escape_scaling(s),
+               P.training(t, f), P.hermite_spectrum(h)):
+        assert isinstance(ax, Axes)
+        _render(ax)
+    # The escape markers of the real flow sit at its escape times.
+    ax = P.cosines(f)
+    xs = sorted(line.get_xdata()[0] for line in _gid(ax, "escape"))
+    assert xs == pytest.approx(sorted(f.escape_times), rel=1e-12)
