@@ -375,6 +375,9 @@ def train(X=None, y=None, *, link=None, d=None, n=None, r=None, noise=None, seed
                                                                               else {})} for k, v in report.items()}
     result = TrainResult()
     result.W = np.asarray(raw["W"])
+    result.W0 = np.asarray(raw["W0"])
+    result.w_star = w_known
+    result.target = None if X is not None else {"link": link, "r": r, "d": d}
     result.link = FittedLink(features, degree, options["seed"], raw["coefficients"], raw["ridge"], result.W)
     result.records = records
     result.escape_times = np.asarray(raw["escape_times"])

@@ -245,7 +245,7 @@ class FittedLink:
 class TrainResult(Result):
     """A training run on samples (docs/theory.md §7).
 
-    W: (d, r) learned frame, orthonormal. link: the FittedLink. records: dict of arrays over the recorded steps:
+    W: (d, r) learned frame, orthonormal; W0: the start W(0). link: the FittedLink. records: dict of arrays over the recorded steps:
     step, t (gradient-flow time Σ η_s), train_loss, test_loss (NaN without held-out data), cosines (T, r) with W*
     (NaN when W* is unknown), subspace_error (sin θ_max). escape_times (r,): first t with the k-th largest cos²θ
     ≥ ½ (NaN: never or W* unknown). summary: the CLI's summary. baselines: {"sir"|"save"|"phd": {"basis": (d, r)
@@ -253,7 +253,19 @@ class TrainResult(Result):
     view of the caller's array).
     """
 
-    _fields = ("W", "records", "escape_times", "summary", "baselines", "input_copied")
+    _fields = ("W", "W0", "records", "escape_times", "summary", "baselines", "input_copied")
+
+    def population_flow(self, objective: str = "joint", **keys) -> "FlowResult":
+        """The population flow of the same target from the same start, M(0) = W(0)ᵀW* (docs/theory.md §5, §7):
+        what training on samples approaches as n grows, on the same clock t = Σ η. Synthetic training only (the
+        link must be known); ``keys`` go to grassflow.flow (t_max=, degree=, t=). Raises ValueError for training
+        on arrays."""
+        if self.target is None:
+            raise ValueError("population_flow: the target link of training on arrays is unknown; train with link=, "
+                             "d=, n= to compare with the population flow")
+        from . import flow
+        M0 = self.W0.T @ self.w_star
+        return flow(self.target["link"], objective, self.target["d"], M0=M0, r=self.target["r"], **keys)
 
     def __repr__(self):
         s = self.summary

@@ -412,6 +412,7 @@ TrainOptions train_options(const py::dict& o) {
 }
 
 py::dict run_trainer(Trainer& trainer) {
+  const Eigen::MatrixXd start = trainer.frame();  // W(0)
   {
     py::gil_scoped_release release;
     ProgressStage stage("training steps", static_cast<double>(trainer.options().steps));
@@ -421,7 +422,7 @@ py::dict run_trainer(Trainer& trainer) {
     }
   }
   const int r = trainer.options().r;
-  return py::dict("W"_a = trainer.frame(), "coefficients"_a = trainer.coefficients(),
+  return py::dict("W"_a = trainer.frame(), "W0"_a = start, "coefficients"_a = trainer.coefficients(),
                   "feature_count"_a = trainer.feature_count(), "ridge"_a = trainer.ridge(),
                   "records"_a = records_dict(trainer.records(), r),
                   "escape_times"_a = optional_array(trainer.escape_times()), "warnings"_a = trainer.warnings());
