@@ -178,8 +178,11 @@ struct Trainer::State {
       throw InputError("ridge", "lambda = " + number(o.ridge) + "; the ridge must be finite and >= 0");
     if (!(o.ratio > 0.0) || !std::isfinite(o.ratio))
       throw InputError("ratio", "rho = " + number(o.ratio) + "; the two-timescale ratio must be > 0");
-    if (o.steps < 0) throw InputError("steps", "T = " + std::to_string(o.steps) + "; need T >= 0");
-    if (o.threads < 1) throw InputError("threads", "need at least 1");
+    if (o.steps < 0 || o.steps > kMaxTrainSteps)
+      throw InputError("steps",
+                       "T = " + std::to_string(o.steps) + "; need 0 <= T <= " + std::to_string(kMaxTrainSteps));
+    if (o.threads < 1 || o.threads > kMaxThreads)
+      throw InputError("threads", std::to_string(o.threads) + "; need 1 <= threads <= " + std::to_string(kMaxThreads));
   }
 
   Eigen::MatrixXd start(std::size_t d) const {

@@ -40,10 +40,12 @@ nlohmann::json ExperimentOptions::resolved() const {
     if (!options_.count(key.name)) continue;
     const std::string text = key.format(e);
     if (text.empty()) continue;
-    values[key.name] = typed_value(text);
-    // A real-valued key stays a real when its value happens to be whole (noise 0 is 0.0).
-    if (std::string(key.type) == "number" && values[key.name].is_number_integer())
-      values[key.name] = values[key.name].get<double>();
+    // Numbers as numbers (a real-valued key stays a real when its value happens to be whole: noise 0 is 0.0);
+    // the other keys as text, even when the text reads as a number (the link "1").
+    const std::string type = key.type;
+    const bool numeric = type == "number" || type == "integer" || type == "whole number";
+    values[key.name] = numeric ? typed_value(text) : nlohmann::json(text);
+    if (type == "number" && values[key.name].is_number_integer()) values[key.name] = values[key.name].get<double>();
   }
   return values;
 }

@@ -49,6 +49,7 @@ def hermite(link: str, r: int | None = None, degree: int | None = None) -> Hermi
     truncation K (None: 8, lowered for r ≥ 6 to what the quadrature affords). Returns a HermiteResult.
     Raises InputError (link=, r=, degree=), LimitError (degree= beyond the quadrature), TypeError.
     """
+    _keys.require(link=link)
     given = _given(link=link, r=r, degree=degree)
     keys = _keys.key_texts(**given)
     raw = _core.hermite(keys)
@@ -65,6 +66,7 @@ def loss(link: str, M, objective: str, r: int | None = None, degree: int | None 
     objective: "joint" (link refitted, Grassmannian) or "planted" (link known, Stiefel). Returns (value: float,
     gradient: ndarray r×r). Raises InputError (M=, link=, objective=, r=, degree=), TypeError.
     """
+    _keys.require(link=link, M=M, objective=objective)
     M = _arrays.matrix("M", M)
     keys = _keys.key_texts(link=link, objective=objective, r=r, degree=degree)
     raw = _core.loss(keys, M)
@@ -82,6 +84,7 @@ def flow(link: str, objective: str, d, init: str | None = None, seed: int | None
     dense output exactly (1-D array within the flow's span; default: the integrator's step ends); result.at(t)
     samples again later. Returns a FlowResult. Raises InputError naming the keyword, TypeError.
     """
+    _keys.require(link=link, objective=objective, d=d)
     given = _given(link=link, objective=objective, d=d, init=init, seed=seed, eps=eps, M0=M0, t_max=t_max,
                    degree=degree, r=r)
     keys = _keys.key_texts(**given)
@@ -132,13 +135,18 @@ def sweep(link: str, objective: str, d, seeds: int = 5, seed_start: int = 0, ini
     seeds; none with fewer than three dimensions). init: "random" (Haar, default) or "isotropic" (one flow per d).
     Returns a SweepResult. Raises InputError (d=, seeds=, init=, ...), TypeError.
     """
-    if isinstance(d, (str, bytes)) or not hasattr(d, "__iter__"):
+    _keys.require(link=link, objective=objective, d=d)
+    if isinstance(d, np.ndarray):
+        d = [x.item() for x in d.ravel()] if d.ndim else [d.item()]
+    elif isinstance(d, (str, bytes)) or not hasattr(d, "__iter__"):
         d = [d]
-    if isinstance(seeds, bool) or not isinstance(seeds, numbers.Integral):
-        raise TypeError(f"seeds=: expected an integer >= 1, got {type(seeds).__name__} {seeds!r}")
-    if isinstance(seed_start, bool) or not isinstance(seed_start, numbers.Integral) or seed_start < 0:
-        raise TypeError(f"seed_start=: expected an integer >= 0, got {seed_start!r}")
+    else:
+        d = list(d)  # a list, tuple or generator of dimensions
+    seeds = _count("seeds", seeds, 1, 100000)
+    seed_start = _count("seed_start", seed_start, 0, 2**64 - seeds)
     dims_text = [_keys.key_text("d", x) for x in d]
+    if len({float(x) for x in dims_text}) < len(dims_text):
+        raise ValueError(f"d=: {[_keys.typed('d', x) for x in dims_text]} names a dimension twice; give each once")
     given = _given(link=link, objective=objective, init=init, t_max=t_max, degree=degree, r=r)
     keys = _keys.key_texts(**given)
     raw = _core.sweep(keys, dims_text, int(seeds), int(seed_start))
@@ -164,7 +172,8 @@ def sweep(link: str, objective: str, d, seeds: int = 5, seed_start: int = 0, ini
     for j, fit in enumerate(raw["fit"]):
         times = np.where(np.isnan(stage_times[:, :, j]), np.inf, stage_times[:, :, j])
         fit = dict(fit)
-        fit["quantiles"] = {q: np.quantile(times, q / 100, axis=1, method="linear") for q in (25, 50, 75)}
+        with np.errstate(invalid="ignore"):  # inf − inf between two runs that never ended: the quantile is inf
+            fit["quantiles"] = {q: np.nan_to_num(np.quantile(times, q / 100, axis=1), nan=np.inf) for q in (25, 50, 75)}
         fit["never"] = np.isinf(times).sum(axis=1)
         fit["ci"], fit["band"] = (None, None)
         if fit["never"].any():
@@ -182,14 +191,14 @@ def sweep(link: str, objective: str, d, seeds: int = 5, seed_start: int = 0, ini
     resolved["d"] = [_keys.typed("d", x) for x in dims_text]
     resolved["seeds"] = int(seeds) if resolved.get("init", "random") == "random" else 1
     resolved["seed-start"] = int(seed_start)
-    cli = _keys.command_line("sweep", {"link": link, "objective": objective, "d": list(d), "seeds": seeds,
+    cli = _keys.command_line("sweep", {"link": link, "objective": objective, "d": d, "seeds": seeds,
                                        "seed_start": seed_start or None, "init": init, "t_max": t_max,
                                        "degree": degree, "r": r, "json": True})
     result = SweepResult()
     result.d, result.seeds, result.escape_times = dims, seed_list, escape
     result.stage_times, result.status, result.final_loss, result.fits = stage_times, status, final, fits
     result.warnings = warnings
-    result.params = _keys.provenance(cli, dict(given, d=list(d), seeds=seeds, seed_start=seed_start), resolved)
+    result.params = _keys.provenance(cli, dict(given, d=d, seeds=seeds, seed_start=seed_start), resolved)
     return result
 
 
@@ -213,21 +222,24 @@ def _representation_warning(link: str, r: int | None, features: str, degree: int
     return None
 
 
-def _count(name: str, value, low: int = 0):
+def _count(name: str, value, low: int = 0, high: int = 2**63 - 1):
+    """A whole-number argument in [low, high] as an int; TypeError / ValueError naming it otherwise."""
     if value is None:
         return None
+    value = _keys.scalar(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}=: expected a whole number, got {type(value).__name__} {value!r}")
-    if not float(value).is_integer():
-        raise ValueError(f"{name}=: {value!r} is not a whole number; give a whole number >= {low}")
-    if value < low:
-        raise ValueError(f"{name}=: {int(value)}; need {name} >= {low}")
+    if not math.isfinite(value) or not float(value).is_integer():
+        raise ValueError(f"{name}=: {value!r} is not a whole number; give a whole number from {low} to {high}")
+    if not low <= value <= high:
+        raise ValueError(f"{name}=: {int(value)}; need {low} <= {name} <= {high}")
     return int(value)
 
 
 def _real(name: str, value):
     if value is None:
         return None
+    value = _keys.scalar(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}=: expected a number, got {type(value).__name__} {value!r}")
     return float(value)
@@ -260,11 +272,11 @@ def train(X=None, y=None, *, link=None, d=None, n=None, r=None, noise=None, seed
     LimitError beyond the memory cap, TypeError for a wrong type.
     """
     warnings = []
-    steps = _count("steps", steps)
-    batch = _count("batch", batch)
-    test_size = _count("test_size", test_size)
-    threads = _count("threads", threads, 1)
-    degree = _count("degree", degree)
+    steps = _count("steps", steps, 0, 10**9)
+    batch = _count("batch", batch, 0, 10**9)
+    test_size = _count("test_size", test_size, 0, 10**9)
+    threads = _count("threads", threads, 1, 1024)
+    degree = _count("degree", degree, 0, 99)
     lr, ridge = _real("lr", lr), _real("ridge", ridge)
     ratio = _real("ratio", ratio)
     features, schedule = _choice("features", features), _choice("schedule", schedule)
@@ -292,11 +304,11 @@ def train(X=None, y=None, *, link=None, d=None, n=None, r=None, noise=None, seed
                 warnings.append(f"{name}= is ignored with X (the data are X and y)")
         X = _arrays.samples("X", X)
         y = _arrays.responses("y", y, X.shape[0])
-        if d is not None and int(float(exp["d"])) != X.shape[1]:
+        if d is not None and int(float(resolved["d"])) != X.shape[1]:
             raise ValueError(f"d=: d = {exp['d']} but X has {X.shape[1]} columns; leave d out or give X's d")
         if r is None:
             raise ValueError("r=: give the rank r >= 1 of the index space to learn from X")
-        options["r"] = r_value = int(exp["r"])
+        options["r"] = r_value = int(resolved["r"])
         if r_value < 1 or r_value > X.shape[1]:
             raise ValueError(f"r=: r = {r_value}; need 1 <= r <= d = {X.shape[1]}")
         W_star = np.zeros((0, 0)) if w_star is None else _arrays.orthonormal("w_star", w_star, X.shape[1], r_value)
@@ -308,7 +320,7 @@ def train(X=None, y=None, *, link=None, d=None, n=None, r=None, noise=None, seed
             Xt = _arrays.samples("X_test", X_test)
             if Xt.shape[1] != X.shape[1]:
                 raise ValueError(f"X_test=: {Xt.shape[1]} columns, X has {X.shape[1]}; give rows of the same d")
-            yt = _arrays.responses("y_test", y_test, Xt.shape[0])
+            yt = _arrays.responses("y_test", y_test, Xt.shape[0], rows_of="X_test")
             raw = _core.train_arrays(X, y, Xt, yt, W_star, options)
         else:
             fraction = _real("test_fraction", test_fraction)
@@ -330,11 +342,10 @@ def train(X=None, y=None, *, link=None, d=None, n=None, r=None, noise=None, seed
             raise ValueError("d=: required: give the input dimension d >= 1 (or train on X, y)")
         if n is None:
             raise ValueError("n=: required: give the number of training samples n >= 1")
-        d_value, n_value = int(float(exp["d"])), int(float(exp["n"]))
+        d_value, n_value = int(float(resolved["d"])), int(float(resolved["n"]))
         if n_value < 1:
             raise ValueError(f"n=: n = {n_value}; give the number of samples n >= 1")
-        if d_value > 2**31 - 1:
-            raise LimitError(f"d=: d = {d_value} is beyond training's largest dimension {2**31 - 1}; lower d")
+        _check_frame_memory(d_value, int(resolved.get("r", "0")) or 1)
         if w_star is not None:
             warnings.append("w_star= is ignored without X (the planted W* is known)")
         if online:
@@ -402,8 +413,9 @@ def train(X=None, y=None, *, link=None, d=None, n=None, r=None, noise=None, seed
 
 def _warn_far_from_standard(X: np.ndarray, warnings: list) -> None:
     # As `train --data` (model_file.cpp distance_from_standard): inputs far from the theory's N(0, I_d).
-    mean = X.mean(axis=0, dtype=np.float64)
-    std = X.std(axis=0, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = X.mean(axis=0, dtype=np.float64)
+        std = X.std(axis=0, dtype=np.float64)
     bad_mean = np.abs(mean) > 1
     with np.errstate(divide="ignore"):
         bad_scale = (std > 3) | (std < 1 / 3)
@@ -416,8 +428,8 @@ def _warn_far_from_standard(X: np.ndarray, warnings: list) -> None:
 def _baseline(method: str, X, y, r, slices: int = 10) -> np.ndarray:
     X = _arrays.samples("X", X)
     y = _arrays.responses("y", y, X.shape[0])
-    r = _count("r", r, 1)
-    slices = _count("slices", slices, 2)
+    r = _count("r", r, 1, 2**31 - 1)  # the core says when r exceeds d or slices exceed n/2, as the CLI does
+    slices = _count("slices", slices, 2, 2**31 - 1)
     return np.asarray(_core.baseline(method, X, y, r, slices))
 
 
@@ -453,6 +465,17 @@ def haar_stiefel(d: int, r: int, seed: int = 0) -> np.ndarray:
     """A Haar-distributed (uniform) point of the Stiefel manifold St(d, r) (docs/theory.md §5): d×r with
     orthonormal columns, from the seeded stream ``seed`` (the same on every platform). Raises ValueError for
     r < 1 or d < r, TypeError."""
-    d, r = _count("d", d, 1), _count("r", r, 1)
-    seed = _count("seed", seed)
+    d, r = _count("d", d, 1, 2**31 - 1), _count("r", r, 1, 2**31 - 1)
+    seed = _count("seed", seed, 0, 2**64 - 1)
+    if r > d:
+        raise InputError(f"d=: d = {d} is below r = {r}; give d >= r")
+    _check_frame_memory(d, r)
     return np.asarray(_core.haar_stiefel(d, r, seed))
+
+
+def _check_frame_memory(d: int, r: int) -> None:
+    # A d×r frame of float64 (W*, W(0), the gradient: a few of them) within the samples' memory cap of 2 GiB.
+    need = 8 * d * r
+    if d > 2**31 - 1 or need > 2**31:
+        raise LimitError(f"d=: a {d} x {r} frame of float64 needs {need / 2**30:.3g} GiB, above the cap of 2 GiB; "
+                         f"lower d")

@@ -31,8 +31,8 @@ def samples(name: str, X) -> np.ndarray:
     return X
 
 
-def responses(name: str, y, n: int) -> np.ndarray:
-    """y as a float64 vector of n finite values (a column vector n×1 is accepted)."""
+def responses(name: str, y, n: int, rows_of: str = "X") -> np.ndarray:
+    """y as a float64 vector of n finite values (a column vector n×1 is accepted), one per row of ``rows_of``."""
     try:
         y = np.asarray(y)
     except Exception as error:
@@ -44,7 +44,7 @@ def responses(name: str, y, n: int) -> np.ndarray:
     if y.ndim != 1:
         raise ValueError(f"{name}=: expected a vector (n,), got shape {y.shape}")
     if y.shape[0] != n:
-        raise ValueError(f"{name}=: {y.shape[0]} responses for {n} rows of X; give one response per row")
+        raise ValueError(f"{name}=: {y.shape[0]} responses for {n} rows of {rows_of}; give one response per row")
     y = np.ascontiguousarray(y, dtype=np.float64)
     if not np.isfinite(y).all():
         i = int(np.nonzero(~np.isfinite(y))[0][0])
@@ -58,8 +58,8 @@ def matrix(name: str, A, rows: int | None = None, cols: int | None = None) -> np
         A = np.asarray(A)
     except Exception as error:
         raise TypeError(f"{name}=: expected a matrix of numbers ({error})") from None
-    if A.dtype.kind not in "fiub":
-        raise TypeError(f"{name}=: expected a matrix of numbers, got dtype {A.dtype}")
+    if A.dtype.kind not in "fiu":
+        raise TypeError(f"{name}=: expected a matrix of numbers (int or float), got dtype {A.dtype}")
     if A.ndim != 2:
         raise ValueError(f"{name}=: expected a 2-D array, got shape {A.shape}")
     if (rows is not None and A.shape[0] != rows) or (cols is not None and A.shape[1] != cols):

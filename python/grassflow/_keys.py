@@ -24,9 +24,22 @@ def keyword(name: str) -> str:
     return name.replace("-", "_") + "="
 
 
+def scalar(value):
+    """A 0-d numpy array as its Python scalar (np.array(1000) → 1000); anything else unchanged."""
+    return value.item() if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
+def require(**values) -> None:
+    """TypeError naming the first required argument that is None."""
+    for name, value in values.items():
+        if value is None:
+            raise TypeError(f"{name}=: required (None given); see help(grassflow) for what it takes")
+
+
 def _number_text(name: str, value) -> str:
+    value = scalar(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{keyword(name)}: expected a number, got {type(value).__name__} {value!r}")
+        raise TypeError(f"{keyword(name)}: expected a number (int or float), got {type(value).__name__} {value!r}")
     if isinstance(value, numbers.Integral):
         return str(int(value))
     return repr(float(value))
@@ -38,7 +51,7 @@ def _matrix_text(name: str, value) -> str:
     except Exception as error:  # a ragged list
         raise TypeError(f"{keyword(name)}: expected an r x r array of numbers ({error})") from None
     if M.dtype.kind not in "iuf":
-        raise TypeError(f"{keyword(name)}: expected an r x r array of numbers, got dtype {M.dtype}")
+        raise TypeError(f"{keyword(name)}: expected an r x r array of numbers (int or float), got dtype {M.dtype}")
     if M.ndim != 2:
         raise ValueError(f"{keyword(name)}: expected an r x r matrix, got an array of shape {M.shape}")
     return ";".join(",".join(repr(float(x)) for x in row) for row in M)
@@ -63,8 +76,11 @@ def key_texts(**values) -> dict[str, str]:
 
 
 def typed(name: str, text: str):
-    """A resolved key's text as the CLI's JSON types it (provenance.cpp typed_value): whole numbers below 2^53
-    as int, other finite numbers as float (keys of type "number" always float), everything else a string."""
+    """A resolved key's text as the CLI's JSON types it (provenance.cpp typed_value, dynamics_cli.cpp resolved):
+    the numeric keys' whole numbers below 2^53 as int, other finite numbers as float (keys of type "number" always
+    float), the other keys (link, objective, ...) and everything else as strings."""
+    if name in _TABLE and _TABLE[name]["type"] not in _NUMERIC:
+        return text
     try:
         x = float(text)
     except ValueError:

@@ -78,7 +78,10 @@ class HermiteResult(Result):
     def as_tensors(self) -> list[np.ndarray]:
         """The coefficient tensors T_0..T_K (T_k of shape (r,)*k, symmetric) of f* = Σ_k <T_k, He^{(k)}(z)>
         (docs/theory.md §2: α_β = (k!/√β!) T_k[i] for any index tuple i of multiplicities β)."""
-        return [np.array(T) for T in self._tensors]
+        if self.degree > 32:
+            raise ValueError(f"as_tensors: numpy arrays have at most 32 axes, and T_K has K = {self.degree}; use "
+                             f"coefficients, or hermite(..., degree=32) or less")
+        return [np.array(T).reshape((self.r,) * k) for k, T in enumerate(self._tensors)]
 
     def __repr__(self):
         return (f"HermiteResult({self.link!r}, r={self.r}, K={self.degree}: s={self.information_exponent}, "
@@ -205,9 +208,10 @@ class FittedLink:
 
     def __call__(self, Z) -> np.ndarray:
         """f̂(z) for the rows of Z (m×r): the link itself, without W."""
-        Z = np.ascontiguousarray(np.atleast_2d(np.asarray(Z, dtype=float)))
+        from . import _arrays
+        Z = _arrays.samples("Z", np.atleast_2d(Z) if np.ndim(Z) == 1 else Z)
         if Z.shape[1] != self.r:
-            raise ValueError(f"Z: expected rows of r = {self.r} entries, got shape {Z.shape}")
+            raise ValueError(f"Z=: expected rows of r = {self.r} entries, got shape {Z.shape}")
         return _core.predict(self.features, self.degree, self.seed, self.coefficients, np.eye(self.r), Z)
 
     def predict(self, X) -> np.ndarray:
@@ -223,6 +227,10 @@ class FittedLink:
         from itertools import product
         from math import factorial, sqrt
         degree = self.degree if degree is None else degree
+        if isinstance(degree, bool) or not isinstance(degree, int) or degree < 0:
+            raise ValueError(f"degree=: {degree!r}; give a whole number >= 0")
+        if isinstance(nodes, bool) or not isinstance(nodes, int) or nodes < 1:
+            raise ValueError(f"nodes=: {nodes!r}; give a whole number >= 1 (exact for Hermite features when > K)")
         if self.r > 4:
             raise ValueError(f"r = {self.r}: the tensor quadrature is for r <= 4")
         x, w = np.polynomial.hermite_e.hermegauss(nodes)

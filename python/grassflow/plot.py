@@ -122,11 +122,60 @@ def _guard_log_limits(ax, x_has_data=True, y_has_data=True):
         ax.set_ylim(1.0, 10.0)
 
 
-class _Stagger:
-    """Vertical positions (axes fraction) for labels of vertical lines.
+def _require(func, argname, obj, attrs, expected):
+    """TypeError naming ``func``'s argument unless ``obj`` has every attribute of ``attrs``.
 
-    Successive labels step down from the top so that labels of nearby lines
-    never overlap; ``bottom=True`` steps up from the bottom instead.
+    ``expected`` says what kind of result is needed, e.g. "a FlowResult
+    (grassflow.flow(...))".  Duck typing: fakes with the same attributes pass.
+    """
+    missing = [a for a in attrs if not hasattr(obj, a)]
+    if missing:
+        raise TypeError("%s: %s: expected %s, got %s (it has no %s)"
+                        % (func, argname, expected, type(obj).__name__,
+                           ", ".join(repr(a) for a in missing)))
+
+
+_FLOW = "a FlowResult (grassflow.flow(...))"
+_N_DENSE = 400  # samples of a FlowResult's dense output per curve
+
+
+def _dense_flow(result):
+    """``(t, cosines, loss)`` of a flow for drawing curves on a log time axis.
+
+    A real FlowResult (it has ``at`` and ``span``) is sampled from its dense
+    output at ``_N_DENSE`` geometrically spaced times from the first positive
+    time of ``result.t`` to ``result.span``, so that curves have no kinks at
+    the integrator's step ends; anything else (a fake, a result whose ``at``
+    fails) gives ``result.t``, ``result.cosines``, ``result.loss`` (None when
+    absent) as they are.  t = 0 is never sampled (it has no log position).
+    """
+    t = np.asarray(result.t, dtype=float).ravel()
+    c = np.asarray(result.cosines, dtype=float) if hasattr(result, "cosines") else None
+    y = np.asarray(result.loss, dtype=float).ravel() if hasattr(result, "loss") else None
+    at = getattr(result, "at", None)
+    span = _get(result, "span")
+    pos = t[_positive_time_mask(t)]
+    if callable(at) and span is not None and pos.size and math.isfinite(float(span)) \
+            and float(span) > pos.min():
+        times = np.geomspace(pos.min(), float(span), _N_DENSE)
+        times[-1] = float(span)  # geomspace may round past the end of the flow
+        try:
+            dense = at(times)
+        except Exception:  # noqa: BLE001 - fall back to the step ends
+            return t, c, y
+        td = np.asarray(dense.t, dtype=float).ravel()
+        cd = np.asarray(dense.cosines, dtype=float) if c is not None else None
+        yd = np.asarray(dense.loss, dtype=float).ravel() if y is not None else None
+        return td, cd, yd
+    return t, c, y
+
+
+class _Stagger:
+    """Initial vertical positions (axes fraction) for labels of vertical lines.
+
+    Successive labels step down from the top (``bottom=True``: up from the
+    bottom).  These are only the positions before the first draw:
+    :class:`_LabelLayout` places the labels at draw time.
     """
 
     def __init__(self, top=0.97, step=0.075, levels=6, bottom=False):
@@ -141,15 +190,152 @@ class _Stagger:
         return self.top - k * self.step
 
 
+class _LabelLayout:
+    """Places the labels of an axes' vertical lines at draw time.
+
+    Each label goes beside its own line (``_PAD_PT`` points to the right, or to
+    the left when it would leave the axes on the right), never on it, at the
+    first level (from the top for escape labels, from the bottom for theory
+    labels; one level = the label's height plus a gap) where its bounding box
+    is disjoint from every label placed before it; among those, levels that
+    also keep clear of the other marker lines and of the legend are preferred.
+    The extents are measured with the draw's renderer, so the layout holds for
+    the figure size, dpi and layout engine actually drawn.
+    """
+
+    _PAD_PT = 3.0  # from the line to the label
+    _GAP_PT = 2.0  # between labels, and kept clear around other lines
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.items = []  # (text, line x in data coordinates, from_top)
+
+    def add(self, text, x, from_top):
+        self.items.append((text, x, from_top))
+
+    @staticmethod
+    def _disjoint(a, b, gap):
+        return (a[2] + gap <= b[0] or b[2] + gap <= a[0]
+                or a[3] + gap <= b[1] or b[3] + gap <= a[1])
+
+    def layout(self, renderer):
+        """Move the labels (still in ``ax.texts``) to their places; None."""
+        ax = self.ax
+        items = [(txt, x, top) for txt, x, top in self.items
+                 if txt.axes is ax and txt.get_visible()]
+        if not items:
+            return
+        box = ax.bbox
+        scale = renderer.points_to_pixels(1.0)
+        pad = self._PAD_PT * scale
+        gap = self._GAP_PT * scale
+        xs_disp = {id(txt): ax.transData.transform((x, 1.0))[0] for txt, x, _ in items}
+        lines_x = sorted(xs_disp.values())
+        # a line outside the view has its label clipped away: it takes no room
+        items = [it for it in items if box.x0 <= xs_disp[id(it[0])] <= box.x1]
+        legend = ax.get_legend()
+        obstacles = []
+        if legend is not None and legend.get_visible():
+            lb = legend.get_window_extent(renderer)
+            obstacles.append((lb.x0, lb.y0, lb.x1, lb.y1))
+        placed = []
+        order = sorted(items, key=lambda it: (not it[2], xs_disp[id(it[0])]))
+        inv = ax.transData.inverted()
+        for txt, x, from_top in order:
+            xl = xs_disp[id(txt)]
+            txt.set_verticalalignment("top" if from_top else "bottom")
+            txt.set_horizontalalignment("left")
+            ext = txt.get_window_extent(renderer)
+            w, h = ext.width, ext.height
+            step = h + gap
+            levels = max(1, int((box.height - pad) // step))
+            sides = [(xl + pad, xl + pad + w)]
+            if xl - pad - w >= box.x0:
+                sides.append((xl - pad - w, xl - pad))
+            if sides[0][1] > box.x1 and len(sides) > 1:
+                sides.reverse()  # no room on the right inside the axes
+
+            def candidates(n):
+                for i in range(n):
+                    if from_top:
+                        y1 = box.y1 - pad - i * step
+                        y0 = y1 - h
+                    else:
+                        y0 = box.y0 + pad + i * step
+                        y1 = y0 + h
+                    for x0, x1 in sides:
+                        yield (x0, y0, x1, y1)
+
+            def clear_of_lines(c):
+                return all(not (c[0] - gap < lx < c[2] + gap) for lx in lines_x)
+
+            tests = (
+                lambda c: clear_of_lines(c) and all(self._disjoint(c, o, gap) for o in obstacles),
+                lambda c: all(self._disjoint(c, o, gap) for o in obstacles),
+                lambda c: True,
+            )
+            chosen = None
+            for extra in tests:
+                for c in candidates(levels):
+                    if extra(c) and all(self._disjoint(c, p, gap) for p in placed):
+                        chosen = c
+                        break
+                if chosen is not None:
+                    break
+            if chosen is None:  # more labels than levels: continue past the axes
+                # (each placed label blocks at most two levels, so one is free)
+                for c in candidates(levels + 2 * len(placed) + 1):
+                    if all(self._disjoint(c, p, gap) for p in placed):
+                        chosen = c
+                        break
+            placed.append(chosen)
+            xd = inv.transform((chosen[0], box.y0))[0]
+            yf = ((chosen[3] if from_top else chosen[1]) - box.y0) / box.height
+            if txt.get_position() != (xd, yf):
+                txt.set_position((xd, yf))
+
+
+def _layout_artist(ax):
+    """The axes' :class:`_LabelLayout`, run at the start of every draw of ``ax``."""
+    lay = getattr(ax, "_grassflow_label_layout", None)
+    if lay is None:
+        from matplotlib.artist import Artist
+
+        class _Runner(Artist):
+            """Invisible artist drawn before the labels: runs the layout."""
+
+            def __init__(self, layout):
+                super().__init__()
+                self.layout_ = layout
+                self.set_zorder(-1e9)
+                self.set_in_layout(False)
+
+            def draw(self, renderer):
+                self.layout_.layout(renderer)
+                self.stale = False
+
+            def get_window_extent(self, renderer=None):
+                from matplotlib.transforms import Bbox
+
+                return Bbox.null()
+
+        lay = _LabelLayout(ax)
+        ax.add_artist(_Runner(lay))
+        ax._grassflow_label_layout = lay
+    return lay
+
+
 def _vline(ax, x, label, stagger, colour, style, gid):
-    """Vertical line at data x with a staggered text label; returns the line."""
+    """Vertical line at data x with a text label placed at draw time; returns the line."""
     line = ax.axvline(x, color=colour, linestyle=style, linewidth=1.0, gid=gid,
                       label="_nolegend_")
     y = stagger.next()
-    ax.text(x, y, " " + label, transform=ax.get_xaxis_transform(),
-            color=colour, fontsize="x-small", ha="left",
-            va="bottom" if stagger.bottom else "top", gid=gid + "_label",
-            clip_on=False)
+    txt = ax.text(x, y, label, transform=ax.get_xaxis_transform(),
+                  color=colour, fontsize="x-small", ha="left",
+                  va="bottom" if stagger.bottom else "top", gid=gid + "_label",
+                  clip_on=True)
+    txt.set_in_layout(False)
+    _layout_artist(ax).add(txt, x, not stagger.bottom)
     return line
 
 

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -76,6 +77,13 @@ std::map<std::string, std::string> resolved_keys(const Experiment& e, const std:
 
 // ---- conversions ------------------------------------------------------------------------------------------
 
+// A number as a message shows it: %.10g.
+std::string number_text(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", x);
+  return text;
+}
+
 py::array_t<double> optional_array(const std::vector<std::optional<double>>& values) {
   py::array_t<double> out(static_cast<py::ssize_t>(values.size()));
   auto v = out.mutable_unchecked<1>();
@@ -113,13 +121,9 @@ py::dict hermite(const std::map<std::string, std::string>& keys) {
   py::list coefficients;
   for (const HermiteCoefficient& c : hermite_coefficients(e))
     if (std::fabs(c.value) > 1e-12) coefficients.append(py::make_tuple(py::tuple(py::cast(c.beta)), c.value));
-  py::list tensors;
-  for (const SymTensor& T : e.tensors) {
-    std::vector<py::ssize_t> shape(static_cast<std::size_t>(T.k), e.r);
-    py::array_t<double> a(shape);
-    std::copy(T.data.begin(), T.data.end(), a.mutable_data());
-    tensors.append(a);
-  }
+  py::list tensors;  // T_k flat (r^k entries, row-major); the Python layer reshapes them (numpy allows 32 axes)
+  for (const SymTensor& T : e.tensors)
+    tensors.append(py::array_t<double>(static_cast<py::ssize_t>(T.size()), T.data.data()));
   return py::dict("r"_a = e.r, "degree"_a = e.degree, "norm2"_a = e.norm2,
                   "truncation_residual"_a = e.truncation_residual, "coefficients"_a = coefficients,
                   "degree_energy"_a = e.degree_energy(), "information_exponent"_a = analysis.information_exponent,
@@ -188,8 +192,8 @@ class Flow {
     py::array_t<double> M({T, py::ssize_t{r}, py::ssize_t{r}}), cosines({T, py::ssize_t{r}}), loss(T);
     for (std::size_t i = 0; i < times.size(); ++i)
       if (!(times[i] >= 0.0 && times[i] <= flow_->time()))
-        throw InputError("t", "t = " + std::to_string(times[i]) + " is outside the flow's span [0, " +
-                                  std::to_string(flow_->time()) + "]; sample within it");
+        throw InputError("t", "t = " + number_text(times[i]) + " is outside the flow's span [0, " +
+                                  number_text(flow_->time()) + "]; sample within it");
     {
       double* m = M.mutable_data();
       double* c = cosines.mutable_data();
@@ -434,10 +438,11 @@ py::dict train_stored(Dataset train, Dataset test, const Eigen::MatrixXd& w_star
   if (w_star.size() > 0) known = w_star;
   const py::object bases =
       o["baselines"].cast<bool>() ? py::object(baseline_bases(train, o["r"].cast<int>())) : py::none();
+  const TrainOptions options = train_options(o);  // read with the GIL held
   std::optional<Trainer> trainer;
   {
     py::gil_scoped_release release;
-    trainer.emplace(std::move(train), std::move(test), known, train_options(o));
+    trainer.emplace(std::move(train), std::move(test), known, options);
   }
   py::dict out = run_trainer(*trainer);
   out["baselines"] = bases;

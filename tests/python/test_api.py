@@ -315,3 +315,27 @@ def test_training_approaches_the_population_flow_from_the_same_start():
     X, y = _planted(300, 4)
     with pytest.raises(ValueError, match="population_flow: the target link"):
         grassflow.train(X, y, r=2, steps=1).population_flow()
+
+
+def test_review_findings_that_must_work():
+    import warnings as w
+    # A degree beyond numpy's 32 axes still gives coefficients (only as_tensors is limited).
+    h = grassflow.hermite("preset:he3", degree=40)
+    assert h.coefficients == pytest.approx({(3,): 1.0}, abs=1e-10) and h.degree == 40
+    # numpy scalars and 0-d arrays are numbers; a generator of dimensions is a list.
+    f = grassflow.flow("z1", "joint", d=np.array(1000), seed=np.int64(2))
+    assert f.params["resolved"]["d"] == 1000 and f.params["resolved"]["seed"] == 2
+    s = grassflow.sweep("preset:he2", "joint", d=iter([100, 1000, 10000]), seeds=2)
+    assert "--d 100,1000,10000" in s.params["command_line"] and s.params["params"]["d"] == [100, 1000, 10000]
+    # A link that reads as a number stays text in the provenance, as on the CLI.
+    assert grassflow.flow("1+z1", "joint", d=10).params["resolved"]["link"] == "1+z1"
+    one = grassflow.hermite("1")
+    assert one.params["resolved"]["link"] == "1" and one.information_exponent == 0
+    # r as a float that is whole is read by the key table, as flow reads it.
+    X = np.random.default_rng(1).standard_normal((200, 4))
+    assert grassflow.train(X, X[:, 0], r=2.0, steps=2).W.shape == (4, 2)
+    # Runs that never escape: quantiles are +inf, without numpy warnings.
+    with w.catch_warnings():
+        w.simplefilter("error")
+        never = grassflow.sweep("preset:he3", "joint", d=[100, 1000, 10000], seeds=2, t_max=1)
+    assert np.all(np.isinf(never.fits[0]["quantiles"][50])) and never.fits[0]["never"].tolist() == [2, 2, 2]

@@ -38,6 +38,10 @@ namespace grassflow {
 
 enum class TrainVariant { exact, lagged, online };
 
+/// The most steps a training run takes (a day of the smallest problems' steps) and the most threads it uses.
+constexpr long kMaxTrainSteps = 1000000000;
+constexpr int kMaxThreads = 1024;
+
 /// Parameters of a training run, with the defaults of docs/theory.md §7's experiments (d = 50, K = 2, λ = 1e-4,
 /// η = 0.1).
 struct TrainOptions {
@@ -48,11 +52,11 @@ struct TrainOptions {
   double ridge = 1e-4;                   ///< λ ≥ 0
   double lr = 0.1;                       ///< η > 0, the subspace's step size
   std::string schedule = "constant";     ///< "constant", "inverse:τ" (τ > 0), "cosine"
-  long steps = 1000;                     ///< T, the planned number of steps (the cosine schedule uses it)
+  long steps = 1000;                     ///< T, the planned number of steps, 0..kMaxTrainSteps (cosine schedule)
   std::size_t batch = 0;                 ///< samples per step: 0 = all (stored data); online default 256
   double ratio = 10.0;                   ///< ρ > 0: the link's SGD rate over the subspace's (online)
   std::uint64_t seed = 0;                ///< seeds the start W(0) and the random features
-  int threads = 1;                       ///< native threads in the kernels (ignored in WebAssembly)
+  int threads = 1;                       ///< native threads in the kernels, 1..kMaxThreads (ignored in WebAssembly)
   std::optional<Eigen::MatrixXd> start;  ///< W(0) (d×r orthonormal); default Haar-random from the seed
 };
 
