@@ -159,10 +159,10 @@ const std::vector<ExperimentKey> kKeys = {
     {"link", "expression", "preset:NAME or an expression in z1..zr (docs/experiment.md, Links)", "preset:staircase2",
      "the link f*: an expression in z1..zr or preset:NAME (see grassflow hermite)",
      "The link f* of y = f*(W*ᵀx) (docs/theory.md §1); required on the command line.", "",
-     "hermite loss flow sweep train", parse_link, [](const Experiment& e) { return e.link; }},
+     "hermite loss flow sweep train phase", parse_link, [](const Experiment& e) { return e.link; }},
     {"r", "integer", "0..32", "0 (the link's own r)", "number of directions; default: the link's natural r",
      "The number r of directions of W and W*; a larger r than the link's adds directions the target ignores.", "",
-     "hermite loss flow sweep train", parse_r, [](const Experiment& e) { return std::to_string(e.r); }},
+     "hermite loss flow sweep train phase", parse_r, [](const Experiment& e) { return std::to_string(e.r); }},
     {"objective", "choice", "joint or planted", "joint",
      "joint (the link refitted, docs/theory.md §4) or planted (the link known)",
      "joint: the link refitted infinitely fast, a flow on the Grassmannian; planted: the link known, a flow on the "
@@ -200,7 +200,7 @@ const std::vector<ExperimentKey> kKeys = {
      "n·d <= 2e7 stored coordinates (80 MB of float32 in a browser tab)", "train", parse_n,
      [](const Experiment& e) { return number_text(e.n); }},
     {"noise", "number", ">= 0", "0", "label noise sigma of the samples (default 0)",
-     "The standard deviation σ of the label noise of the samples (docs/theory.md §7).", "", "train", parse_noise,
+     "The standard deviation σ of the label noise of the samples (docs/theory.md §7).", "", "train phase", parse_noise,
      [](const Experiment& e) { return number_text(e.noise); }},
 };
 

@@ -65,5 +65,9 @@ void add_sweep_command(CLI::App& app);
 void add_reproduce_command(CLI::App& app);
 /// `grassflow keys [--json|--markdown]`: the experiment key table (experiment.h).
 void add_keys_command(CLI::App& app);
+/// `grassflow phase`: sample complexity over a grid of (d, n, seed) (docs/theory.md §9).
+void add_phase_command(CLI::App& app);
+/// `grassflow merge`: the union of shards of one experiment.
+void add_merge_command(CLI::App& app);
 
 }  // namespace grassflow::cli

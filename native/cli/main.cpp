@@ -85,6 +85,8 @@ int main(int argc, char** argv) {
   grassflow::cli::add_flow_command(app);
   grassflow::cli::add_sweep_command(app);
   grassflow::cli::add_reproduce_command(app);
+  grassflow::cli::add_phase_command(app);
+  grassflow::cli::add_merge_command(app);
   grassflow::cli::add_keys_command(app);
   try {
     named_command(app, argc, argv);
