@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <numeric>
 
 #include "grassflow/errors.h"
 #include "grassflow/progress.h"
+#include "grassflow/random.h"
 #include "grassflow/time_scales.h"
 
 namespace grassflow {
@@ -34,6 +36,13 @@ std::vector<int> stage_ends(const LeapSequence& leaps) {
 
 }  // namespace
 
+SweepRun run_sweep_flow(const std::shared_ptr<const Objective>& objective, Start start, double d, std::uint64_t seed,
+                        const FlowOptions& options) {
+  ReducedFlow flow(objective, initial_overlap(start, objective->r(), d, seed), options);
+  flow.run();
+  return {d, seed, flow.escape_times(), flow.loss(), flow.status()};
+}
+
 std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objective, const SweepSpec& spec) {
   if (!objective) throw InputError("sweep: no objective given");
   if (spec.dimensions.empty()) throw InputError("d", "give at least one dimension, e.g. 100,1000,10000");
@@ -46,10 +55,8 @@ std::vector<SweepRun> run_sweep(const std::shared_ptr<const Objective>& objectiv
   ProgressStage stage("sweep flows", static_cast<double>(total));
   for (double d : spec.dimensions)
     for (int seed = 0; seed < seeds; ++seed) {
-      const std::uint64_t s = spec.first_seed + static_cast<std::uint64_t>(seed);
-      ReducedFlow flow(objective, initial_overlap(spec.start, objective->r(), d, s), spec.flow);
-      flow.run();
-      runs.push_back({d, s, flow.escape_times(), flow.loss(), flow.status()});
+      runs.push_back(
+          run_sweep_flow(objective, spec.start, d, spec.first_seed + static_cast<std::uint64_t>(seed), spec.flow));
       stage.advance();
     }
   return runs;
@@ -145,7 +152,7 @@ std::vector<StageFit> fit_stages(const std::vector<SweepRun>& runs, const LeapSe
         f.median_time.push_back(m);
       }
     }
-    if (f.d.size() >= 2) {
+    if (f.d.size() >= static_cast<std::size_t>(kMinFitDimensions)) {
       std::vector<double> x, y;
       for (std::size_t i = 0; i < f.d.size(); ++i) {
         x.push_back(std::log(f.d[i]));
@@ -156,6 +163,101 @@ std::vector<StageFit> fit_stages(const std::vector<SweepRun>& runs, const LeapSe
     fits.push_back(std::move(f));
   }
   return fits;
+}
+
+namespace {
+
+// The q-quantile of sorted values (linear between order statistics; +inf beside +inf stays +inf).
+double quantile(const std::vector<double>& sorted, double q) {
+  const double at = q * static_cast<double>(sorted.size() - 1);
+  const auto i = static_cast<std::size_t>(std::floor(at));
+  const std::size_t j = std::min(i + 1, sorted.size() - 1);
+  const double w = at - static_cast<double>(i);
+  if (w == 0.0 || sorted[i] == sorted[j]) return sorted[i];
+  return sorted[i] + w * (sorted[j] - sorted[i]);
+}
+
+// Fits the medians as fit_stages does (power: ln T on ln d; log: T on ln d); empty below kMinFitDimensions.
+std::optional<LineFit> fit_medians(const std::vector<double>& d, const std::vector<double>& medians,
+                                   const std::string& model) {
+  std::vector<double> x, y;
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if (std::isfinite(medians[i]) && medians[i] > 0.0) {
+      x.push_back(std::log(d[i]));
+      y.push_back(model == "power" ? std::log(medians[i]) : medians[i]);
+    }
+  if (x.size() < static_cast<std::size_t>(kMinFitDimensions)) return std::nullopt;
+  return fit_line(x, y);
+}
+
+}  // namespace
+
+StageStatistics stage_statistics(const std::vector<SweepRun>& unordered, const StageFit& fit, int replicates) {
+  // In (d, seed) order, so that the resamplings do not depend on the order the runs were recorded in.
+  std::vector<SweepRun> runs = unordered;
+  std::sort(runs.begin(), runs.end(),
+            [](const SweepRun& a, const SweepRun& b) { return a.d != b.d ? a.d < b.d : a.seed < b.seed; });
+  StageStatistics out;
+  std::vector<std::vector<double>> times;  // per d, the stage time of each run
+  for (const SweepRun& run : runs) {
+    auto it = std::find(out.d.begin(), out.d.end(), run.d);
+    if (it == out.d.end()) {
+      out.d.push_back(run.d);
+      times.emplace_back();
+      it = out.d.end() - 1;
+    }
+    const auto k = static_cast<std::size_t>(fit.direction);
+    times[static_cast<std::size_t>(it - out.d.begin())].push_back(
+        k < run.escape_times.size() && run.escape_times[k] ? *run.escape_times[k] : kInfinity);
+  }
+  std::vector<std::size_t> order(out.d.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return out.d[a] < out.d[b]; });
+  std::vector<double> dims;
+  std::vector<std::vector<double>> sorted_times;
+  for (std::size_t i : order) {
+    dims.push_back(out.d[i]);
+    sorted_times.push_back(times[i]);
+  }
+  out.d = dims;
+  for (std::vector<double>& t : sorted_times) {
+    std::vector<double> s = t;
+    std::sort(s.begin(), s.end());
+    out.q25.push_back(quantile(s, 0.25));
+    out.median.push_back(median(s));
+    out.q75.push_back(quantile(s, 0.75));
+    out.runs.push_back(static_cast<int>(s.size()));
+    out.never.push_back(static_cast<int>(std::count(s.begin(), s.end(), kInfinity)));
+  }
+  if (!fit.fit) {
+    out.note = "no fit: " + std::to_string(fit.d.size()) + " dimension(s) with a finite median, below the " +
+               std::to_string(kMinFitDimensions) + " a fit needs";
+    return out;
+  }
+  Rng rng(0);
+  std::vector<double> slopes;
+  for (int b = 0; b < replicates; ++b) {
+    std::vector<double> medians;
+    for (const std::vector<double>& t : sorted_times) {
+      std::vector<double> pick(t.size());
+      for (double& x : pick)
+        x = t[std::min(t.size() - 1, static_cast<std::size_t>(rng.uniform() * static_cast<double>(t.size())))];
+      medians.push_back(median(pick));
+    }
+    if (const auto line = fit_medians(out.d, medians, fit.prediction.model)) {
+      out.replicates.push_back(*line);
+      slopes.push_back(line->slope);
+    }
+  }
+  if (slopes.size() < static_cast<std::size_t>(replicates) * 9 / 10) {
+    out.note = "no interval: " + std::to_string(static_cast<std::size_t>(replicates) - slopes.size()) + " of " +
+               std::to_string(replicates) + " resamplings had fewer than " + std::to_string(kMinFitDimensions) +
+               " dimensions with a finite median";
+    return out;
+  }
+  std::sort(slopes.begin(), slopes.end());
+  out.slope_interval = std::make_pair(quantile(slopes, 0.025), quantile(slopes, 0.975));
+  return out;
 }
 
 std::optional<double> predict_log_coefficient(const HermiteExpansion& e, const LeapSequence& leaps,

@@ -57,6 +57,12 @@ void run(const MergeCommand& c) {
   const LinkAnalysis link =
       analyse_link(parameters.at("link").get<std::string>(), parameters.value("r", 0), std::optional<int>{});
   if (command == "phase") write_phase_summaries(store, link, provenance(*c.cmd, resolved));
+  if (command == "sweep") {
+    std::vector<SweepRun> runs;
+    for (const nlohmann::json& j : store.runs()) runs.push_back(sweep_run_from_json(j));
+    write_sweep_summary(store, sweep_results(runs, link, parse_objective_kind(parameters.at("objective"))),
+                        provenance(*c.cmd, resolved));
+  }
   std::printf("merged %zu folder(s): %zu runs in %s/runs.jsonl (%zu new)\n", c.dirs.size(), store.runs().size(),
               c.out.c_str(), added);
 }

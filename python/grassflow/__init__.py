@@ -101,30 +101,18 @@ def flow(link: str, objective: str, d, init: str | None = None, seed: int | None
     return FlowResult(core, keys, summary, sample, params)
 
 
-def _bootstrap_fit(times: np.ndarray, dims: np.ndarray, model: str, rng, reps: int = 1000):
-    """95% bootstrap intervals of a stage fit: seeds resampled with replacement at each d, the medians refitted
-    (power: ln T on ln d; log: T on ln d). ``times``: (D, S) with inf for runs that never ended the stage. Returns
-    (ci [lo, hi] of the slope, band {d, lo, hi}) or (None, None) with fewer than 3 finite-median dimensions."""
-    D, S = times.shape
+def _band(fit: dict, dims: np.ndarray):
+    """The fitted curve's 95% band over d from the bootstrap resamplings' lines (fit["replicates"]): the 2.5% and
+    97.5% percentiles of their curves on a log grid of d. None without resamplings."""
+    if not fit["replicates"]:
+        return None
     grid = np.geomspace(dims.min(), dims.max(), 50)
-    slopes, curves = [], []
-    for _ in range(reps):
-        picks = rng.integers(0, S, size=(D, S))
-        medians = np.median(np.take_along_axis(times, picks, axis=1), axis=1)
-        ok = np.isfinite(medians)
-        if ok.sum() < 3:
-            continue
-        x = np.log(dims[ok])
-        y = np.log(medians[ok]) if model == "power" else medians[ok]
-        slope, intercept = np.polyfit(x, y, 1)
-        slopes.append(slope)
-        line = intercept + slope * np.log(grid)
-        curves.append(np.exp(line) if model == "power" else line)
-    if len(slopes) < reps // 2:
-        return None, None
-    lo, hi = np.percentile(slopes, [2.5, 97.5])
-    band_lo, band_hi = np.percentile(np.array(curves), [2.5, 97.5], axis=0)
-    return [float(lo), float(hi)], {"d": grid, "lo": band_lo, "hi": band_hi}
+    lines = np.array(fit["replicates"])  # (slope, intercept) pairs
+    curves = lines[:, 1:2] + lines[:, 0:1] * np.log(grid)
+    if fit["model"] == "power":
+        curves = np.exp(curves)
+    lo, hi = np.percentile(curves, [2.5, 97.5], axis=0)
+    return {"d": grid, "lo": lo, "hi": hi}
 
 
 def sweep(link: str, objective: str, d, seeds: int = 5, seed_start: int = 0, init: str | None = None,
@@ -132,7 +120,7 @@ def sweep(link: str, objective: str, d, seeds: int = 5, seed_start: int = 0, ini
     """Flows over dimensions ``d`` (a list of whole numbers) and seeds seed_start .. seed_start + seeds − 1, with
     the per-stage fits of escape time against d (docs/theory.md §6), as ``grassflow sweep --json``, plus quantiles
     across seeds, counts of runs that never ended a stage, and 95% bootstrap intervals on every exponent (over
-    seeds; none with fewer than three dimensions). init: "random" (Haar, default) or "isotropic" (one flow per d).
+    seeds, as ``grassflow sweep`` reports them; no fit below three dimensions). init: "random" (Haar, default) or "isotropic" (one flow per d).
     Returns a SweepResult. Raises InputError (d=, seeds=, init=, ...), TypeError.
     """
     _keys.require(link=link, objective=objective, d=d)
@@ -167,25 +155,18 @@ def sweep(link: str, objective: str, d, seeds: int = 5, seed_start: int = 0, ini
     ends = np.cumsum(raw["stage_dimensions"]) - 1
     stage_times = escape[:, :, ends] if len(ends) else np.zeros((len(dims), len(seed_list), 0))
     warnings = list(raw["warnings"])
-    rng = np.random.default_rng(0)
     fits = []
-    for j, fit in enumerate(raw["fit"]):
-        times = np.where(np.isnan(stage_times[:, :, j]), np.inf, stage_times[:, :, j])
+    for fit in raw["fit"]:
         fit = dict(fit)
-        with np.errstate(invalid="ignore"):  # inf − inf between two runs that never ended: the quantile is inf
-            fit["quantiles"] = {q: np.nan_to_num(np.quantile(times, q / 100, axis=1), nan=np.inf) for q in (25, 50, 75)}
-        fit["never"] = np.isinf(times).sum(axis=1)
-        fit["ci"], fit["band"] = (None, None)
+        fit["quantiles"] = {q: np.asarray(fit.pop(f"q{q}")) for q in (25, 50, 75)}
+        fit["never"] = np.asarray(fit["never"])
+        fit["band"] = _band(fit, dims)
         if fit["never"].any():
-            warnings.append(f"stage {fit['stage']}: {int(fit['never'].sum())} of {times.size} runs never ended it "
-                            f"(counted as +inf in the medians; a d whose median is infinite is left out of the fit)")
-        if fit["exponent"] is None or len(fit["d"]) < 3:
-            warnings.append(f"stage {fit['stage']}: no confidence interval: the fit has {len(fit['d'])} dimension(s) "
-                            f"with a finite median; give at least 3")
-        elif len(seed_list) < 2:
-            warnings.append(f"stage {fit['stage']}: no confidence interval with one seed per d; give seeds >= 2")
-        else:
-            fit["ci"], fit["band"] = _bootstrap_fit(times, dims, fit["model"], rng)
+            warnings.append(f"stage {fit['stage']}: {int(fit['never'].sum())} of {stage_times[:, :, 0].size} runs never "
+                            f"ended it (counted as +inf in the medians; a d whose median is infinite is left out of the "
+                            f"fit)")
+        if fit["note"]:
+            warnings.append(f"stage {fit['stage']}: {fit['note']}")
         fits.append(fit)
     resolved = dict(raw["resolved"])
     resolved["d"] = [_keys.typed("d", x) for x in dims_text]

@@ -181,8 +181,9 @@ class SweepResult(Result):
     fits: one dict per stage with the CLI's names (stage, leap, direction, model "power" (ln T = intercept +
     exponent·ln d) or "log" (T = intercept + exponent·ln d), exponent, intercept, r2, predicted_exponent,
     prediction) plus d and median_time (the medians fitted, runs that never escaped counted as +inf), quantiles
-    (25%, 50%, 75% per d), never (runs per d that did not end the stage), ci (a 95% bootstrap interval of the
-    exponent over seeds, None with fewer than 3 dimensions or one seed) and band (the fitted curve's 95% band).
+    (25%, 50%, 75% at every swept d), never (runs per d that did not end the stage), ci (the 95% bootstrap interval
+    of the exponent over seeds; None below 3 dimensions, with a note), replicates (the resamplings' (slope,
+    intercept)) and band (the fitted curve's 95% band), as ``grassflow sweep --json`` (core/sweep.h).
     """
 
     _fields = ("d", "seeds", "escape_times", "stage_times", "status", "final_loss", "fits")

@@ -280,15 +280,24 @@ py::dict sweep(const std::map<std::string, std::string>& keys, const std::vector
                          "final_loss"_a = run.final_loss, "status"_a = to_string(run.status)));
   py::list fits;
   for (const StageFit& f : fit_stages(runs, link.leaps, experiment.objective)) {
+    const StageStatistics stats = stage_statistics(runs, f);
+    std::vector<std::pair<double, double>> replicates;  // (slope, intercept) of each resampling
+    for (const LineFit& line : stats.replicates) replicates.emplace_back(line.slope, line.intercept);
     const auto optional = [](const std::optional<double>& v) { return v ? py::cast(*v) : py::none(); };
-    fits.append(py::dict("stage"_a = f.stage + 1, "leap"_a = f.leap, "direction"_a = f.direction + 1,
-                         "model"_a = f.prediction.model, "exponent"_a = f.fit ? py::cast(f.fit->slope) : py::none(),
-                         "intercept"_a = f.fit ? py::cast(f.fit->intercept) : py::none(),
-                         "r2"_a = f.fit ? py::cast(f.fit->r2) : py::none(),
-                         "predicted_exponent"_a = optional(f.prediction.exponent), "prediction"_a = f.prediction.label,
-                         "predicted_coefficient"_a = optional(
-                             predict_log_coefficient(link.expansion, link.leaps, experiment.objective, f.stage)),
-                         "d"_a = f.d, "median_time"_a = f.median_time));
+    fits.append(
+        py::dict("stage"_a = f.stage + 1, "leap"_a = f.leap, "direction"_a = f.direction + 1,
+                 "model"_a = f.prediction.model, "exponent"_a = f.fit ? py::cast(f.fit->slope) : py::none(),
+                 "intercept"_a = f.fit ? py::cast(f.fit->intercept) : py::none(),
+                 "r2"_a = f.fit ? py::cast(f.fit->r2) : py::none(),
+                 "predicted_exponent"_a = optional(f.prediction.exponent), "prediction"_a = f.prediction.label,
+                 "predicted_coefficient"_a =
+                     optional(predict_log_coefficient(link.expansion, link.leaps, experiment.objective, f.stage)),
+                 "d"_a = f.d, "median_time"_a = f.median_time,
+                 "ci"_a = stats.slope_interval
+                              ? py::cast(std::vector<double>{stats.slope_interval->first, stats.slope_interval->second})
+                              : py::none(),
+                 "note"_a = stats.note, "q25"_a = stats.q25, "q50"_a = stats.median, "q75"_a = stats.q75,
+                 "never"_a = stats.never, "replicates"_a = replicates));
   }
   std::map<std::string, std::string> resolved = resolved_keys(experiment, "sweep");
   resolved["r"] = std::to_string(link.r());

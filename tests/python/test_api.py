@@ -108,6 +108,8 @@ def test_sweep_equals_cli(cli):
         k = s.seeds.tolist().index(row["seed"])
         assert [None if math.isnan(e) else e for e in s.escape_times[i, k]] == row["escape_times"]
     assert s.fits[0]["exponent"] == j["fit"][0]["exponent"]
+    assert s.fits[0]["ci"] == j["fit"][0]["ci"] and s.fits[0]["never"].tolist() == j["fit"][0]["never"]
+    assert s.fits[0]["quantiles"][75].tolist() == j["fit"][0]["quantiles"]["75"]
     assert s.fits[0]["ci"][0] <= s.fits[0]["exponent"] <= s.fits[0]["ci"][1]
 
 
@@ -117,8 +119,13 @@ def test_sweep_fit_matches_numpy_and_needs_three_dimensions():
     slope = np.polyfit(np.log(s.d), np.log(medians), 1)[0]
     assert s.fits[0]["exponent"] == pytest.approx(slope, rel=1e-12)
     assert s.fits[0]["quantiles"][50] == pytest.approx(medians, rel=1e-15)
+    assert s.fits[0]["quantiles"][25] == pytest.approx(np.quantile(s.stage_times[:, :, 0], 0.25, axis=1), rel=1e-15)
+    # The interval is the bootstrap's: every resampling's slope refitted, the estimate inside.
+    slopes = np.array(s.fits[0]["replicates"])[:, 0]
+    assert s.fits[0]["ci"] == pytest.approx(np.percentile(slopes, [2.5, 97.5]), rel=1e-12)
     two = grassflow.sweep("preset:he2", "joint", d=[100, 1000], seeds=2)
-    assert two.fits[0]["ci"] is None and any("at least 3" in w for w in two.warnings)
+    assert two.fits[0]["exponent"] is None and two.fits[0]["ci"] is None
+    assert any("below the 3 a fit needs" in w for w in two.warnings)
 
 
 def test_train_synthetic_equals_cli_to_the_bit(cli):

@@ -38,6 +38,11 @@ struct SweepSpec {
   FlowOptions flow;
 };
 
+/// One flow of a sweep: the reduced flow of `objective` from `start` at (d, seed) (initial_overlap), run to its end.
+/// Throws as initial_overlap for a d the start cannot realise.
+SweepRun run_sweep_flow(const std::shared_ptr<const Objective>& objective, Start start, double d, std::uint64_t seed,
+                        const FlowOptions& options);
+
 /// Runs the reduced flow of `objective` for every dimension and seed, in the order d-major, seed-minor,
 /// reporting a progress stage "sweep flows" (progress.h) with one unit per flow.
 /// Throws InputError for an empty dimension list, seeds < 1, or a dimension that initial_overlap rejects.
@@ -79,13 +84,36 @@ struct StageFit {
   int swept = 0;                    ///< how many dimensions the sweep ran (d may hold fewer)
   std::vector<double> d;            ///< dimensions with a finite median time, ascending
   std::vector<double> median_time;  ///< median over seeds of the stage time at each d
-  std::optional<LineFit> fit;       ///< power: log T on log d; log: T on ln d; empty with < 2 points
+  std::optional<LineFit> fit;       ///< power: log T on log d; log: T on ln d; empty below kMinFitDimensions points
 };
+
+/// A stage is fitted over at least this many dimensions with a finite median: a line through two points says
+/// nothing about the law (every two points lie on a line).
+inline constexpr int kMinFitDimensions = 3;
 
 /// Fits every learnable stage of `leaps` (stage j ends with escape cumsum(stage_dimensions)[j] − 1) over the
 /// runs of a sweep; medians over seeds per d, with runs that never escaped counted as +∞ (a d whose median is
 /// infinite is left out). `objective` selects the predictions.
 std::vector<StageFit> fit_stages(const std::vector<SweepRun>& runs, const LeapSequence& leaps, ObjectiveKind objective);
+
+/// The spread of one stage over the seeds of a sweep (docs/theory.md §6, "Fitting time scales over d"): what a
+/// median hides, and how far the fitted exponent could move.
+struct StageStatistics {
+  std::vector<double> d;                 ///< every swept dimension, ascending
+  std::vector<double> q25, median, q75;  ///< quantiles over seeds of the stage time (runs that never ended it: +inf)
+  std::vector<int> runs, never;          ///< runs per d, and those that never ended the stage
+  /// 95% percentile-bootstrap interval of the fit's slope (seeds resampled with replacement at every d, medians
+  /// refitted as fit_stages does); empty when the fit is (fewer than kMinFitDimensions finite medians) or when fewer
+  /// than 90% of the resamplings could be fitted.
+  std::optional<std::pair<double, double>> slope_interval;
+  std::vector<LineFit> replicates;  ///< the resamplings' fits (for a confidence band of the fitted curve)
+  std::string note;                 ///< why there is no interval ("" when there is one)
+};
+
+/// The statistics of stage `fit` (from fit_stages on the same runs) with `replicates` bootstrap resamplings,
+/// seeded with 0 (deterministic, whatever the order of `runs`). Quantiles interpolate linearly between order statistics (+inf beside +inf stays
+/// +inf).
+StageStatistics stage_statistics(const std::vector<SweepRun>& runs, const StageFit& fit, int replicates = 1000);
 
 /// The coefficient b of T = a + b ln d that docs/theory.md §6 predicts for a log-model stage, in flow time per
 /// unit of ln d, or nullopt where the theory gives none. Joint, stage j with leaps ℓ_0 = … = ℓ_j = 1: stage times
