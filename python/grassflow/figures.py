@@ -141,9 +141,33 @@ def _new_figure(n, ncols_max=4, panel=(3.2, 2.6)):
     return fig, flat[:n]
 
 
+_FOOTER_PT = 7.0  # font size of the provenance footer
+
+
+def _add_footer(fig, prov):
+    """Provenance ``_footer(prov)`` at the bottom left of ``fig``, in a strip of its own.
+
+    The constrained layout is told to keep the axes (titles, labels, legends)
+    above a strip of 2.2 footer heights at the bottom, where the footer sits,
+    so that it cannot collide with them.  Returns the Text (gid "provenance").
+    """
+    strip = 2.2 * _FOOTER_PT / 72.0 / fig.get_figheight()
+    from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0.0, strip, 1.0, 1.0 - strip))  # (left, bottom, width, height)
+    elif isinstance(engine, TightLayoutEngine):
+        engine.set(rect=(0.0, strip, 1.0, 1.0))  # (left, bottom, right, top)
+    else:
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, strip + 0.08))
+    pad = 0.25 * _FOOTER_PT / 72.0
+    return fig.text(pad / fig.get_figwidth(), pad / fig.get_figheight(), _footer(prov), ha="left",
+                    va="bottom", fontsize=_FOOTER_PT, color="0.4", gid="provenance")
+
+
 def _save(fig, outdir, name, caption, prov, done):
-    fig.text(0.003, 0.997, _footer(prov), ha="left", va="top", fontsize="x-small",
-             color="0.4")
+    _add_footer(fig, prov)
     png = os.path.join(outdir, name + ".png")
     pdf = os.path.join(outdir, name + ".pdf")
     fig.savefig(png, dpi=130)
@@ -338,6 +362,50 @@ def _escapes(t, cos):
     return out
 
 
+_MOVE = 0.01  # a cosine has moved once it differs from its start by 1% of it
+_AFTER_ESCAPE = 3.0  # the window ends at this many times the last escape
+_LOG_DECADES = 2.0  # log time axis when the window spans at least this many decades
+
+
+def _time_window(t, cos, escapes):
+    """Time window of one trajectory panel: ``(t_lo, t_hi, log)`` (or None without positive times).
+
+    t_lo: the last sample time before any cosine first differs from its start
+    (the row with the smallest t) by more than 1% of it (the first positive time
+    when that happens at once or never); t_hi: 3 × the last escape when every
+    direction escapes (capped at the end of the trajectory), else the end;
+    log: whether t_hi/t_lo spans at least two decades (else a linear axis).
+    Falls back to the first positive time .. the end when that is no interval.
+    ``t`` (T,), ``cos`` (T, r), ``escapes`` (r,) NaN for never.  The panel
+    adds 3% margins (of its width) on either side.
+    """
+    t = np.asarray(t, dtype=float)
+    ok = np.isfinite(t)
+    tpos = t[ok & (t > 0)]
+    if tpos.size == 0:
+        return None
+    t_first, t_end = tpos.min(), tpos.max()
+    if t_end <= t_first:
+        return None
+    order = np.argsort(np.where(ok, t, np.inf), kind="stable")
+    ts, cs = t[order], np.asarray(cos, dtype=float)[order]
+    c0 = cs[0]
+    with np.errstate(invalid="ignore"):
+        moved = np.any(np.abs(cs - c0) > _MOVE * np.abs(c0) + 1e-12, axis=1) & np.isfinite(ts)
+    t_lo = t_first
+    if moved.any():
+        i = int(np.flatnonzero(moved)[0])
+        if i >= 1 and ts[i - 1] > t_first:
+            t_lo = ts[i - 1]
+    esc = np.asarray(escapes, dtype=float)
+    t_hi = t_end
+    if esc.size and np.all(np.isfinite(esc)) and esc.max() > 0:
+        t_hi = min(t_end, _AFTER_ESCAPE * esc.max())
+    if not t_hi > t_lo:
+        t_lo, t_hi = t_first, t_end
+    return t_lo, t_hi, bool(math.log10(t_hi / t_lo) >= _LOG_DECADES)
+
+
 def _trajectory_group(files, title, name, caption, stages, prov, outdir, done, plot):
     if not files:
         return
@@ -352,7 +420,8 @@ def _trajectory_group(files, title, name, caption, stages, prov, outdir, done, p
         theory = None
         if info is not None:
             theory = {"time_scales": info["stage_times"], "plateaus": info["plateaus_predicted"]}
-        res = types.SimpleNamespace(t=t, cosines=cos, loss=loss, escape_times=_escapes(t, cos),
+        escapes = _escapes(t, cos)
+        res = types.SimpleNamespace(t=t, cosines=cos, loss=loss, escape_times=escapes,
                                     theory=theory, params={})
         # theory=False: the stage times of stages.csv are measured ones, drawn as "stage" lines below
         plot.cosines(res, ax=ax, theory=False)
@@ -370,6 +439,18 @@ def _trajectory_group(files, title, name, caption, stages, prov, outdir, done, p
                 for p in info["plateaus_predicted"]:
                     if math.isfinite(p) and 0 < p / l0 < 1.0 - 1e-9:
                         ax.axhline(p / l0, color="0.5", linestyle=":", linewidth=0.8, gid="plateau")
+        window = _time_window(t, cos, escapes)
+        if window is not None:
+            t_lo, t_hi, log = window
+            ax.set_xscale("log" if log else "linear")
+            # 3% margins, so that an escape at the window's end stays visible
+            if log:
+                m = (t_hi / t_lo) ** 0.03
+                ax.set_xlim(t_lo / m, t_hi * m)
+            else:
+                m = 0.03 * (t_hi - t_lo)
+                ax.set_xlim(max(0.0, t_lo - m), t_hi + m)
+        ax.xaxis.get_offset_text().set_fontsize("xx-small")
         ax.set_title(_safe(base), fontsize="x-small")
         ax.set_xlabel("flow time t", fontsize="x-small")
         ax.set_ylabel(r"cos $\theta_k$, loss/L(0)", fontsize="x-small")
@@ -401,8 +482,10 @@ def _trajectory_figures(directory, stages, outdir, done, plot):
     iso_planted = [f for f, b in zip(files, base)
                    if f not in haar + trap and b.endswith("_planted.csv")]
     other = [f for f in files if f not in iso_joint + iso_planted + haar + trap]
-    common = ("principal cosines cos θ_k (colour k) and loss/L(0) (dash-dot) against flow time t (log axis), "
-              "escapes (cos² = ½) dashed")
+    common = ("principal cosines cos θ_k (colour k) and loss/L(0) (dash-dot) against flow time t, "
+              "escapes (cos² = ½) dashed; each panel's time axis runs from just before a cosine first moves by 1%% "
+              "of its start to %g× the last escape (to the end when a direction never escapes), logarithmic "
+              "when that spans %g decades or more, else linear" % (_AFTER_ESCAPE, _LOG_DECADES))
     _trajectory_group(iso_joint, "joint flow from C(0) = I/d", "trajectories_joint",
                       "Joint flows from C(0) = I/d, one panel per preset: %s; dotted: predicted plateaus "
                       "(docs/theory.md (6.4)) relative to the start" % common, stages, prov, outdir, done, plot)

@@ -10,6 +10,13 @@ flow (the k-th largest principal cosine) always gets colour k.  Artists carry a
 "median", "seeds", "band", "trajectory", "loss", ...), so that tests and
 callers can find them.
 
+Curves of a real FlowResult (one with ``at``) are drawn from the integrator's
+dense output at 400 geometrically spaced times from the first positive time of
+``result.t`` to ``result.span`` (no kinks at the step ends); objects without
+``at`` (fakes) are drawn at their ``t``.  Escape markers always sit exactly at
+``result.escape_times``.  A result of the wrong kind (e.g. a HermiteResult given
+to :func:`cosines`) raises TypeError naming the argument and what it expects.
+
 Conventions (docs/theory.md): time is the gradient-flow time t of §5 (½
 convention of the losses), cos θ_k are the principal cosines in descending
 order (the singular values of M = WᵀW*), escape k is the first time the k-th
@@ -153,10 +160,11 @@ def _dense_flow(result):
     c = np.asarray(result.cosines, dtype=float) if hasattr(result, "cosines") else None
     y = np.asarray(result.loss, dtype=float).ravel() if hasattr(result, "loss") else None
     at = getattr(result, "at", None)
-    span = _get(result, "span")
     pos = t[_positive_time_mask(t)]
-    if callable(at) and span is not None and pos.size and math.isfinite(float(span)) \
-            and float(span) > pos.min():
+    span = _get(result, "span")
+    if span is None and pos.size:
+        span = pos.max()
+    if callable(at) and pos.size and math.isfinite(float(span)) and float(span) > pos.min():
         times = np.geomspace(pos.min(), float(span), _N_DENSE)
         times[-1] = float(span)  # geomspace may round past the end of the flow
         try:
@@ -194,17 +202,18 @@ class _LabelLayout:
     """Places the labels of an axes' vertical lines at draw time.
 
     Each label goes beside its own line (``_PAD_PT`` points to the right, or to
-    the left when it would leave the axes on the right), never on it, at the
-    first level (from the top for escape labels, from the bottom for theory
+    the left when that is more than a level higher up, or when the right side
+    would leave the axes), never on it, at the first level (from the top for escape labels, from the bottom for theory
     labels; one level = the label's height plus a gap) where its bounding box
     is disjoint from every label placed before it; among those, levels that
-    also keep clear of the other marker lines and of the legend are preferred.
+    also keep clear of the other marker lines, the legend and the axes' other
+    texts are preferred.
     The extents are measured with the draw's renderer, so the layout holds for
     the figure size, dpi and layout engine actually drawn.
     """
 
     _PAD_PT = 3.0  # from the line to the label
-    _GAP_PT = 2.0  # between labels, and kept clear around other lines
+    _GAP_PT = 3.0  # between labels, and kept clear around other lines
 
     def __init__(self, ax):
         self.ax = ax
@@ -234,10 +243,14 @@ class _LabelLayout:
         # a line outside the view has its label clipped away: it takes no room
         items = [it for it in items if box.x0 <= xs_disp[id(it[0])] <= box.x1]
         legend = ax.get_legend()
-        obstacles = []
+        mine = {id(txt) for txt, _, _ in self.items}
+        others = [o for o in ax.texts if id(o) not in mine and o.get_visible()]
         if legend is not None and legend.get_visible():
-            lb = legend.get_window_extent(renderer)
-            obstacles.append((lb.x0, lb.y0, lb.x1, lb.y1))
+            others.append(legend)
+        obstacles = []
+        for o in others:  # the legend, plateau labels, ...: avoided when possible
+            ob = o.get_window_extent(renderer)
+            obstacles.append((ob.x0, ob.y0, ob.x1, ob.y1))
         placed = []
         order = sorted(items, key=lambda it: (not it[2], xs_disp[id(it[0])]))
         inv = ax.transData.inverted()
@@ -249,13 +262,17 @@ class _LabelLayout:
             w, h = ext.width, ext.height
             step = h + gap
             levels = max(1, int((box.height - pad) // step))
-            sides = [(xl + pad, xl + pad + w)]
+            # (x0, x1, penalty in levels): the right side is preferred, the
+            # left one only when the right is more than a level worse or
+            # leaves the axes
+            sides = [(xl + pad, xl + pad + w, 0.0)]
             if xl - pad - w >= box.x0:
-                sides.append((xl - pad - w, xl - pad))
+                sides.append((xl - pad - w, xl - pad, 1.5))
             if sides[0][1] > box.x1 and len(sides) > 1:
-                sides.reverse()  # no room on the right inside the axes
+                sides = [sides[1][:2] + (0.0,), sides[0][:2] + (1.5,)]
 
             def candidates(n):
+                out = []
                 for i in range(n):
                     if from_top:
                         y1 = box.y1 - pad - i * step
@@ -263,8 +280,10 @@ class _LabelLayout:
                     else:
                         y0 = box.y0 + pad + i * step
                         y1 = y0 + h
-                    for x0, x1 in sides:
-                        yield (x0, y0, x1, y1)
+                    for x0, x1, penalty in sides:
+                        out.append((i + penalty, (x0, y0, x1, y1)))
+                out.sort(key=lambda pc: pc[0])
+                return [c for _, c in out]
 
             def clear_of_lines(c):
                 return all(not (c[0] - gap < lx < c[2] + gap) for lx in lines_x)
@@ -371,7 +390,10 @@ def cosines(result, ax=None, theory=True):
     ----------
     result : FlowResult (or any object with the same attributes)
         ``result.t`` shape (T,), flow time t (the clock of docs/theory.md §5);
-        ``result.cosines`` shape (T, r), cos θ_k in descending order;
+        ``result.cosines`` shape (T, r), cos θ_k in descending order (with
+        ``result.at``, e.g. a real FlowResult, the curves are drawn from
+        ``result.at(np.geomspace(t_first, result.span, 400))`` instead, t_first
+        the first positive time of ``result.t``);
         ``result.escape_times`` shape (r,), the time at which the k-th largest
         cos² first reaches ½ (NaN: never, §6); optional ``result.theory``, a
         dict (or None) whose ``"time_scales"`` (one float per stage, NaN
@@ -386,18 +408,26 @@ def cosines(result, ax=None, theory=True):
     -------
     matplotlib.axes.Axes
         One solid line per direction (gid "cosine", colour k = Okabe–Ito k),
-        one dashed vertical line per escape (gid "escape"), one dotted line
-        per finite time scale (gid "theory").  Points with t ≤ 0 are skipped
-        (log time axis).
+        one dashed vertical line per finite positive escape exactly at
+        ``result.escape_times[k]`` (gid "escape", labelled "escape k+1", gid
+        "escape_label"), one dotted line per finite time scale (gid "theory",
+        labelled "theory", gid "theory_label").  The labels are placed at
+        draw time, measured with the renderer: beside their own line (never on
+        it), escape labels stacked down from the top and theory labels up from
+        the bottom, with pairwise disjoint bounding boxes.  Points with t ≤ 0
+        are skipped (log time axis).
 
     Raises
     ------
+    TypeError
+        If ``result`` has no ``t`` or ``cosines`` (not a FlowResult, e.g. a
+        HermiteResult or SweepResult).
     ValueError
         If ``result.cosines`` is not T×r with T = len(result.t).
 
     Source: docs/theory.md §5 (principal cosines), §6 (escapes, (6.5)).
     """
-    ax = _axes(ax)
+    _require("cosines", "result", result, ("t", "cosines"), _FLOW)
     t = np.asarray(result.t, dtype=float).ravel()
     c = np.asarray(result.cosines, dtype=float)
     if c.ndim == 1:
@@ -405,6 +435,10 @@ def cosines(result, ax=None, theory=True):
     if c.ndim != 2 or c.shape[0] != t.shape[0]:
         raise ValueError("cosines: result.cosines must be T×r with T = len(result.t) = %d, got shape %s"
                          % (t.shape[0], c.shape))
+    ax = _axes(ax)
+    t, c, _ = _dense_flow(result)
+    if c.ndim == 1:
+        c = c[:, None]
     mask = _positive_time_mask(t)
     r = c.shape[1]
     for k in range(r):
@@ -416,7 +450,7 @@ def cosines(result, ax=None, theory=True):
         _theory_time_scales(ax, _get(result, "theory"), _Stagger(bottom=True, top=0.97))
     ax.set_xscale("log")
     _guard_log_limits(ax, x_has_data=bool(mask.any()) or bool(ax.lines))
-    ax.set_ylim(-0.02, 1.05)
+    ax.set_ylim(-0.02, 1.1)  # headroom above cos = 1 for the escape labels
     ax.set_xlabel("flow time t")
     ax.set_ylabel(r"cos $\theta_k$ (principal cosines)")
     ax.set_title(_title(result, "principal cosines"), fontsize="medium")
@@ -433,7 +467,9 @@ def loss(result, ax=None, theory=True):
     ----------
     result : FlowResult
         ``result.t`` (T,), ``result.loss`` (T,) the population loss of the
-        flow's objective (½ convention, docs/theory.md §4), ``result.escape_times``
+        flow's objective (½ convention, docs/theory.md §4) (with ``result.at``
+        drawn from its dense output at 400 geometrically spaced times up to
+        ``result.span``, as in :func:`cosines`), ``result.escape_times``
         (r,) NaN where none, optional ``result.theory`` dict with
         ``"plateaus"``: the predicted plateau values L(V_j) of (6.4).
     ax : matplotlib Axes, optional
@@ -443,20 +479,26 @@ def loss(result, ax=None, theory=True):
     Returns
     -------
     matplotlib.axes.Axes
-        The loss curve (gid "loss"), escape markers (gid "escape"), plateaus.
+        The loss curve (gid "loss"), escape markers exactly at the escape
+        times (gid "escape", labels "escape k" placed as in :func:`cosines`),
+        plateaus (gid "plateau", labels gid "plateau_label").
 
     Raises
     ------
+    TypeError
+        If ``result`` has no ``t`` or ``loss`` (not a FlowResult).
     ValueError
         If ``result.loss`` and ``result.t`` differ in length.
 
     Source: docs/theory.md §4 (losses), §6 (plateaus (6.4), escapes).
     """
-    ax = _axes(ax)
+    _require("loss", "result", result, ("t", "loss"), _FLOW)
     t = np.asarray(result.t, dtype=float).ravel()
     y = np.asarray(result.loss, dtype=float).ravel()
     if y.shape != t.shape:
         raise ValueError("loss: result.loss has %d points, result.t has %d" % (y.size, t.size))
+    ax = _axes(ax)
+    t, _, y = _dense_flow(result)
     mask = _positive_time_mask(t)
     ax.plot(t[mask], y[mask], color="black", linewidth=1.6, label="loss", gid="loss")
     _escape_markers(ax, _get(result, "escape_times"), _Stagger())
@@ -524,7 +566,8 @@ def landscape(result, ax=None, grid=64):
     …, c_r(T)) with (c1, c2) ∈ [0, 1]² on a ``grid``×``grid`` mesh, where
     c_k(T) are the final principal cosines; drawn with imshow and a colour bar,
     and the path of the two largest cosines ``result.cosines[:, :2]`` (gid
-    "trajectory", start ○, end ●).  Since the joint loss depends on M only
+    "trajectory", start ○, end ●; with ``result.at`` the path is M(0)'s
+    cosines followed by the dense output at 400 times up to ``result.span``).  Since the joint loss depends on M only
     through C = MᵀM (§4), this diagonal slice is exact for the joint flow; for
     the planted flow it is the slice through diagonal overlaps.
 
@@ -543,12 +586,15 @@ def landscape(result, ax=None, grid=64):
 
     Raises
     ------
+    TypeError
+        If ``result`` has no ``t``, ``cosines`` or ``params`` (not a FlowResult).
     ValueError
         If ``grid`` < 2 or ``params["resolved"]`` lacks "link"/"objective".
     Whatever ``grassflow.loss`` raises (e.g. an unknown link).
 
     Source: docs/theory.md §4 (the losses as functions of M), §5 (the state M).
     """
+    _require("landscape", "result", result, ("t", "cosines", "params"), _FLOW)
     grid = int(grid)
     if grid < 2:
         raise ValueError("landscape: grid must be at least 2, got %d" % grid)
@@ -590,7 +636,12 @@ def landscape(result, ax=None, grid=64):
         im = ax.imshow(Z, origin="lower", extent=(0.0, 1.0, 0.0, 1.0), aspect="equal",
                        cmap="viridis", interpolation="bilinear", gid="landscape")
         ax.figure.colorbar(im, ax=ax, label="population loss")
-        ax.plot(c[:, 0], c[:, 1], color="white", linewidth=1.6, gid="trajectory",
+        path = c
+        if callable(getattr(result, "at", None)):
+            # dense output (no kinks at step ends), from the start M(0)
+            _, cd, _ = _dense_flow(result)
+            path = np.concatenate((c[:1], np.asarray(cd, dtype=float).reshape(-1, c.shape[1])))
+        ax.plot(path[:, 0], path[:, 1], color="white", linewidth=1.6, gid="trajectory",
                 label="flow (cos θ1, cos θ2)")
         ax.plot(c[:1, 0], c[:1, 1], marker="o", markerfacecolor="none", color="white",
                 linestyle="none", gid="trajectory_start")
@@ -643,6 +694,8 @@ def escape_scaling(sweep, stage=0, ax=None):
 
     Raises
     ------
+    TypeError
+        If ``sweep`` has no ``d`` or ``stage_times`` (not a SweepResult).
     IndexError
         If ``stage`` is outside 0..stages−1.
     ValueError
@@ -650,6 +703,8 @@ def escape_scaling(sweep, stage=0, ax=None):
 
     Source: docs/theory.md §6 ("Fitting time scales over d", (6.2), (6.3), (6.5)).
     """
+    _require("escape_scaling", "sweep", sweep, ("d", "stage_times"),
+             "a SweepResult (grassflow.sweep(...))")
     d = np.asarray(sweep.d, dtype=float).ravel()
     st = np.asarray(sweep.stage_times, dtype=float)
     if st.ndim == 2:
@@ -752,8 +807,10 @@ def training(train_result, flow_result=None, ax=None):
         W against W* (also "train_loss", "test_loss", "subspace_error", not
         drawn here).
     flow_result : FlowResult, optional
-        The population flow of the same link and d (§5): its cosines are drawn
-        dashed in the same colours.
+        The population flow of the same link and d (§5), e.g.
+        ``train_result.population_flow()``: its cosines are drawn dashed in
+        the same colours (with ``flow_result.at``, from its dense output at
+        400 geometrically spaced times up to ``flow_result.span``).
     ax : matplotlib Axes, optional
 
     Returns
@@ -765,6 +822,9 @@ def training(train_result, flow_result=None, ax=None):
 
     Raises
     ------
+    TypeError
+        If ``train_result`` has no ``records`` (not a TrainResult), or
+        ``flow_result`` is neither None nor has ``t`` and ``cosines``.
     KeyError
         If ``records`` has no "t" or "cosines".
     ValueError
@@ -774,7 +834,10 @@ def training(train_result, flow_result=None, ax=None):
     """
     from matplotlib.lines import Line2D
 
-    ax = _axes(ax)
+    _require("training", "train_result", train_result, ("records",),
+             "a TrainResult (grassflow.train(...))")
+    if flow_result is not None:
+        _require("training", "flow_result", flow_result, ("t", "cosines"), _FLOW + " or None")
     rec = train_result.records
     t = np.asarray(rec["t"], dtype=float).ravel()
     c = np.asarray(rec["cosines"], dtype=float)
@@ -783,6 +846,7 @@ def training(train_result, flow_result=None, ax=None):
     if c.ndim != 2 or c.shape[0] != t.size:
         raise ValueError("training: records['cosines'] must be T×r with T = len(t) = %d, got %s"
                          % (t.size, c.shape))
+    ax = _axes(ax)
     mask = _positive_time_mask(t)
     r = c.shape[1]
     handles = []
@@ -792,8 +856,7 @@ def training(train_result, flow_result=None, ax=None):
         handles.append(h)
     style = [Line2D([], [], color="0.3", linestyle="-", label="samples")]
     if flow_result is not None:
-        tf = np.asarray(flow_result.t, dtype=float).ravel()
-        cf = np.asarray(flow_result.cosines, dtype=float)
+        tf, cf, _ = _dense_flow(flow_result)
         if cf.ndim == 1:
             cf = cf[:, None]
         mf = _positive_time_mask(tf)
@@ -835,11 +898,15 @@ def hermite_spectrum(h, ax=None):
 
     Raises
     ------
+    TypeError
+        If ``h`` has no ``degree_energy`` (not a HermiteResult).
     ValueError
         If ``degree_energy`` is empty or has negative or non-finite entries.
 
     Source: docs/theory.md §2 ((2.6), (2.12)), §6 (leaps).
     """
+    _require("hermite_spectrum", "h", h, ("degree_energy",),
+             "a HermiteResult (grassflow.hermite(...))")
     E = np.asarray(h.degree_energy, dtype=float).ravel()
     if E.size == 0 or not np.all(np.isfinite(E)) or np.any(E < 0):
         raise ValueError("hermite_spectrum: degree_energy must be a non-empty array of finite energies >= 0")

@@ -203,3 +203,92 @@ def test_figures_not_a_reproduce_folder(tmp_path, kind):
     assert err[0].startswith("grassflow.figures: error: %s" % target)
     assert err[0].endswith("; " + HINT)
     assert not (tmp_path / "nothing_here" / "figures").exists()
+
+
+@pytest.fixture()
+def kept_figures(fake_dir, tmp_path, monkeypatch):
+    """make_figures in this process with plt.close disabled: {figure name: Figure}, all drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from grassflow import figures as F
+
+    plt.close("all")
+    kept = {}
+    orig_savefig = matplotlib.figure.Figure.savefig
+
+    def savefig(self, fname, *args, **kwargs):
+        kept[os.path.splitext(os.path.basename(str(fname)))[0]] = self
+        return orig_savefig(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
+    monkeypatch.setattr(plt, "close", lambda *a, **k: None)
+    F.make_figures(str(fake_dir), str(tmp_path / "out"))
+    monkeypatch.undo()
+    yield kept
+    plt.close("all")
+
+
+def _overlap(a, b):
+    return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
+
+
+def test_provenance_footer_clear_of_every_axes(kept_figures):
+    assert sorted(kept_figures) == sorted(EXPECTED)
+    for name, fig in kept_figures.items():
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        (footer,) = [t for t in fig.texts if t.get_gid() == "provenance"]
+        assert footer.get_text() == "grassflow 0.1.0, commit 0123456789ab-dirty"
+        fb = footer.get_window_extent(renderer)
+        assert fig.bbox.x0 <= fb.x0 and fb.x1 <= fig.bbox.x1 and fig.bbox.y0 <= fb.y0 and fb.y1 <= fig.bbox.y1, name
+        for ax in fig.axes:
+            if ax.get_visible():  # titles, tick labels, axis labels, legends
+                assert not _overlap(fb, ax.get_tightbbox(renderer)), (name, ax.get_title())
+        for t in fig.texts:
+            if t is not footer:
+                assert not _overlap(fb, t.get_window_extent(renderer)), (name, t.get_text())
+
+
+def test_trajectory_panels_show_the_climb(kept_figures):
+    fig = kept_figures["trajectories_joint"]
+    axes = {ax.get_title(): ax for ax in fig.axes if ax.get_visible()}
+    # he2_joint: cos = 1e-3 + (1 - 1e-3) t^4/(t^4 + te^4), te = 2.5e5, sampled to 1e6 (60 log-spaced points):
+    # it first moves by 1% of its start near t = te·(1e-5/(1-1e-3))^(1/4) ≈ 1.4e4, and 3 te = 7.5e5 < 1e6
+    from grassflow import figures as F
+
+    ax = axes["he2_joint"]
+    lo, hi = ax.get_xlim()
+    t = np.concatenate(([0.0], np.geomspace(1e-3, 1e6, 60)))
+    cos = 1e-3 + (1 - 1e-3) * t ** 4 / (t ** 4 + 2.5e5 ** 4)
+    moved = t[np.flatnonzero(cos > 1.01e-3)[0] - 1]
+    assert 1e4 < moved < 1.4e4
+    esc = F._escapes(t, cos[:, None])[0]
+    assert esc == pytest.approx(2.5e5, rel=0.3)  # linear interpolation between coarse samples
+    assert ax.get_xscale() == "linear"  # 3 × 2.5e5 / 1.3e4 < 100: under two decades
+    m = 0.03 * (3 * esc - moved)
+    assert lo == pytest.approx(max(0.0, moved - m), abs=1e-9) and hi == pytest.approx(3 * esc + m, rel=1e-9)
+    assert hi < 1e6  # cut at 3 × the escape, not at the end
+    # staircase2_joint: escapes 6.9 and 13.8, cos moves by 1% near t ≈ 0.2: log axis to its end 40 < 3 × 13.8
+    ax = axes["staircase2_joint"]
+    assert ax.get_xscale() == "log"
+    lo, hi = ax.get_xlim()
+    assert 0.05 < lo < 0.5 and 40.0 < hi < 40.0 * 1.3
+
+
+def test_time_window_rules():
+    from grassflow import figures as F
+
+    t = np.concatenate(([0.0], np.geomspace(1e-3, 1e6, 91)))
+    cos = np.full((t.size, 2), 1e-3)
+    cos[t >= 1e3, 0] = 1.0  # escapes between 1e2..1e3; both directions' starts 1e-3
+    cos[t >= 1e4, 1] = 1.0
+    lo, hi, log = F._time_window(t, cos, [500.0, 5000.0])
+    assert lo == t[np.flatnonzero(t >= 1e3)[0] - 1]  # the last sample before the first move
+    assert hi == 15000.0 and log is False  # 3 × the last escape; 15000/~900 < 100
+    lo, hi, log = F._time_window(t, cos, [500.0, float("nan")])  # a direction never escapes: to the end
+    assert hi == 1e6 and log is True
+    cos[:, 0] = np.linspace(0.2, 1.0, t.size)  # moving from the first sample on
+    lo, hi, log = F._time_window(t, cos, [1.0, 5000.0])
+    assert lo == 1e-3 and hi == 15000.0 and log is True

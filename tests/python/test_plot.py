@@ -67,6 +67,27 @@ def _flow(r=3, with_theory=True):
                 "resolved": {"link": "preset:fake", "objective": "joint", "d": 1000, "r": r, "degree": 4}})
 
 
+def _assert_labels_clear(ax, labels):
+    """Label boxes pairwise disjoint, each clear of its own vertical line, inside the figure."""
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            a, b = boxes[i], boxes[j]
+            overlap = min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
+            assert not overlap, (labels[i].get_text(), labels[j].get_text(), a, b)
+    for gid, line_gid in (("escape_label", "escape"), ("theory_label", "theory")):
+        mine = [(t, b) for t, b in zip(labels, boxes) if t.get_gid() == gid]
+        own_lines = _gid(ax, line_gid)  # made in the same order as their labels
+        assert len(own_lines) == len(mine)
+        for (txt, box), ln in zip(mine, own_lines):
+            x = ax.transData.transform((ln.get_xdata()[0], 1.0))[0]
+            # beside its own line, never on it (at least a pixel away)
+            assert box.x0 >= x + 1 or box.x1 <= x - 1, (txt.get_text(), box, x)
+    for txt, box in zip(labels, boxes):
+        assert ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1 and ax.bbox.y0 <= box.y0 and box.y1 <= ax.bbox.y1
+
+
 # --------------------------------------------------------------------------- cosines
 
 
@@ -92,15 +113,14 @@ def test_cosines_lines_escapes_theory():
     assert esc[1].get_color() == lines[1].get_color()
     assert all(ln.get_linestyle() == "--" for ln in esc)
     labels = _texts(ax, "escape_label")
-    assert [t.get_text().strip() for t in labels] == ["escape 1", "escape 2"]
-    assert len({t.get_position()[1] for t in labels}) == 2  # staggered heights
+    assert [t.get_text() for t in labels] == ["escape 1", "escape 2"]  # numbered from 1, no padding
     # theory time scales: finite ones only, dotted, labelled "theory"
     th = _gid(ax, "theory")
     assert [ln.get_xdata()[0] for ln in th] == [3.0, 250.0]
     assert all(ln.get_linestyle() == ":" for ln in th)
     th_labels = _texts(ax, "theory_label")
-    assert [t.get_text().strip() for t in th_labels] == ["theory", "theory"]
-    assert len({t.get_position()[1] for t in th_labels}) == 2
+    assert [t.get_text() for t in th_labels] == ["theory", "theory"]
+    _assert_labels_clear(ax, labels + th_labels)
     assert ax.get_xlabel() == "flow time t"
     assert "cos" in ax.get_ylabel()
 
@@ -116,6 +136,148 @@ def test_cosines_without_theory_and_given_axes():
     res.theory = {"time_scales": [1.0], "plateaus": [0.5]}
     ax = P.cosines(res, theory=False)
     assert _gid(ax, "theory") == []
+
+
+def test_cosines_labels_disjoint_for_close_escapes():
+    """Escapes and theory times close together (factor < 1.5 on the log axis) still give clear labels."""
+    res = _flow(r=3)
+    res.escape_times = np.array([2.0, 2.6, 3.3])
+    res.theory = {"time_scales": [2.1, 2.7, 3.2], "plateaus": [1.0]}
+    fig, ax = plt.subplots(figsize=(4.0, 3.0))
+    P.cosines(res, ax=ax)
+    _render(ax)
+    labels = _texts(ax, "escape_label") + _texts(ax, "theory_label")
+    assert [t.get_text() for t in labels] == ["escape 1", "escape 2", "escape 3", "theory", "theory", "theory"]
+    _assert_labels_clear(ax, labels)
+    # the layout follows the figure: still clear in a short figure (fixed label steps overlapped there)
+    fig.set_size_inches(3.0, 1.8)
+    _render(ax)
+    _assert_labels_clear(ax, labels)
+
+
+def test_cosines_labels_disjoint_real_flow_r3():
+    import grassflow
+    f = grassflow.flow("preset:staircase3", "joint", d=1000, init="isotropic")
+    assert np.all(np.isfinite(f.escape_times)) and len(f.escape_times) == 3
+    ax = P.cosines(f)  # default figure size
+    _render(ax)
+    esc = _texts(ax, "escape_label")
+    th = _texts(ax, "theory_label")
+    assert [t.get_text() for t in esc] == ["escape 1", "escape 2", "escape 3"]
+    assert len(th) == 3
+    _assert_labels_clear(ax, esc + th)
+    # escape k and theory time k are 0.1% apart here: a label must not sit on the other line either
+    renderer = ax.figure.canvas.get_renderer()
+    xs = [ax.transData.transform((ln.get_xdata()[0], 1.0))[0] for ln in _gid(ax, "escape") + _gid(ax, "theory")]
+    own = [ax.transData.transform((ln.get_xdata()[0], 1.0))[0] for ln in _gid(ax, "escape") + _gid(ax, "theory")]
+    for txt, x_own in zip(esc + th, own):
+        box = txt.get_window_extent(renderer)
+        near = [x for x in xs if abs(x - x_own) < 3]
+        assert len(near) == 2  # its own line and the other one
+        assert all(not (box.x0 - 1 < x < box.x1 + 1) for x in near), (txt.get_text(), box, near)
+    # markers exactly at the escape times, although the curves are densely sampled
+    assert [ln.get_xdata()[0] for ln in _gid(ax, "escape")] == list(f.escape_times)
+
+
+class HermiteResult:  # a result of the wrong kind, named as grassflow's
+    degree_energy = np.array([0.0, 1.0])
+
+
+class FlowResult:
+    t = np.array([0.0, 1.0])
+    cosines = np.array([[0.1], [0.9]])
+    loss = np.array([0.5, 0.1])
+    escape_times = np.array([0.5])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: P.cosines(HermiteResult()), r"^cosines: result: expected a FlowResult \(grassflow\.flow\(\.\.\.\)\), got HermiteResult"),
+    (lambda: P.loss(HermiteResult()), r"^loss: result: expected a FlowResult .*, got HermiteResult"),
+    (lambda: P.landscape(HermiteResult()), r"^landscape: result: expected a FlowResult .*, got HermiteResult"),
+    (lambda: P.escape_scaling(FlowResult()), r"^escape_scaling: sweep: expected a SweepResult .*, got FlowResult"),
+    (lambda: P.training(FlowResult()), r"^training: train_result: expected a TrainResult .*, got FlowResult"),
+    (lambda: P.training(types.SimpleNamespace(records={"t": [1.0], "cosines": [[0.5]]}), HermiteResult()),
+     r"^training: flow_result: expected a FlowResult .*, got HermiteResult"),
+    (lambda: P.hermite_spectrum(FlowResult()), r"^hermite_spectrum: h: expected a HermiteResult .*, got FlowResult"),
+])
+def test_wrong_result_kind_raises_type_error(call, message):
+    n_before = len(plt.get_fignums())
+    with pytest.raises(TypeError, match=message):
+        call()
+    assert len(plt.get_fignums()) == n_before  # rejected before a figure is made
+
+
+def test_cosines_real_hermite_result_type_error():
+    import grassflow
+    h = grassflow.hermite("preset:he2")
+    with pytest.raises(TypeError, match="cosines: result: expected a FlowResult .*got HermiteResult"):
+        P.cosines(h)
+
+
+class _DenseFake:
+    """A flow with ``at``: cos_k(t) = t/(t + k + 1) exactly, step ends far apart."""
+
+    def __init__(self):
+        self.t = np.array([0.0, 0.5, 4.0, 30.0, 200.0])
+        self.span = 200.0
+        self.escape_times = np.array([2.0, 3.0])
+        self.theory = None
+        self.params = {}
+        self.calls = []
+        s = self._at(self.t)
+        self.cosines, self.loss = s.cosines, s.loss
+
+    @staticmethod
+    def _at(t):
+        t = np.asarray(t, dtype=float)
+        c = np.stack([t / (t + 1.0), t / (t + 2.0)], axis=1)
+        return types.SimpleNamespace(t=t, cosines=c, loss=0.5 * (2 - (c ** 2).sum(axis=1)))
+
+    def at(self, t):
+        self.calls.append(np.array(t, dtype=float))
+        assert np.min(t) >= 0 and np.max(t) <= self.span
+        return self._at(t)
+
+
+def test_flow_curves_use_dense_output():
+    res = _DenseFake()
+    expect_t = np.geomspace(0.5, 200.0, 400)
+    ax = P.cosines(res)
+    _render(ax)
+    lines = _gid(ax, "cosine")
+    for k, ln in enumerate(lines):
+        np.testing.assert_allclose(ln.get_xdata(), expect_t, rtol=1e-14)
+        np.testing.assert_allclose(ln.get_ydata(), expect_t / (expect_t + k + 1), rtol=1e-14)
+    assert ln.get_xdata()[-1] == 200.0  # ends exactly at the span
+    assert [ln.get_xdata()[0] for ln in _gid(ax, "escape")] == [2.0, 3.0]  # not moved to samples
+    ax = P.loss(res)
+    (curve,) = _gid(ax, "loss")
+    c = np.stack([expect_t / (expect_t + 1), expect_t / (expect_t + 2)], axis=1)
+    np.testing.assert_allclose(curve.get_ydata(), 0.5 * (2 - (c ** 2).sum(axis=1)), rtol=1e-14)
+    tr = types.SimpleNamespace(records={"t": np.array([0.0, 1.0, 2.0]), "cosines": np.full((3, 2), 0.5)},
+                               params={})
+    ax = P.training(tr, res)
+    for k, ln in enumerate(_gid(ax, "population")):
+        np.testing.assert_allclose(ln.get_xdata(), expect_t, rtol=1e-14)
+        np.testing.assert_allclose(ln.get_ydata(), expect_t / (expect_t + k + 1), rtol=1e-14)
+    assert len(res.calls) == 3
+
+
+def test_real_flow_curves_are_dense_and_smooth():
+    import grassflow
+    f = grassflow.flow("preset:staircase2", "joint", d=1000, init="isotropic")
+    t_first = f.t[f.t > 0][0]
+    ax = P.cosines(f)
+    lines = _gid(ax, "cosine")
+    expect = f.at(np.geomspace(t_first, f.span, 400))
+    for k, ln in enumerate(lines):
+        assert len(ln.get_xdata()) == 400
+        np.testing.assert_allclose(ln.get_xdata(), expect.t, rtol=1e-12)
+        np.testing.assert_allclose(ln.get_ydata(), expect.cosines[:, k], rtol=1e-12, atol=1e-15)
+    # the sampled curve agrees with the step ends it passes (dense output is exact there)
+    mid = f.t[(f.t > t_first) & (f.t < f.span)]
+    np.testing.assert_allclose(np.interp(np.log(mid), np.log(expect.t), expect.cosines[:, 0]),
+                               f.at(mid).cosines[:, 0], atol=5e-3)
 
 
 def test_cosines_rejects_bad_shape():
