@@ -18,6 +18,7 @@
 #include "grassflow/progress.h"
 #include "grassflow/sample_complexity.h"
 #include "grid_summaries.h"
+#include "mpi_job.h"
 #include "provenance.h"
 #include "run_store.h"
 
@@ -218,29 +219,43 @@ void run(const PhaseCommand& c) {
                      {"features", c.features},
                      {"batch", c.batch},
                      {"ratio", c.ratio}});
-  RunStore store(c.out, "phase", parameters, {"d", "n", "seed"});
-  std::vector<std::pair<double, double>> units;  // (d, n), each with every seed
+  // Every configuration of this shard, in a fixed order (every rank builds the same list); only rank 0 holds the
+  // folder, writes, and hands out what is not done yet.
+  struct Configuration {
+    double d, n;
+    std::uint64_t seed;
+  };
+  std::vector<Configuration> grid;
+  std::size_t cell = 0;
   for (double d : dims)
-    for (double n : sizes) units.emplace_back(d, n);
+    for (double n : sizes) {
+      if (static_cast<int>(cell++ % static_cast<std::size_t>(shards)) != shard) continue;
+      for (int k = 0; k < c.seeds; ++k) grid.push_back({d, n, c.seed_start + static_cast<std::uint64_t>(k)});
+    }
   std::map<double, double> population;
   for (double d : dims) population[d] = population_time(link, d);
-  long total = 0;
-  for (std::size_t u = 0; u < units.size(); ++u)
-    if (static_cast<int>(u % static_cast<std::size_t>(shards)) == shard) total += c.seeds;
-  {
-    ProgressStage stage("phase configurations", static_cast<double>(total));
-    for (std::size_t u = 0; u < units.size(); ++u) {
-      if (static_cast<int>(u % static_cast<std::size_t>(shards)) != shard) continue;
-      const auto [d, n] = units[u];
-      for (int k = 0; k < c.seeds; ++k) {
-        const std::uint64_t seed = c.seed_start + static_cast<std::uint64_t>(k);
-        const nlohmann::json key = {{"d", json_number(d)}, {"n", json_number(n)}, {"seed", seed}};
-        if (!store.done(key))
-          store.append(run_json(run_phase_configuration(link.resolved.link, spec, d, n, seed, population.at(d))));
-        stage.advance();
-      }
-    }
+  std::optional<RunStore> store;
+  std::vector<std::size_t> todo;
+  if (mpi_rank() == 0) {
+    store.emplace(c.out, "phase", parameters, std::vector<std::string>{"d", "n", "seed"});
+    for (std::size_t u = 0; u < grid.size(); ++u)
+      if (!store->done({{"d", json_number(grid[u].d)}, {"n", json_number(grid[u].n)}, {"seed", grid[u].seed}}))
+        todo.push_back(u);
   }
+  {
+    ProgressStage stage("phase configurations", static_cast<double>(todo.size()));
+    run_units(
+        todo,
+        [&](std::size_t u) {
+          const Configuration& x = grid[u];
+          return run_json(run_phase_configuration(link.resolved.link, spec, x.d, x.n, x.seed, population.at(x.d)));
+        },
+        [&](const nlohmann::json& run) {
+          store->append(run);
+          stage.advance();
+        });
+  }
+  if (mpi_rank() != 0) return;
   nlohmann::json resolved = parameters;
   resolved["d"] = nlohmann::json::array();
   for (double d : dims) resolved["d"].push_back(json_number(d));
@@ -248,14 +263,14 @@ void run(const PhaseCommand& c) {
   for (double n : sizes) resolved["n"].push_back(json_number(n));
   resolved["seeds"] = c.seeds;
   resolved["seed-start"] = c.seed_start;
-  const nlohmann::json summary = write_phase_summaries(store, link, provenance(*c.cmd, resolved));
+  const nlohmann::json summary = write_phase_summaries(*store, link, provenance(*c.cmd, resolved));
   if (c.json) {
     std::printf("%s\n", summary.dump().c_str());
     return;
   }
-  std::ifstream md(store.dir() + "/summary.md");
+  std::ifstream md(store->dir() + "/summary.md");
   std::printf("%s", std::string(std::istreambuf_iterator<char>(md), {}).c_str());
-  std::printf("\nwritten: %s/{runs.jsonl,phase.csv,summary.json,summary.md}\n", store.dir().c_str());
+  std::printf("\nwritten: %s/{runs.jsonl,phase.csv,summary.json,summary.md}\n", store->dir().c_str());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // `grassflow sweep`: flows over several dimensions and seeds, with per-stage fits of the escape-time scaling
 // against the leaps' predictions (docs/theory.md §6).
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "grassflow/progress.h"
 #include "grassflow/sweep.h"
 #include "grid_summaries.h"
+#include "mpi_job.h"
 #include "provenance.h"
 #include "run_store.h"
 
@@ -116,29 +118,51 @@ void run(const SweepCommand& options) {
     throw InputError("shard", "a shard writes its runs to a folder; give --out too (then grassflow merge)");
   std::vector<SweepRun> runs;
   std::optional<RunStore> store;
-  if (options.out.empty()) {
+  if (options.out.empty() && !mpi_active()) {
     runs = run_sweep(objective, spec);
   } else {
-    // One line per (d, seed) as it finishes; what the folder holds already is skipped (docs/cli.md).
-    nlohmann::json parameters = resolved;
-    parameters.erase("d");
-    parameters.erase("seeds");
-    parameters.erase("seed-start");
-    store.emplace(options.out, "sweep", parameters, std::vector<std::string>{"d", "seed"});
+    // One unit per (d, seed) of this shard, the same list on every rank; rank 0 holds the folder (if any), hands
+    // out what is not done, and records the runs as they arrive (docs/cli.md, "Runs that survive", "Open MPI").
     const auto [shard, shards] = options.shard.empty() ? std::pair<int, int>{0, 1} : parse_shard(options.shard);
     const int seeds = spec.start == Start::random ? spec.seeds : 1;
     for (double d : spec.dimensions) initial_overlap(spec.start, link.r(), d, 0);  // a bad d fails at once
-    ProgressStage stage("sweep flows", static_cast<double>(spec.dimensions.size()) * seeds);
+    std::vector<std::pair<double, std::uint64_t>> grid;
     std::size_t unit = 0;
     for (double d : spec.dimensions)
-      for (int k = 0; k < seeds; ++k, ++unit) {
-        if (static_cast<int>(unit % static_cast<std::size_t>(shards)) != shard) continue;
-        const std::uint64_t seed = spec.first_seed + static_cast<std::uint64_t>(k);
-        if (!store->done({{"d", json_number(d)}, {"seed", seed}}))
-          store->append(run_json(run_sweep_flow(objective, spec.start, d, seed, spec.flow)));
-        stage.advance();
+      for (int k = 0; k < seeds; ++k, ++unit)
+        if (static_cast<int>(unit % static_cast<std::size_t>(shards)) == shard)
+          grid.emplace_back(d, spec.first_seed + static_cast<std::uint64_t>(k));
+    std::vector<std::size_t> todo;
+    std::vector<nlohmann::json> recorded;
+    if (mpi_rank() == 0) {
+      if (!options.out.empty()) {
+        nlohmann::json parameters = resolved;
+        for (const char* run_key : {"d", "seeds", "seed-start"}) parameters.erase(run_key);
+        store.emplace(options.out, "sweep", parameters, std::vector<std::string>{"d", "seed"});
       }
-    for (const nlohmann::json& j : store->runs()) runs.push_back(sweep_run_from_json(j));
+      for (std::size_t u = 0; u < grid.size(); ++u)
+        if (!store || !store->done({{"d", json_number(grid[u].first)}, {"seed", grid[u].second}})) todo.push_back(u);
+    }
+    {
+      ProgressStage stage("sweep flows", static_cast<double>(todo.size()));
+      run_units(
+          todo,
+          [&](std::size_t u) {
+            return run_json(run_sweep_flow(objective, spec.start, grid[u].first, grid[u].second, spec.flow));
+          },
+          [&](const nlohmann::json& run) {
+            if (store)
+              store->append(run);
+            else
+              recorded.push_back(run);
+            stage.advance();
+          });
+    }
+    if (mpi_rank() != 0) return;
+    for (const nlohmann::json& j : store ? store->runs() : recorded) runs.push_back(sweep_run_from_json(j));
+    // d-major, seed-minor: the order of a one-process sweep, whatever order the runs arrived in.
+    std::sort(runs.begin(), runs.end(),
+              [](const SweepRun& a, const SweepRun& b) { return a.d != b.d ? a.d < b.d : a.seed < b.seed; });
   }
   for (const SweepRun& run : runs)
     if (run.status == FlowStatus::diverged)

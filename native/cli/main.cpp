@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "grassflow/errors.h"
+#include "mpi_job.h"
 #include "progress_bar.h"
 #include "provenance.h"
 
@@ -75,7 +76,9 @@ int main(int argc, char** argv) {
   app.add_flag("--quiet", quiet, "no progress output (warnings and errors are still printed)");
   app.parse_complete_callback([&] {
     const grassflow::cli::ProgressMode mode = grassflow::cli::parse_progress_mode(progress);
-    grassflow::cli::install_progress(quiet ? grassflow::cli::ProgressMode::none : mode);
+    // Under mpirun only rank 0 reports.
+    grassflow::cli::install_progress(quiet || grassflow::cli::mpi_rank() != 0 ? grassflow::cli::ProgressMode::none
+                                                                              : mode);
   });
   grassflow::cli::add_version_command(app);
   grassflow::cli::add_hermite_command(app);
@@ -88,25 +91,31 @@ int main(int argc, char** argv) {
   grassflow::cli::add_phase_command(app);
   grassflow::cli::add_merge_command(app);
   grassflow::cli::add_keys_command(app);
+  int status = 0;
   try {
+    grassflow::cli::start_mpi();
     named_command(app, argc, argv);
     app.parse(argc, argv);
+    status = grassflow::cli::command_exit_status();
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    status = app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    status = app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "grassflow: error: %s\n", usage_message(e, app, argc, argv).c_str());
-    return 2;
+    status = 2;
   } catch (const grassflow::InputError& e) {
     std::fprintf(stderr, "grassflow: error: %s\n", grassflow::user_message(e, grassflow::Surface::cli).c_str());
-    return 2;
+    status = 2;
   } catch (const grassflow::LimitError& e) {
     std::fprintf(stderr, "grassflow: error: %s\n", grassflow::user_message(e, grassflow::Surface::cli).c_str());
-    return 2;
+    status = 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "grassflow: internal error: %s\n", e.what());
-    return 1;
+    status = 1;
   }
-  return grassflow::cli::command_exit_status();
+  // Under mpirun, an error on one rank ends every rank (the others may be waiting for it).
+  if (status != 0 && grassflow::cli::mpi_active()) grassflow::cli::abort_mpi(status);
+  grassflow::cli::finish_mpi();
+  return status;
 }

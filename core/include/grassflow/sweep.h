@@ -111,8 +111,8 @@ struct StageStatistics {
 };
 
 /// The statistics of stage `fit` (from fit_stages on the same runs) with `replicates` bootstrap resamplings,
-/// seeded with 0 (deterministic, whatever the order of `runs`). Quantiles interpolate linearly between order statistics (+inf beside +inf stays
-/// +inf).
+/// seeded with 0 (deterministic, whatever the order of `runs`). Quantiles interpolate linearly between order statistics
+/// (+inf beside +inf stays +inf).
 StageStatistics stage_statistics(const std::vector<SweepRun>& runs, const StageFit& fit, int replicates = 1000);
 
 /// The coefficient b of T = a + b ln d that docs/theory.md §6 predicts for a log-model stage, in flow time per

@@ -1,0 +1,56 @@
+"""Open MPI as the engine of grids (issue 16), measured in one run by scripts/bench (--only mpi):
+  throughput of `sweep` and `phase` on 2 ranks over 1 process (wall time of the same grid, written to a fresh
+  --out each time); rank 0's own cost per dispatched configuration (GRASSFLOW_MPI_STATS: receive, record, send;
+  measured on a grid of cheap flows, so it is the dispatcher's cost, not the flows'); and from it, with the
+  configurations' measured times, how many ranks one dispatcher can feed.
+Usage: mpi_bench.py path/to/grassflow. Prints one JSON object."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = sys.argv[1]
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_btl_vader_single_copy_mechanism="none", OMPI_MCA_btl_vader_backing_directory="/tmp")
+MPIRUN = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", "2"]
+SWEEP = ["sweep", "--link", "preset:he4", "--objective", "joint", "--d", "100,1000,1e4,1e5", "--seeds", "24"]
+PHASE = ["phase", "--link", "z1", "--noise", "0.5", "--d", "100,200,400,800", "--n", "200,800,3200,12800",
+         "--seeds", "8"]
+tmp = tempfile.mkdtemp(prefix="grassflow-mpi-bench-")
+
+
+def wall(command, ranks, env=ENV):
+    out = os.path.join(tmp, f"out-{time.monotonic_ns()}")
+    begin = time.perf_counter()
+    p = subprocess.run([*(MPIRUN if ranks == 2 else []), BIN, *command, "--out", out], capture_output=True, text=True,
+                       env=env)
+    seconds = time.perf_counter() - begin
+    if p.returncode != 0:
+        sys.exit(f"mpi_bench: {' '.join(command)} failed:\n{p.stderr}")
+    with open(os.path.join(out, "runs.jsonl")) as f:
+        count = len(f.read().splitlines())
+    return seconds, count, p.stderr
+
+
+result = {}
+for name, command in (("sweep", SWEEP), ("phase", PHASE)):
+    one, count, _ = wall(command, 1)
+    two, _, _ = wall(command, 2)
+    result[name] = {"configurations": count, "seconds_1_rank": one, "seconds_2_ranks": two,
+                    "throughput_2_over_1": one / two, "seconds_per_configuration": one / count}
+# The dispatcher's own cost: a grid of 2000 flows of z1 at d = 10 (tens of microseconds each).
+cheap = ["sweep", "--link", "z1", "--objective", "joint", "--d", "10,20,40,80", "--seeds", "500"]
+_, count, stderr = wall(cheap, 2, env=dict(ENV, GRASSFLOW_MPI_STATS="1"))
+stats = json.loads([line for line in stderr.splitlines() if line.startswith('{"mpi_dispatched"')][0])
+per = stats["mpi_dispatch_seconds"] / max(1, stats["mpi_dispatched"])
+result["dispatch"] = {"configurations": count, "dispatched_to_other_ranks": stats["mpi_dispatched"],
+                      "rank0_seconds_per_dispatch": per,
+                      # One dispatcher keeps R ranks busy while R · (its cost per configuration) ≤ one configuration's
+                      # time: R = configuration time / dispatch cost.
+                      "ranks_fed_sweep": result["sweep"]["seconds_per_configuration"] / per,
+                      "ranks_fed_phase": result["phase"]["seconds_per_configuration"] / per}
+shutil.rmtree(tmp)
+print(json.dumps(result, indent=2))
