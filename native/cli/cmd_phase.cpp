@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "dynamics_cli.h"
 #include "grassflow/errors.h"
+#include "grassflow/link_features.h"
 #include "grassflow/progress.h"
 #include "grassflow/sample_complexity.h"
 #include "grid_summaries.h"
@@ -208,6 +209,12 @@ void run(const PhaseCommand& c) {
   spec.train.batch = static_cast<std::size_t>(c.batch);
   spec.train.ratio = c.ratio;
   spec.train.threads = c.threads;
+  // Fewer samples than link features leave the exact fit underdetermined: not a sample-complexity measurement.
+  const int features = LinkFeatures(c.features, link.r(), c.degree, 0).size();
+  if (!spec.online && sizes.front() < features)
+    throw InputError("n", "n = " + json_number(sizes.front()).dump() + " is below the " + std::to_string(features) +
+                              " link features (--features " + c.features + ", --degree " + std::to_string(c.degree) +
+                              ", r = " + std::to_string(link.r()) + "); give every n >= " + std::to_string(features));
   // The parameters that define the experiment (what --out compares on resume and merge); not --shard, --threads.
   nlohmann::json parameters = c.keys->resolved(link);
   parameters.update({{"mode", c.mode},

@@ -108,5 +108,8 @@ p = run("phase", "--link", "z1", "--d", "50", "--n", "10,x", "--out", os.path.jo
 check(p.stderr.startswith("grassflow: error: --n: 'x' is not a sample size"), f"bad --n: {p.stderr.strip()}")
 p = run("phase", *GRID, "--shard", "2/2", "--out", os.path.join(tmp, "y"), expect=2)
 check("--shard: '2/2'" in p.stderr, f"bad --shard: {p.stderr.strip()}")
+p = run("phase", "--link", "z1*z2", "--d", "50", "--n", "4,100", "--out", os.path.join(tmp, "z"), expect=2)
+check(p.stderr.startswith("grassflow: error: --n: n = 4 is below the 6 link features") and "n >= 6" in p.stderr,
+      f"--n below the link features: {p.stderr.strip()}")
 shutil.rmtree(tmp)
 finish()
