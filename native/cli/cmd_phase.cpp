@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "commands.h"
 #include "dynamics_cli.h"
@@ -29,8 +30,8 @@ namespace {
 
 struct PhaseCommand {
   CLI::App* cmd = nullptr;
-  std::unique_ptr<ExperimentOptions> keys;  // link, r, noise
-  std::string mode = "exact", d, n, out, shard, features = "hermite", n_range;
+  std::unique_ptr<ExperimentOptions> keys;                                      // link, r, noise
+  std::string mode = "exact", d, n, out, shard, features = "hermite", n_range;  // n: a list or "auto"
   int seeds = 8, degree = 2, threads = 1, rounds = 6;
   std::uint64_t seed_start = 0;
   double threshold = 0.2, budget = 4.0, lr = 0.1, ridge = 1e-4, ratio = 10.0;
@@ -188,8 +189,12 @@ void run(const PhaseCommand& c) {
     throw InputError("mode",
                      "'" + c.mode + "'; choose exact (n samples reused every step) or online (n fresh samples)");
   const std::vector<double> dims = parse_dimension_list(c.d);
-  if (c.n == "auto") throw InputError("n", "auto is not available yet; give a list of sample sizes, e.g. 100,400,1600");
-  const std::vector<double> sizes = parse_sizes(c.n);
+  const bool automatic = c.n == "auto";
+  const std::vector<double> sizes = automatic ? std::vector<double>{} : parse_sizes(c.n);
+  if (c.rounds < 1 || c.rounds > 30) throw InputError("rounds", std::to_string(c.rounds) + "; give 1 to 30 rounds");
+  std::vector<double> range = c.n_range.empty() ? std::vector<double>{} : parse_sizes(c.n_range);
+  if (!c.n_range.empty() && range.size() != 2)
+    throw InputError("n-range", "'" + c.n_range + "'; give two sample sizes lo,hi with lo < hi, e.g. 100,100000");
   if (c.seeds < 1) throw InputError("seeds", "seeds = " + std::to_string(c.seeds) + "; give seeds >= 1");
   if (!(c.threshold > 0 && c.threshold < 1))
     throw InputError("threshold", std::to_string(c.threshold) + "; give a subspace error 0 < threshold < 1");
@@ -211,10 +216,12 @@ void run(const PhaseCommand& c) {
   spec.train.threads = c.threads;
   // Fewer samples than link features leave the exact fit underdetermined: not a sample-complexity measurement.
   const int features = LinkFeatures(c.features, link.r(), c.degree, 0).size();
-  if (!spec.online && sizes.front() < features)
-    throw InputError("n", "n = " + json_number(sizes.front()).dump() + " is below the " + std::to_string(features) +
-                              " link features (--features " + c.features + ", --degree " + std::to_string(c.degree) +
-                              ", r = " + std::to_string(link.r()) + "); give every n >= " + std::to_string(features));
+  const double smallest = automatic ? (range.empty() ? features : range.front()) : sizes.front();
+  if (!spec.online && smallest < features)
+    throw InputError(automatic ? "n-range" : "n",
+                     "n = " + json_number(smallest).dump() + " is below the " + std::to_string(features) +
+                         " link features (--features " + c.features + ", --degree " + std::to_string(c.degree) +
+                         ", r = " + std::to_string(link.r()) + "); give every n >= " + std::to_string(features));
   // The parameters that define the experiment (what --out compares on resume and merge); not --shard, --threads.
   nlohmann::json parameters = c.keys->resolved(link);
   parameters.update({{"mode", c.mode},
@@ -226,6 +233,7 @@ void run(const PhaseCommand& c) {
                      {"features", c.features},
                      {"batch", c.batch},
                      {"ratio", c.ratio}});
+  if (automatic) parameters.update({{"n", "auto"}, {"n-range", c.n_range}, {"rounds", c.rounds}});
   // Every configuration of this shard, in a fixed order (every rank builds the same list); only rank 0 holds the
   // folder, writes, and hands out what is not done yet.
   struct Configuration {
@@ -243,20 +251,64 @@ void run(const PhaseCommand& c) {
   for (double d : dims) population[d] = population_time(link, d);
   std::optional<RunStore> store;
   std::vector<std::size_t> todo;
-  if (mpi_rank() == 0) {
-    store.emplace(c.out, "phase", parameters, std::vector<std::string>{"d", "n", "seed"});
-    for (std::size_t u = 0; u < grid.size(); ++u)
-      if (!store->done({{"d", json_number(grid[u].d)}, {"n", json_number(grid[u].n)}, {"seed", grid[u].seed}}))
-        todo.push_back(u);
-  }
-  {
-    ProgressStage stage("phase configurations", static_cast<double>(todo.size()));
+  if (mpi_rank() == 0) store.emplace(c.out, "phase", parameters, std::vector<std::string>{"d", "n", "seed"});
+  const auto train = [&](double d, double n, std::uint64_t seed) {
+    return run_phase_configuration(link.resolved.link, spec, d, n, seed, population.at(d));
+  };
+  if (automatic) {
+    // --n auto: one unit per d of this shard, a bisection in log n decided on complete rounds (every seed at one n),
+    // reusing the runs the folder holds (rank 0; other ranks recompute what they are not told: the same bits).
+    std::map<std::tuple<double, double, std::uint64_t>, bool> known;
+    if (store)
+      for (const nlohmann::json& j : store->runs())
+        known[{j.at("d").get<double>(), j.at("n").get<double>(), j.at("seed").get<std::uint64_t>()}] =
+            j.at("success").get<bool>();
+    for (std::size_t u = 0; u < dims.size(); ++u)
+      if (static_cast<int>(u % static_cast<std::size_t>(shards)) == shard) todo.push_back(u);
+    ProgressStage stage("phase bisections (one per d)", static_cast<double>(todo.size()));
     run_units(
         todo,
         [&](std::size_t u) {
-          const Configuration& x = grid[u];
-          return run_json(run_phase_configuration(link.resolved.link, spec, x.d, x.n, x.seed, population.at(x.d)));
+          const double d = dims[u];
+          nlohmann::json fresh = nlohmann::json::array();
+          const auto fraction = [&](double n) {
+            int wins = 0;
+            for (int k = 0; k < c.seeds; ++k) {
+              const std::uint64_t seed = c.seed_start + static_cast<std::uint64_t>(k);
+              const auto it = known.find({d, n, seed});
+              if (it != known.end()) {
+                wins += it->second;
+                continue;
+              }
+              const PhaseRun run = train(d, n, seed);
+              fresh.push_back(run_json(run));
+              wins += run.success;
+            }
+            return static_cast<double>(wins) / c.seeds;
+          };
+          double lo = range.empty() ? std::max<double>(features, std::ceil(d / 4)) : range[0];
+          double hi = range.empty() ? 64 * d : range[1];
+          if (fraction(lo) < 0.5 && fraction(hi) >= 0.5)
+            for (int round = 0; round < c.rounds; ++round) {
+              const double mid = std::round(std::sqrt(lo * hi));
+              if (mid <= lo || mid >= hi) break;
+              (fraction(mid) >= 0.5 ? hi : lo) = mid;
+            }
+          return nlohmann::json{{"runs", fresh}};
         },
+        [&](const nlohmann::json& result) {
+          for (const nlohmann::json& run : result.at("runs"))
+            if (!store->done(run)) store->append(run);
+          stage.advance();
+        });
+  } else {
+    if (store)
+      for (std::size_t u = 0; u < grid.size(); ++u)
+        if (!store->done({{"d", json_number(grid[u].d)}, {"n", json_number(grid[u].n)}, {"seed", grid[u].seed}}))
+          todo.push_back(u);
+    ProgressStage stage("phase configurations", static_cast<double>(todo.size()));
+    run_units(
+        todo, [&](std::size_t u) { return run_json(train(grid[u].d, grid[u].n, grid[u].seed)); },
         [&](const nlohmann::json& run) {
           store->append(run);
           stage.advance();
@@ -266,8 +318,10 @@ void run(const PhaseCommand& c) {
   nlohmann::json resolved = parameters;
   resolved["d"] = nlohmann::json::array();
   for (double d : dims) resolved["d"].push_back(json_number(d));
-  resolved["n"] = nlohmann::json::array();
-  for (double n : sizes) resolved["n"].push_back(json_number(n));
+  if (!automatic) {
+    resolved["n"] = nlohmann::json::array();
+    for (double n : sizes) resolved["n"].push_back(json_number(n));
+  }
   resolved["seeds"] = c.seeds;
   resolved["seed-start"] = c.seed_start;
   const nlohmann::json summary = write_phase_summaries(*store, link, provenance(*c.cmd, resolved));
@@ -291,7 +345,13 @@ void add_phase_command(CLI::App& app) {
   c->keys = std::make_unique<ExperimentOptions>(cmd, std::vector<std::string>{"link"});
   cmd->add_option("--mode", c->mode, "exact (n samples reused at every step, default) or online (n fresh samples)");
   cmd->add_option("--d", c->d, "comma-separated dimensions, e.g. 50,100,200,400")->required();
-  cmd->add_option("--n", c->n, "comma-separated sample sizes, e.g. 100,200,400,800")->required();
+  cmd->add_option("--n", c->n,
+                  "comma-separated sample sizes, e.g. 100,200,400,800, or auto: per d, a bisection in log n for the "
+                  "n where half the seeds succeed")
+      ->required();
+  cmd->add_option("--n-range", c->n_range,
+                  "with --n auto: the bracket lo,hi of the bisection (default: max(features, d/4) to 64 d)");
+  cmd->add_option("--rounds", c->rounds, "with --n auto: bisection rounds after the bracket's ends (default 6)");
   cmd->add_option("--seeds", c->seeds, "seeds per (d, n) (default 8)")->default_str("8");
   cmd->add_option("--seed-start", c->seed_start, "the first seed (default 0)");
   cmd->add_option("--threshold", c->threshold, "success: final sin theta_max below this (default 0.2)");

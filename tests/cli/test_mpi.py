@@ -50,6 +50,13 @@ check(sorted(lines(one)) == sorted(lines(two)), f"phase: 2 ranks write the same 
 with open(os.path.join(one, "summary.json")) as f:
     check(json.load(f)["kappa"] == summary["kappa"], "... and the same kappa")
 
+AUTO = ["phase", "--link", "z1", "--noise", "0.5", "--d", "50,100,200", "--n", "auto", "--n-range", "50,3200",
+        "--rounds", "3", "--seeds", "4"]
+checks.run(BIN, *AUTO, "--out", os.path.join(tmp, "auto1"))
+mpi(*AUTO, "--out", os.path.join(tmp, "auto2"))
+check(sorted(lines(os.path.join(tmp, "auto1"))) == sorted(lines(os.path.join(tmp, "auto2"))),
+      "phase --n auto: 2 ranks (one d's bisection per unit) write the same runs as one process")
+
 rows1 = json.loads(checks.run(BIN, *SWEEP, "--json").stdout)
 rows2 = json.loads(mpi(*SWEEP, "--json").stdout)
 check(rows1["rows"] == rows2["rows"] and rows1["fit"] == rows2["fit"], "sweep --json: 2 ranks print the same rows and fits")

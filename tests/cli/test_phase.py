@@ -103,6 +103,17 @@ check(0 < len(before) < 60, f"the killed job had written {len(before)} of 60 run
 check(after[:len(before)] == before and sorted(after) == sorted(lines(reference)),
       "after a SIGKILL and a re-run: nothing written is lost, nothing repeated, the same runs as one uninterrupted job")
 
+# --n auto: per d a bisection in log n on complete rounds; no (d, n, seed) runs twice, a re-run adds nothing.
+auto = os.path.join(tmp, "auto")
+AUTO = ["phase", "--link", "z1", "--noise", "0.5", "--d", "50,100,200", "--n", "auto", "--n-range", "50,3200",
+        "--rounds", "4", "--seeds", "6", "--out", auto, "--json"]
+summary = json.loads(run(*AUTO).stdout)
+keys = [tuple(json.loads(x)[k] for k in ("d", "n", "seed")) for x in lines(auto)]
+check(len(keys) == len(set(keys)) and 3 * 6 * 2 <= len(keys) <= 3 * 6 * 6, f"--n auto: {len(keys)} runs, none twice")
+check(abs(summary["kappa"]["estimate"] - 1) <= 0.3, f"--n auto: kappa = {summary['kappa']['estimate']:.3f} near 1")
+run(*AUTO)
+check(len(lines(auto)) == len(keys), "--n auto re-run adds nothing")
+
 # Bad input.
 p = run("phase", "--link", "z1", "--d", "50", "--n", "10,x", "--out", os.path.join(tmp, "x"), expect=2)
 check(p.stderr.startswith("grassflow: error: --n: 'x' is not a sample size"), f"bad --n: {p.stderr.strip()}")
