@@ -16,7 +16,7 @@ BIN = sys.argv[1]
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_btl_vader_single_copy_mechanism="none", OMPI_MCA_btl_vader_backing_directory="/tmp")
 MPIRUN = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", "2"]
-SWEEP = ["sweep", "--link", "preset:he4", "--objective", "joint", "--d", "100,1000,1e4,1e5", "--seeds", "24"]
+SWEEP = ["sweep", "--link", "preset:he4sum2", "--objective", "joint", "--d", "100,1000,1e4,1e5", "--seeds", "100"]
 PHASE = ["phase", "--link", "z1", "--noise", "0.5", "--d", "100,200,400,800", "--n", "200,800,3200,12800",
          "--seeds", "8"]
 tmp = tempfile.mkdtemp(prefix="grassflow-mpi-bench-")

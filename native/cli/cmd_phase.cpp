@@ -263,7 +263,7 @@ void run(const PhaseCommand& c) {
       for (const nlohmann::json& j : store->runs())
         known[{j.at("d").get<double>(), j.at("n").get<double>(), j.at("seed").get<std::uint64_t>()}] =
             j.at("success").get<bool>();
-    for (std::size_t u = 0; u < dims.size(); ++u)
+    for (std::size_t u = dims.size(); u-- > 0;)  // the largest d first: the costliest bisections (run_units)
       if (static_cast<int>(u % static_cast<std::size_t>(shards)) == shard) todo.push_back(u);
     ProgressStage stage("phase bisections (one per d)", static_cast<double>(todo.size()));
     run_units(
@@ -306,6 +306,9 @@ void run(const PhaseCommand& c) {
       for (std::size_t u = 0; u < grid.size(); ++u)
         if (!store->done({{"d", json_number(grid[u].d)}, {"n", json_number(grid[u].n)}, {"seed", grid[u].seed}}))
           todo.push_back(u);
+    // The costliest first (run_units): a training's cost grows with n·d.
+    std::stable_sort(todo.begin(), todo.end(),
+                     [&](std::size_t a, std::size_t b) { return grid[a].n * grid[a].d > grid[b].n * grid[b].d; });
     ProgressStage stage("phase configurations", static_cast<double>(todo.size()));
     run_units(
         todo, [&](std::size_t u) { return run_json(train(grid[u].d, grid[u].n, grid[u].seed)); },

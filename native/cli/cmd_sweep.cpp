@@ -140,7 +140,7 @@ void run(const SweepCommand& options) {
         for (const char* run_key : {"d", "seeds", "seed-start"}) parameters.erase(run_key);
         store.emplace(options.out, "sweep", parameters, std::vector<std::string>{"d", "seed"});
       }
-      for (std::size_t u = 0; u < grid.size(); ++u)
+      for (std::size_t u = grid.size(); u-- > 0;)  // the largest d first: the longest flows (run_units)
         if (!store || !store->done({{"d", json_number(grid[u].first)}, {"seed", grid[u].second}})) todo.push_back(u);
     }
     {

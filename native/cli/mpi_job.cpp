@@ -1,9 +1,13 @@
 #include "mpi_job.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "grassflow/errors.h"
 
@@ -64,7 +68,16 @@ std::string receive_text(MPI_Status& status) {
 
 void start_mpi() {
   if (!launched_by_mpirun()) return;
-  MPI_Init(nullptr, nullptr);
+  // Rank 0 answers the other ranks from a service thread while its main thread computes (run_units); only one
+  // thread calls MPI at a time.
+  int provided = 0;
+  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
+  if (provided < MPI_THREAD_SERIALIZED) {
+    MPI_Finalize();
+    throw InputError(
+        "this MPI library does not allow MPI calls from a second thread (MPI_THREAD_SERIALIZED), "
+        "which grassflow's dispatcher needs; use Open MPI as Debian ships it");
+  }
   started = true;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -102,46 +115,94 @@ void run_units(const std::vector<std::size_t>& units, const std::function<nlohma
       send_text(result, 0, kResult);
     }
   }
+  // Rank 0: a service thread answers the other ranks (the only thread that calls MPI meanwhile: the job runs
+  // MPI_THREAD_SERIALIZED) while this thread computes units itself, the cheapest left first, so that nobody waits
+  // for rank 0 to finish a unit before getting the next. Results reach record() on this thread only (it writes
+  // files and reports progress), after each of its own units and as they arrive once the queue is empty.
+  std::mutex lock;  // guards queue, inbox, failure, done
+  std::condition_variable arrived;
   std::deque<std::size_t> queue(units.begin(), units.end());
-  int working = size - 1;  // ranks that have not been told to stop
-  // Rank 0's own cost of dispatching (receive, record, send), for the benchmark (GRASSFLOW_MPI_STATS=1).
+  std::vector<nlohmann::json> inbox;
+  std::string failure;
+  bool done = false;
+  // Rank 0's own cost of dispatching (receive, parse, send), for the benchmark (GRASSFLOW_MPI_STATS=1).
   double dispatch_seconds = 0.0;
   long dispatched = 0;
-  // A message from a rank: a result (recorded) or its first request; either way it gets the next unit or stop.
-  const auto serve = [&](MPI_Status& status, const std::string& text) {
-    if (status.MPI_TAG == kResult) {
-      const nlohmann::json result = nlohmann::json::parse(text);
-      if (result.contains("error")) {
-        std::fprintf(stderr, "grassflow: error: rank %d: %s\n", status.MPI_SOURCE,
-                     result.at("error").get<std::string>().c_str());
-        MPI_Abort(MPI_COMM_WORLD, 2);
+  std::thread service([&] {
+    int working = size - 1;  // ranks that have not been told to stop
+    while (working > 0) {
+      // Open MPI's blocking probe spins a core, which this rank's computing thread needs: poll, then nap.
+      int waiting = 0;
+      MPI_Status status;
+      MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &waiting, &status);
+      if (!waiting) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        continue;
       }
-      record(result);
-    }
-    long long next = -1;
-    if (!queue.empty()) {
-      next = static_cast<long long>(queue.front());
-      queue.pop_front();
-    } else {
-      --working;
-    }
-    MPI_Send(&next, 1, MPI_LONG_LONG, status.MPI_SOURCE, kWork, MPI_COMM_WORLD);
-  };
-  while (!queue.empty() || working > 0) {
-    int waiting = 0;
-    MPI_Status status;
-    MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &waiting, &status);
-    if (waiting || queue.empty()) {
       const std::string text = receive_text(status);
       const double begin = MPI_Wtime();
-      serve(status, text);
+      long long next = -1;
+      {
+        const std::lock_guard<std::mutex> guard(lock);
+        if (status.MPI_TAG == kResult) {
+          nlohmann::json result = nlohmann::json::parse(text);
+          if (result.contains("error")) {
+            failure = "rank " + std::to_string(status.MPI_SOURCE) + ": " + result.at("error").get<std::string>();
+            queue.clear();
+          } else {
+            inbox.push_back(std::move(result));
+          }
+          ++dispatched;
+        }
+        if (!queue.empty()) {
+          next = static_cast<long long>(queue.front());
+          queue.pop_front();
+        }
+      }
+      arrived.notify_one();
+      if (next < 0) --working;
+      MPI_Send(&next, 1, MPI_LONG_LONG, status.MPI_SOURCE, kWork, MPI_COMM_WORLD);
       dispatch_seconds += MPI_Wtime() - begin;
-      dispatched += status.MPI_TAG == kResult;
-      continue;
     }
-    const std::size_t unit = queue.front();  // nobody is asking: rank 0 computes one itself
-    queue.pop_front();
-    record(compute(unit));
+    const std::lock_guard<std::mutex> guard(lock);
+    done = true;
+    arrived.notify_one();
+  });
+  const auto drain = [&](std::unique_lock<std::mutex>& held) {
+    std::vector<nlohmann::json> results;
+    results.swap(inbox);
+    held.unlock();
+    for (const nlohmann::json& result : results) record(result);
+    held.lock();
+  };
+  std::unique_lock<std::mutex> held(lock);
+  while (!queue.empty()) {
+    const std::size_t unit = queue.back();
+    queue.pop_back();
+    held.unlock();
+    nlohmann::json result;
+    try {
+      result = compute(unit);
+    } catch (...) {
+      held.lock();
+      queue.clear();  // the other ranks are told to stop; the error is this rank's to report
+      held.unlock();
+      service.join();
+      throw;
+    }
+    record(result);
+    held.lock();
+    drain(held);
+  }
+  while (!done || !inbox.empty()) {
+    arrived.wait(held, [&] { return done || !inbox.empty(); });
+    drain(held);
+  }
+  held.unlock();
+  service.join();
+  if (!failure.empty()) {
+    std::fprintf(stderr, "grassflow: error: %s\n", failure.c_str());
+    MPI_Abort(MPI_COMM_WORLD, 2);
   }
   if (std::getenv("GRASSFLOW_MPI_STATS"))
     std::fprintf(stderr, "{\"mpi_dispatched\": %ld, \"mpi_dispatch_seconds\": %.6e}\n", dispatched, dispatch_seconds);

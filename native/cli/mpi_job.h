@@ -1,6 +1,6 @@
 // Open MPI as the engine of grids (`phase`, `sweep`): `mpirun -np K grassflow phase ...` spreads the configurations
-// over the ranks through a dynamic work queue (rank 0 hands units out on request, computes units itself between
-// polls, and records every result as it arrives). MPI is initialised only when mpirun started the process
+// over the ranks through a dynamic work queue (on rank 0 a service thread hands units out on request while the main
+// thread computes units itself and records every result). MPI is initialised only when mpirun started the process
 // (OMPI_COMM_WORLD_SIZE set: a singleton MPI_Init forks a daemon), and each rank dies with its parent
 // (PR_SET_PDEATHSIG), so no orphan keeps computing when mpirun is killed. Built without MPI (GRASSFLOW_MPI off, the
 // WebAssembly build), one process runs everything and a start by mpirun is refused with one line saying how to
@@ -30,10 +30,12 @@ int mpi_rank();
 int mpi_size();
 
 /// Computes every unit and records its result: outside MPI, compute(u) then record(result) for each u of `units`
-/// in order. Under MPI, rank 0 hands the units of `units` out (the other ranks' `units` are ignored: they receive
-/// indices from rank 0), computes units itself between polls, and calls record() on rank 0 for every result as it
-/// arrives (in no fixed order); the other ranks only compute. Returns on every rank once every unit is recorded. An
-/// exception in compute() on another rank ends the job (its message printed by rank 0, MPI_Abort with status 2).
+/// in order. Under MPI, a service thread of rank 0 hands the units of `units` out from the front (the other ranks'
+/// `units` are ignored: they receive indices from rank 0) while rank 0's thread computes units from the back (give
+/// `units` costliest first: the cheap ones keep rank 0's results flowing), and calls record() on rank 0 for every
+/// result as it arrives (in no fixed order); the other ranks only compute. Returns on every rank once every unit is
+/// recorded. An exception in compute() on another rank ends the job (its message printed by rank 0, MPI_Abort with
+/// status 2).
 void run_units(const std::vector<std::size_t>& units, const std::function<nlohmann::json(std::size_t)>& compute,
                const std::function<void(const nlohmann::json&)>& record);
 
