@@ -27,7 +27,6 @@
 #include "grassflow/kernels.h"
 #include "grassflow/link_features.h"
 #include "grassflow/manifold.h"
-#include "grassflow/matrix_text.h"
 #include "grassflow/progress.h"
 #include "grassflow/random.h"
 #include "grassflow/sampling.h"
