@@ -53,6 +53,8 @@ class NpyReader {
     if (!in_) fail("is truncated in its header");
     parse_header(header);
     data_start_ = in_.tellg();
+    for (std::size_t extent : shape_)
+      if (extent == 0) fail("holds no values (an extent of its shape is 0); save a non-empty array");
     double need = static_cast<double>(item_size_);
     for (std::size_t extent : shape_) need *= static_cast<double>(extent);
     if (static_cast<double>(info.st_size) - static_cast<double>(data_start_) < need)

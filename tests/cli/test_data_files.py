@@ -134,6 +134,11 @@ with tempfile.TemporaryDirectory() as tmp:
     # Bad inputs: one line naming the input, exit 2, no model written.
     np.save(path("complex.npy"), X.astype(np.complex128))
     np.save(path("cube.npy"), np.zeros((3, 3, 3)))
+    np.save(path("w_empty.npy"), np.zeros((12, 0)))
+    # A header promising 2^40 rows of no columns: refused at once, not read row by row (a fuzzer's timeout).
+    with open(path("w_none.npy"), "wb") as f:
+        header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1099511627776, 0), }".ljust(117) + "\n"
+        f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode())
     np.savetxt(path("w_rows.csv"), W_star[:-1], delimiter=",")
     np.savetxt(path("w_skew.csv"), W_star * 2, delimiter=",")
     bad_model = dict(model, version="0.0.1")
@@ -146,6 +151,8 @@ with tempfile.TemporaryDirectory() as tmp:
          "--y-column: ", "no column named 'label'"),
         (["train", "--data", path("complex.npy"), "--r", "2"], "--data: ", "dtype <c16"),
         (["train", "--data", path("cube.npy"), "--r", "2"], "--data: ", "3-D"),
+        (["train", "--data", path("plain.csv"), "--r", "2", "--w-star", path("w_empty.npy")], "--w-star: ", "no values"),
+        (["train", "--data", path("plain.csv"), "--r", "2", "--w-star", path("w_none.npy")], "--w-star: ", "no values"),
         (["train", "--data", path("plain.csv"), "--r", "2", "--w-star", path("w_rows.csv")], "--w-star: ", "d x r = 12 x 2"),
         (["train", "--data", path("plain.csv"), "--r", "2", "--w-star", path("w_skew.csv")], "--w-star: ", "not orthonormal"),
         (["predict", "--model", path("old.json"), "--data", path("new.csv")], "--model: ", "written by grassflow 0.0.1"),
