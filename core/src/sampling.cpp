@@ -81,6 +81,23 @@ double GaussianStream::next() {
   return u * factor;
 }
 
+void GaussianStream::skip(std::uint64_t count) {
+  if (count > 0 && has_spare_) {
+    has_spare_ = false;
+    --count;
+  }
+  // Whole pairs: the polar method's acceptance test needs the uniforms only, not the logarithm.
+  for (; count >= 2; count -= 2) {
+    double u, v, s;
+    do {
+      u = 2.0 * rng_.uniform() - 1.0;
+      v = 2.0 * rng_.uniform() - 1.0;
+      s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+  }
+  if (count == 1) next();  // leaves the pair's second draw as the spare, as next() does
+}
+
 SampleStream::SampleStream(PlantedModel model, std::uint64_t seed, std::uint32_t stream)
     : model_(std::move(model)),
       inputs_(seed, stream & ~kNoiseStreamBit),
@@ -114,6 +131,11 @@ void SampleStream::draw(Dataset& data, std::size_t first, std::size_t count) {
     }
     data.y[i] = model_.link(z_.data()) + model_.noise * noise_.next();
   }
+}
+
+void SampleStream::skip(std::size_t count) {
+  inputs_.skip(static_cast<std::uint64_t>(count) * row_.size());
+  noise_.skip(count);
 }
 
 Dataset SampleStream::draw(std::size_t n, Precision precision, std::size_t memory_cap) {

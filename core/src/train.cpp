@@ -108,6 +108,25 @@ struct NormalEquations {
     yy += other.yy;
     count += other.count;
   }
+  // Sums A's lower triangle, b, yy and the count over the processes of a DataShare.
+  void sum_over(const DataShare& share) {
+    if (!share.shared()) return;
+    const Eigen::Index p = b.size();
+    std::vector<double> packed;
+    packed.reserve(static_cast<std::size_t>(p * (p + 1) / 2 + p + 2));
+    for (Eigen::Index j = 0; j < p; ++j)
+      for (Eigen::Index k = 0; k <= j; ++k) packed.push_back(A(j, k));
+    for (Eigen::Index j = 0; j < p; ++j) packed.push_back(b(j));
+    packed.push_back(yy);
+    packed.push_back(count);
+    share.sum(packed.data(), packed.size());
+    std::size_t at = 0;
+    for (Eigen::Index j = 0; j < p; ++j)
+      for (Eigen::Index k = 0; k <= j; ++k) A(j, k) = packed[at++];
+    for (Eigen::Index j = 0; j < p; ++j) b(j) = packed[at++];
+    yy = packed[at++];
+    count = packed[at];
+  }
   // a = (A/m + λI)^{−1} b/m. Throws InputError when singular with λ = 0.
   Eigen::VectorXd solve(double lambda) const {
     const Eigen::Index p = b.size();
@@ -149,8 +168,9 @@ struct Trainer::State {
   std::optional<SampleStream> stream;
   std::optional<Eigen::MatrixXd> w_star;
   double lambda = 0.0;
-  std::size_t batch = 0, begin = 0, end = 0;  // the current window of stored samples
-  Eigen::MatrixXd W, pending;                 // pending: lagged, the Euclidean gradient for the next update
+  // The current window of stored samples: `batch` global rows, of which this process holds [begin, end).
+  std::size_t batch = 0, begin = 0, end = 0;
+  Eigen::MatrixXd W, pending;  // pending: lagged, the Euclidean gradient for the next update
   Eigen::VectorXd a;
   RowMatrix V;  // exact: v_i = (f̂(z_i) − y_i)∇f̂(z_i) on the window at W, for the next gradient
   // Exact: Z = XW on the window, kept across steps so that its memory is reused (fresh pages would cost a page
@@ -194,11 +214,29 @@ struct Trainer::State {
     return haar_stiefel(static_cast<int>(d), opt.r, rng);
   }
 
+  // Every training row over all processes (DataShare).
+  std::size_t total_rows() const { return opt.share.shared() ? opt.share.total_rows : train.size(); }
+
   void set_window() {
-    const std::size_t n = train.size();
-    const std::size_t windows = n / batch;
-    begin = static_cast<std::size_t>(k % static_cast<long>(windows)) * batch;
-    end = begin + batch;
+    const std::size_t windows = total_rows() / batch;
+    const std::size_t first = static_cast<std::size_t>(k % static_cast<long>(windows)) * batch;
+    const std::size_t held = opt.share.shared() ? opt.share.first_row : 0;
+    const auto local = [&](std::size_t row) { return std::clamp(row, held, held + train.size()) - held; };
+    begin = local(first);
+    end = local(first + batch);
+  }
+
+  // Sums over the processes of a DataShare (nothing with one process).
+  void sum(double* values, std::size_t count) const {
+    if (opt.share.shared()) opt.share.sum(values, count);
+  }
+  double sum(double value) const {
+    sum(&value, 1);
+    return value;
+  }
+  Eigen::MatrixXd sum(Eigen::MatrixXd M) const {
+    sum(M.data(), static_cast<std::size_t>(M.size()));
+    return M;
   }
 
   // v_i = (f̂(z_i) − y_i)∇f̂(z_i) for the points whose features are the rows of Phi, with f̂ = a·φ and ∇f̂ from
@@ -233,6 +271,7 @@ struct Trainer::State {
         },
         opt.threads);
     for (std::size_t w = 1; w < workers; ++w) normals[0].merge(normals[w]);
+    normals[0].sum_over(opt.share);
     if (k == 0) check_effective_parameters(normals[0]);
     a = normals[0].solve(lambda);
     const Eigen::MatrixXd B = features.gradient_coefficients(a);
@@ -243,7 +282,7 @@ struct Trainer::State {
       features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
       total += residual_weights(Z.data() + b * r, Phi, train.y.data() + begin + b, a, B, V.data() + b * r, nullptr);
     }
-    train_loss = total / static_cast<double>(m);
+    train_loss = sum(total) / static_cast<double>(batch);
   }
 
   // Warns when the ridge fit has more effective parameters df(λ) = Σ μ_j/(μ_j + λ) (μ the eigenvalues of ΦᵀΦ/m)
@@ -273,13 +312,12 @@ struct Trainer::State {
 
   // (1/m) Σ v_i x_iᵀ on the window (one pass).
   Eigen::MatrixXd euclidean_gradient_exact() const {
-    return accumulate(train.x, begin, end, V, opt.threads) / static_cast<double>(end - begin);
+    return sum(accumulate(train.x, begin, end, V, opt.threads)) / static_cast<double>(batch);
   }
 
   // Lagged: one fused pass at W with the current (previous) link; refits a, sets pending and the train loss.
   void fused_pass() {
     const int p = features.size();
-    const std::size_t m = end - begin;
     const auto workers = static_cast<std::size_t>(opt.threads);
     std::vector<NormalEquations> normals(workers, NormalEquations(p));
     std::vector<Eigen::MatrixXd> blocks(workers);
@@ -294,8 +332,9 @@ struct Trainer::State {
           normals[static_cast<std::size_t>(w)].add(Phi, train.y.data() + first);
         },
         opt.threads);
-    pending = G / static_cast<double>(m);
+    pending = sum(G) / static_cast<double>(batch);
     for (std::size_t w = 1; w < workers; ++w) normals[0].merge(normals[w]);
+    normals[0].sum_over(opt.share);
     a = normals[0].solve(lambda);
     train_loss = normals[0].loss(a);
   }
@@ -361,8 +400,15 @@ struct Trainer::State {
   // The keys whose size makes steps diverge: online, the link's coefficients move at ratio × lr too.
   std::string culprits() const { return opt.variant == TrainVariant::online ? "lr/ratio" : "lr"; }
 
+  // Over every process's held-out rows (a collective call with a DataShare).
   double test_loss() const {
-    if (test.size() == 0) return kNaN;
+    double total_count[2] = {0.0, static_cast<double>(test.size())};
+    if (test.size() > 0) total_count[0] = local_test_loss();
+    sum(total_count, 2);
+    return total_count[1] > 0.0 ? total_count[0] / total_count[1] : kNaN;
+  }
+  // Σ ½(f̂ − y)² over this process's held-out rows.
+  double local_test_loss() const {
     RowMatrix Zt;
     project(test.x, 0, test.size(), W, Zt, opt.threads);
     Eigen::MatrixXd Phi;
@@ -371,7 +417,7 @@ struct Trainer::State {
       features.evaluate(Zt.data() + b * static_cast<std::size_t>(opt.r), std::min(kFeatureBlock, test.size() - b), Phi);
       total += 0.5 * (Phi * a - Eigen::Map<const Eigen::VectorXd>(test.y.data() + b, Phi.rows())).squaredNorm();
     }
-    return total / static_cast<double>(test.size());
+    return total;
   }
 
   // A loss that grows a hundredfold over its start while staying finite is a step too large for the problem
@@ -408,7 +454,12 @@ struct Trainer::State {
 };
 
 Trainer::Trainer(Dataset train, Dataset test, std::optional<Eigen::MatrixXd> w_star, TrainOptions options) {
-  if (train.size() == 0) throw InputError("training data: no samples");
+  const DataShare& share = options.share;
+  if (share.shared() && (share.first_row > share.total_rows || train.size() > share.total_rows - share.first_row))
+    throw InputError("training data: rows [" + std::to_string(share.first_row) + ", " +
+                     std::to_string(share.first_row + train.size()) + ") of a share lie outside its " +
+                     std::to_string(share.total_rows) + " samples");
+  if ((share.shared() ? share.total_rows : train.size()) == 0) throw InputError("training data: no samples");
   const std::size_t d = train.dim();
   if (options.variant == TrainVariant::online)
     throw InputError("training: the online variant draws fresh samples; construct it from a sample stream");
@@ -421,7 +472,7 @@ Trainer::Trainer(Dataset train, Dataset test, std::optional<Eigen::MatrixXd> w_s
   s.train = std::move(train);
   s.test = std::move(test);
   s.w_star = std::move(w_star);
-  const std::size_t n = s.train.size();
+  const std::size_t n = s.total_rows();
   s.batch = s.opt.batch == 0 ? n : s.opt.batch;
   if (s.batch > n)
     throw InputError("batch", "B = " + std::to_string(s.batch) + " exceeds the " + std::to_string(n) +
@@ -442,6 +493,8 @@ Trainer::Trainer(Dataset train, Dataset test, std::optional<Eigen::MatrixXd> w_s
 
 Trainer::Trainer(SampleStream stream, Dataset test, TrainOptions options) {
   if (options.variant != TrainVariant::online) throw InputError("training: a sample stream needs the online variant");
+  if (options.share.shared())
+    throw InputError("online", "online SGD draws fresh samples at every step; it has no stored rows to share out");
   const auto d = static_cast<std::size_t>(stream.model().d());
   state_ = std::make_unique<State>(std::move(options), d);
   State& s = *state_;
@@ -537,7 +590,7 @@ Eigen::MatrixXd Trainer::riemannian_gradient() const {
     throw InputError("riemannian_gradient: the online variant has no stored samples");
   RowMatrix Z;
   project(s.train.x, s.begin, s.end, s.W, Z, s.opt.threads);
-  const std::size_t m = s.end - s.begin;
+  const std::size_t m = s.end - s.begin;  // this process's rows of the window
   const auto r = static_cast<std::size_t>(s.opt.r);
   RowMatrix V(static_cast<Eigen::Index>(m), s.opt.r);
   const Eigen::MatrixXd B = s.features.gradient_coefficients(s.a);
@@ -546,7 +599,8 @@ Eigen::MatrixXd Trainer::riemannian_gradient() const {
     s.features.evaluate(Z.data() + b * r, std::min(kFeatureBlock, m - b), Phi);
     s.residual_weights(Z.data() + b * r, Phi, s.train.y.data() + s.begin + b, s.a, B, V.data() + b * r, nullptr);
   }
-  const Eigen::MatrixXd G = accumulate(s.train.x, s.begin, s.end, V, s.opt.threads) / static_cast<double>(m);
+  const Eigen::MatrixXd G =
+      s.sum(accumulate(s.train.x, s.begin, s.end, V, s.opt.threads)) / static_cast<double>(s.batch);
   return project_tangent(Geometry::grassmann, s.W, G);
 }
 

@@ -171,6 +171,35 @@ TEST_CASE("sample streams: batch-independent, seeded, and y = f*(W*ᵀx) + σε"
   CHECK(other.draw(1, Precision::float64).x(0, 0) != a.x(0, 0));
 }
 
+TEST_CASE("sample streams: skip(a) then draw gives the rows [a, b) of one draw, bitwise") {
+  const PlantedModel model = fixture_model();  // d = 5: odd, so a row may start on a pair's spare draw
+  const Dataset whole = SampleStream(model, 9, 1).draw(60, Precision::float64);
+  for (std::size_t first : {0, 1, 2, 7, 31, 59}) {
+    SampleStream part(model, 9, 1);
+    part.skip(first);
+    const Dataset rows = part.draw(60 - first, Precision::float64);
+    bool same = true;
+    for (std::size_t i = first; i < 60; ++i) {
+      same = same && rows.y[i - first] == whole.y[i];
+      for (std::size_t j = 0; j < 5; ++j) same = same && rows.x(i - first, j) == whole.x(i, j);
+    }
+    CHECK_MESSAGE(same, "rows from ", first);
+  }
+  // Single draws: skip(k) then next() is the (k+1)-th draw, for odd and even k.
+  GaussianStream reference(3, 0);
+  std::vector<double> draws(21);
+  for (double& v : draws) v = reference.next();
+  for (std::uint64_t k : {0, 1, 2, 3, 10, 19}) {
+    GaussianStream skipped(3, 0);
+    skipped.skip(k);
+    CHECK(skipped.next() == draws[k]);
+    GaussianStream split(3, 0);  // a skip that starts on a spare
+    split.next();
+    split.skip(k);
+    CHECK(split.next() == draws[k + 1]);
+  }
+}
+
 TEST_CASE("sample streams reject bad models") {
   PlantedModel model = fixture_model();
   model.noise = -1.0;

@@ -29,6 +29,10 @@ class GaussianStream {
  public:
   GaussianStream(std::uint64_t seed, std::uint32_t stream);
   double next();
+  /// Advances the stream exactly as `count` calls of next() would (the same uniforms accepted and rejected),
+  /// without computing the draws' logarithms: a few nanoseconds a draw. Used to start a process's share of a
+  /// dataset at its first row (data-parallel training, docs/cli.md "Open MPI").
+  void skip(std::uint64_t count);
 
  private:
   Rng rng_;
@@ -71,6 +75,9 @@ class SampleStream {
   void draw(Dataset& data, std::size_t first, std::size_t count);
   /// A dataset of the next n samples (LimitError beyond `memory_cap` bytes of inputs, stating the size).
   Dataset draw(std::size_t n, Precision precision, std::size_t memory_cap = kSampleMemoryCap);
+  /// Advances past the next `count` samples as draw() would, without computing them: rows [a, b) of a dataset are
+  /// skip(a) then draw(b − a) on a fresh stream, bitwise the rows a one-process draw(b) gives there.
+  void skip(std::size_t count);
 
   const PlantedModel& model() const { return model_; }
 

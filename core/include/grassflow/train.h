@@ -25,6 +25,7 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -42,6 +43,21 @@ enum class TrainVariant { exact, lagged, online };
 constexpr long kMaxTrainSteps = 1000000000;
 constexpr int kMaxThreads = 1024;
 
+/// One process's share of the training samples in data-parallel training (docs/cli.md, "Open MPI"): this process
+/// holds rows [first_row, first_row + m) of the `total_rows` training samples (m its dataset's size, possibly 0) and
+/// `sum` adds arrays of doubles over the processes in place, every process receiving the same bits (e.g. an MPI
+/// reduce then broadcast). Each pass computes this process's share; the normal equations of the link fit, the
+/// gradient, the losses and the test loss (over each process's held-out rows) are summed, so every process takes
+/// the steps one process holding every row takes, up to the order of summation (~1e-15 relative a step). The
+/// batch windows are windows of the global rows. Stored data only (exact or lagged).
+struct DataShare {
+  std::size_t first_row = 0;
+  std::size_t total_rows = 0;
+  std::function<void(double* values, std::size_t count)> sum;  ///< empty: one process holds every row
+
+  bool shared() const { return static_cast<bool>(sum); }
+};
+
 /// Parameters of a training run, with the defaults of docs/theory.md §7's experiments (d = 50, K = 2, λ = 1e-4,
 /// η = 0.1).
 struct TrainOptions {
@@ -58,6 +74,7 @@ struct TrainOptions {
   std::uint64_t seed = 0;                ///< seeds the start W(0) and the random features
   int threads = 1;                       ///< native threads in the kernels, 1..kMaxThreads (ignored in WebAssembly)
   std::optional<Eigen::MatrixXd> start;  ///< W(0) (d×r orthonormal); default Haar-random from the seed
+  DataShare share;                       ///< data-parallel training: this process's rows (default: every row)
 };
 
 /// The state after `step` steps.
@@ -77,11 +94,13 @@ class Trainer {
   /// Stored data: trains on `train`, measures the test loss on `test` (may be empty), reports angles against
   /// `w_star` (d×r orthonormal) when given. variant must be exact or lagged. Fits the link at W(0) and
   /// records step 0. Throws InputError on bad options (the message names the option: --lr, --ridge, ...),
-  /// d < r, empty data or mismatched dimensions, a singular fit with λ = 0; warns (warnings()) when n is below
-  /// the number of features and raises λ to at least 1e-3.
+  /// d < r, empty data or mismatched dimensions, a singular fit with λ = 0, a DataShare whose rows lie outside
+  /// its total; warns (warnings()) when n is below the number of features and raises λ to at least 1e-3. With
+  /// options.share, `train` is this process's rows and `test` its share of the held-out rows (either may be
+  /// empty), and every process must construct and step its Trainer alike (the sums are collective).
   Trainer(Dataset train, Dataset test, std::optional<Eigen::MatrixXd> w_star, TrainOptions options);
-  /// Online SGD on fresh samples of `stream` (variant must be online); W* is the stream's. Records step 0
-  /// (train loss NaN: no batch yet).
+  /// Online SGD on fresh samples of `stream` (variant must be online; no options.share: InputError); W* is the
+  /// stream's. Records step 0 (train loss NaN: no batch yet).
   Trainer(SampleStream stream, Dataset test, TrainOptions options);
   ~Trainer();
   Trainer(Trainer&&) noexcept;
