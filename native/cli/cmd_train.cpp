@@ -21,6 +21,7 @@
 #include "grassflow/sampling.h"
 #include "grassflow/train.h"
 #include "model_file.h"
+#include "mpi_job.h"
 #include "provenance.h"
 
 namespace grassflow::cli {
@@ -140,14 +141,27 @@ std::string representation_warning(const std::string& link, int r, const std::st
   return "";
 }
 
-// Samples of `model`; a draw beyond the memory cap names the keys that size it.
+// Samples [first, first + n) of `model`'s stream; a draw beyond the memory cap names the keys that size it.
 Dataset draw(const PlantedModel& model, std::uint64_t seed, std::uint32_t stream, std::size_t n, Precision precision,
-             const char* keys) {
+             const char* keys, std::size_t first = 0) {
   try {
-    return SampleStream(model, seed, stream).draw(n, precision);
+    SampleStream samples(model, seed, stream);
+    samples.skip(first);
+    return samples.draw(n, precision);
   } catch (const LimitError& e) {
     throw LimitError(keys, e.what());
   }
+}
+
+// This rank's rows [first, last) of n: [n·k/K, n·(k+1)/K) for rank k of mpirun's K (docs/cli.md, "Open MPI");
+// outside MPI, all of them.
+std::pair<std::size_t, std::size_t> rank_rows(std::size_t n) {
+  const auto k = static_cast<std::size_t>(mpi_rank()), K = static_cast<std::size_t>(mpi_size());
+  if (n < K)
+    throw InputError("n", "n = " + std::to_string(n) + " samples cannot be shared out over " + std::to_string(K) +
+                              " ranks of mpirun; give --n >= " + std::to_string(K) + " or fewer ranks (-np)");
+  const auto cut = [&](std::size_t i) { return n / K * i + n % K * i / K; };  // n·i/K without overflow
+  return {cut(k), cut(k + 1)};
 }
 
 void run(const TrainCommand& c) {
@@ -192,6 +206,14 @@ void run(const TrainCommand& c) {
     for (const std::string& input : {c.data, c.w_star_file})
       if (!input.empty() && std::filesystem::equivalent(c.save_model, input, error))
         throw InputError("save-model", "'" + c.save_model + "' is an input of this run; write the model elsewhere");
+  }
+  if (mpi_active()) {
+    if (c.online)
+      throw InputError("online",
+                       "under mpirun, train shares out stored samples by rows; online SGD draws fresh ones "
+                       "at every step: run it without mpirun");
+    if (c.baselines)
+      throw InputError("baselines", "SIR, SAVE and pHd need every row in one process; run them without mpirun");
   }
   std::optional<Trainer> trainer;
   std::optional<Eigen::MatrixXd> w_star;
@@ -242,7 +264,9 @@ void run(const TrainCommand& c) {
     PlantedModel model{leading_axes(static_cast<int>(d), r), [link](const double* z) { return link(z); }, ex.noise};
     options.r = r;
     w_star = model.w_star;
-    Dataset test = draw(model, ex.seed, kTestStream, static_cast<std::size_t>(c.test_size), precision, "test-size/d");
+    // Under mpirun rank 0 holds the held-out samples (the test loss is summed over the ranks).
+    const auto test_size = static_cast<std::size_t>(mpi_rank() == 0 ? c.test_size : 0);
+    Dataset test = draw(model, ex.seed, kTestStream, test_size, precision, "test-size/d");
     const auto n = static_cast<std::size_t>(n_given);
     if (c.online) {
       const std::size_t batch = options.batch == 0 ? 256 : options.batch;
@@ -256,7 +280,9 @@ void run(const TrainCommand& c) {
       trainer.emplace(SampleStream(model, ex.seed, kTrainStream), std::move(test), options);
     } else {
       options.steps = c.steps < 0 ? 1000 : c.steps;
-      Dataset train = draw(model, ex.seed, kTrainStream, n, precision, "n/d");
+      const auto [first, last] = rank_rows(n);
+      if (mpi_active()) options.share = DataShare{first, n, sum_over_ranks};
+      Dataset train = draw(model, ex.seed, kTrainStream, last - first, precision, "n/d", first);
       if (c.baselines) baseline_data.emplace(Dataset{train.x, train.y});
       trainer.emplace(std::move(train), std::move(test), w_star, options);
     }
@@ -291,11 +317,13 @@ void run(const TrainCommand& c) {
   }
 
   for (const std::string& w : warnings) warn(w);
+  if (mpi_rank() != 0) return;  // under mpirun, rank 0 writes and prints
   const Dataset* stored = trainer->training_data();
+  const DataShare& share = trainer->options().share;
   nlohmann::json resolved = c.keys->resolved();
   resolved["r"] = trainer->options().r;
   resolved["d"] = trainer->frame().rows();
-  if (stored) resolved["n"] = stored->size();
+  if (stored) resolved["n"] = share.shared() ? share.total_rows : stored->size();
   resolved["steps"] = trainer->options().steps;
   resolved["standardize"] = standardization.method;
   if (c.online) resolved["batch"] = trainer->options().batch == 0 ? 256 : trainer->options().batch;

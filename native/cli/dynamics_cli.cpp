@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "mpi_job.h"
 #include "provenance.h"
 
 namespace grassflow::cli {
@@ -63,6 +64,7 @@ bool ExperimentOptions::given(const std::string& name) const {
 }
 
 void warn(const std::string& text) {
+  if (mpi_rank() != 0) return;  // under mpirun, rank 0 speaks for the job
   std::fprintf(stderr, "grassflow: warning: %s\n", text.c_str());
 }
 

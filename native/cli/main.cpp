@@ -1,7 +1,9 @@
 // Entry point of the `grassflow` command-line tool: parses, dispatches, and maps errors to exit codes.
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <thread>
 
 #include "commands.h"
 #include "grassflow/errors.h"
@@ -92,6 +94,7 @@ int main(int argc, char** argv) {
   grassflow::cli::add_merge_command(app);
   grassflow::cli::add_keys_command(app);
   int status = 0;
+  std::string error;  // printed after the try: under mpirun, once for the job
   try {
     grassflow::cli::start_mpi();
     named_command(app, argc, argv);
@@ -102,20 +105,28 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     status = app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "grassflow: error: %s\n", usage_message(e, app, argc, argv).c_str());
+    error = "grassflow: error: " + usage_message(e, app, argc, argv);
     status = 2;
   } catch (const grassflow::InputError& e) {
-    std::fprintf(stderr, "grassflow: error: %s\n", grassflow::user_message(e, grassflow::Surface::cli).c_str());
+    error = "grassflow: error: " + grassflow::user_message(e, grassflow::Surface::cli);
     status = 2;
   } catch (const grassflow::LimitError& e) {
-    std::fprintf(stderr, "grassflow: error: %s\n", grassflow::user_message(e, grassflow::Surface::cli).c_str());
+    error = "grassflow: error: " + grassflow::user_message(e, grassflow::Surface::cli);
     status = 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "grassflow: internal error: %s\n", e.what());
+    error = std::string("grassflow: internal error: ") + e.what();
     status = 1;
   }
-  // Under mpirun, an error on one rank ends every rank (the others may be waiting for it).
-  if (status != 0 && grassflow::cli::mpi_active()) grassflow::cli::abort_mpi(status);
+  // Under mpirun, an error on one rank ends every rank (the others may be waiting for it). Bad input fails alike on
+  // every rank: rank 0 reports it and ends the job at once, while the others wait a moment, so that it is printed
+  // once; an error of another rank's own (rank 0 waiting for it) is printed by that rank after the wait.
+  if (status != 0 && grassflow::cli::mpi_active() && grassflow::cli::mpi_rank() != 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  if (!error.empty()) std::fprintf(stderr, "%s\n", error.c_str());
+  if (status != 0 && grassflow::cli::mpi_active()) {
+    std::fflush(stderr);
+    grassflow::cli::abort_mpi(status);
+  }
   grassflow::cli::finish_mpi();
   return status;
 }

@@ -1,5 +1,6 @@
 #include "mpi_job.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "grassflow/errors.h"
 
@@ -92,6 +94,22 @@ void finish_mpi() {
 
 void abort_mpi(int status) {
   if (mpi_active()) MPI_Abort(MPI_COMM_WORLD, status);
+}
+
+void sum_over_ranks(double* values, std::size_t count) {
+  if (!mpi_active()) return;
+  std::vector<double> total(rank == 0 ? count : 0);
+  for (std::size_t done = 0; done < count;) {  // MPI counts are ints
+    const int part = static_cast<int>(std::min<std::size_t>(count - done, 1u << 30));
+    MPI_Reduce(values + done, rank == 0 ? total.data() + done : nullptr, part, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+    done += static_cast<std::size_t>(part);
+  }
+  if (rank == 0) std::copy(total.begin(), total.end(), values);
+  for (std::size_t done = 0; done < count;) {
+    const int part = static_cast<int>(std::min<std::size_t>(count - done, 1u << 30));
+    MPI_Bcast(values + done, part, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    done += static_cast<std::size_t>(part);
+  }
 }
 
 void run_units(const std::vector<std::size_t>& units, const std::function<nlohmann::json(std::size_t)>& compute,
@@ -220,6 +238,8 @@ void start_mpi() {
 void finish_mpi() {}
 
 void abort_mpi(int) {}
+
+void sum_over_ranks(double*, std::size_t) {}
 
 void run_units(const std::vector<std::size_t>& units, const std::function<nlohmann::json(std::size_t)>& compute,
                const std::function<void(const nlohmann::json&)>& record) {

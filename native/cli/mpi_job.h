@@ -29,6 +29,11 @@ int mpi_rank();
 /// The number of ranks (1 outside MPI).
 int mpi_size();
 
+/// Sums `count` doubles in place over the ranks, every rank receiving the same bits (a reduce to rank 0 then a
+/// broadcast: an allreduce may associate the sum differently on different ranks). Collective: every rank calls it
+/// alike. Outside MPI it leaves the values as they are.
+void sum_over_ranks(double* values, std::size_t count);
+
 /// Computes every unit and records its result: outside MPI, compute(u) then record(result) for each u of `units`
 /// in order. Under MPI, a service thread of rank 0 hands the units of `units` out from the front (the other ranks'
 /// `units` are ignored: they receive indices from rank 0) while rank 0's thread computes units from the back (give

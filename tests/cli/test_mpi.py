@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 
+import numpy as np
+
 import checks
 from checks import check, finish
 
@@ -38,8 +40,9 @@ def lines(folder):
         return f.read().splitlines()
 
 
-def ranks_alive():
-    p = subprocess.run(["pgrep", "-f", f"{BIN} phase"], capture_output=True, text=True)
+def ranks_alive(folder):
+    """The processes of the job writing to `folder` (a unique path: other grassflow jobs on the machine do not count)."""
+    p = subprocess.run(["pgrep", "-f", f"phase .*--out {folder}$"], capture_output=True, text=True)
     return [int(x) for x in p.stdout.split()]
 
 
@@ -65,6 +68,36 @@ checks.run(BIN, *SWEEP, "--out", os.path.join(tmp, "sweep1"))
 check(sorted(lines(os.path.join(tmp, "sweep1"))) == sorted(lines(os.path.join(tmp, "sweep2"))),
       "sweep --out: the same runs.jsonl lines")
 
+# train: each rank holds its rows; the normal equations and gradients summed over the ranks give one process's W.
+TRAIN = ["train", "--link", "preset:staircase2", "--d", "60", "--n", "4001", "--steps", "80", "--lr", "0.2", "--noise", "0.3",
+         "--seed", "5"]
+for label, extra, np_ in [("exact, all rows", [], "2"), ("lagged, windows of 1000 rows", ["--lagged", "--batch", "1000"], "3")]:
+    models = []
+    for runner in ("one", "mpi"):
+        path = os.path.join(tmp, f"model-{runner}-{np_}.json")
+        args = [*TRAIN, *extra, "--save-model", path, "--json"]
+        if runner == "one":
+            out = checks.run(BIN, *args).stdout
+        else:
+            out = subprocess.run([*MPIRUN[:-1], np_, BIN, *args], capture_output=True, text=True, timeout=300,
+                                 env=ENV, check=True).stdout
+        check(out.count("\n") == 1, f"train {label} ({runner}): one JSON document on stdout (rank 0 prints)")
+        with open(path) as f:
+            models.append(json.load(f))
+        check(json.loads(out)["resolved"]["n"] == 4001, f"train {label} ({runner}): resolved n is every row's count")
+    W1, W2 = np.array(models[0]["W"]), np.array(models[1]["W"])
+    s1, s2 = models[0]["summary"], models[1]["summary"]
+    check(np.abs(W1 - W2).max() < 1e-10 and s1["subspace_error"] < 0.05,
+          f"train {label}: {np_} ranks give one process's W (max |dW| {np.abs(W1 - W2).max():.1e}), "
+          f"which learned W* (sin theta_max {s1['subspace_error']:.2g})")
+    check(abs(s1["test_loss"] - s2["test_loss"]) < 1e-9 * s1["test_loss"],
+          f"train {label}: the same test loss ({s2['test_loss']:.6g})")
+for args, words in [(["--online"], "--online: under mpirun"), (["--baselines"], "--baselines: SIR, SAVE and pHd"),
+                    (["--n", "1"], "--n: n = 1 samples cannot be shared out over 2 ranks")]:
+    p = mpi(*TRAIN[:5], *args, "--steps", "1", expect=None)
+    check(p.returncode != 0 and words in p.stderr and p.stderr.count("grassflow: error:") == 1,
+          f"mpirun train {' '.join(args)}: refused once ({p.stderr.strip().splitlines()[0] if p.stderr else ''})")
+
 # mpirun killed mid-way: no rank survives it; the re-run loses nothing written and repeats nothing.
 big = ["phase", "--link", "z1", "--noise", "0.5", "--d", "200,400", "--n", "800,1600,3200,6400", "--seeds", "8"]
 reference = os.path.join(tmp, "reference")
@@ -80,12 +113,12 @@ for victim in ("mpirun", "rank"):
     if victim == "mpirun":
         job.send_signal(signal.SIGKILL)
     else:
-        alive = ranks_alive()
+        alive = [pid for pid in ranks_alive(folder) if pid != job.pid]
         if alive:
             os.kill(max(alive), signal.SIGKILL)  # one rank dies: mpirun aborts the job
     job.wait(timeout=60)
     time.sleep(1.0)
-    check(ranks_alive() == [], f"{victim} killed: no rank left running")
+    check(ranks_alive(folder) == [], f"{victim} killed: no rank left running")
     before = open(path).read().splitlines()
     mpi(*big, "--out", folder)
     after = lines(folder)
