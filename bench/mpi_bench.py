@@ -2,7 +2,9 @@
   throughput of `sweep` and `phase` on 2 ranks over 1 process (wall time of the same grid, written to a fresh
   --out each time); rank 0's own cost per dispatched configuration (GRASSFLOW_MPI_STATS: receive, record, send;
   measured on a grid of cheap flows, so it is the dispatcher's cost, not the flows'); and from it, with the
-  configurations' measured times, how many ranks one dispatcher can feed.
+  configurations' measured times, how many ranks one dispatcher can feed; and `train` data-parallel at n = 1e5,
+  d = 1000 (each rank draws and holds its half of the rows; the passes' sums are reduced), 2 ranks over 1 process,
+  with one process on 2 threads next to it.
 Usage: mpi_bench.py path/to/grassflow. Prints one JSON object."""
 import json
 import os
@@ -52,5 +54,18 @@ result["dispatch"] = {"configurations": count, "dispatched_to_other_ranks": stat
                       # time: R = configuration time / dispatch cost.
                       "ranks_fed_sweep": result["sweep"]["seconds_per_configuration"] / per,
                       "ranks_fed_phase": result["phase"]["seconds_per_configuration"] / per}
+# Data-parallel training: the whole command (drawing the samples, then 20 exact steps of two passes each).
+TRAIN = ["train", "--link", "preset:staircase2", "--d", "1000", "--n", "1e5", "--steps", "20", "--lr", "0.2"]
+
+
+def train_wall(prefix, extra=()):
+    begin = time.perf_counter()
+    subprocess.run([*prefix, BIN, *TRAIN, *extra], capture_output=True, text=True, env=ENV, check=True)
+    return time.perf_counter() - begin
+
+
+one, two, threads = train_wall([]), train_wall(MPIRUN), train_wall([], ["--threads", "2"])
+result["train"] = {"n": 100000, "d": 1000, "steps": 20, "seconds_1_rank": one, "seconds_2_ranks": two,
+                   "seconds_1_rank_2_threads": threads, "speedup_2_ranks": one / two, "speedup_2_threads": one / threads}
 shutil.rmtree(tmp)
 print(json.dumps(result, indent=2))

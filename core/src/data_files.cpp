@@ -181,10 +181,21 @@ Dataset allocate(std::size_t n, std::size_t d, Precision precision, std::size_t 
   return data;
 }
 
+// share.select with the messages naming `key` and the file.
+std::size_t select_rows(RowShare& share, std::size_t n, const std::string& key, const std::string& name) {
+  try {
+    return share.select(n, "'" + name + "'");
+  } catch (const InputError& e) {
+    throw InputError(key, e.what());
+  }
+}
+
 }  // namespace
 
 Dataset load_samples(const std::string& spec, std::size_t d, Precision precision, const TableFormat& format,
-                     const std::string& key, std::size_t memory_cap) {
+                     const std::string& key, std::size_t memory_cap, RowShare* share) {
+  RowShare all;
+  if (!share) share = &all;
   const std::size_t comma = spec.find(',');
   if (comma != std::string::npos && ends_with(spec, ".npy") && ends_with(spec.substr(0, comma), ".npy")) {
     NpyReader x(spec.substr(0, comma), key), y(spec.substr(comma + 1), key);
@@ -195,13 +206,14 @@ Dataset load_samples(const std::string& spec, std::size_t d, Precision precision
       y.fail("has " + std::to_string(y.rows()) + " responses for " + std::to_string(x.rows()) + " input rows");
     if (d != 0 && x.cols() != d)
       x.fail("has " + std::to_string(x.cols()) + " columns; expected d = " + std::to_string(d));
-    Dataset data = allocate(x.rows(), x.cols(), precision, memory_cap, key, spec);
-    data.y.resize(x.rows());
+    const std::size_t kept = select_rows(*share, x.rows(), key, spec);
+    Dataset data = allocate(kept, x.cols(), precision, memory_cap, key, spec);
+    data.y.resize(kept);
     std::vector<double> row, value;
-    for (std::size_t i = 0; i < x.rows(); ++i) {
-      x.row(i, row);
+    for (std::size_t i = 0; i < kept; ++i) {
+      x.row(share->first + i, row);
       data.x.set_row(i, row.data());
-      y.row(i, value);
+      y.row(share->first + i, value);
       data.y[i] = value[0];
     }
     return data;
@@ -209,7 +221,7 @@ Dataset load_samples(const std::string& spec, std::size_t d, Precision precision
   if (!ends_with(spec, ".npy")) {
     Dataset data = [&] {
       try {
-        return load_csv_file(spec, d, precision, memory_cap, format);
+        return load_csv_file(spec, d, precision, memory_cap, format, share);
       } catch (const InputError& e) {
         if (!e.key().empty()) throw;
         throw InputError(key, e.what());
@@ -231,11 +243,12 @@ Dataset load_samples(const std::string& spec, std::size_t d, Precision precision
     npy.fail("has " + std::to_string(columns) + " columns; expected d = " + std::to_string(d) + " inputs" +
              (format.y_required ? " and y" : " (and optionally y)"));
   const std::size_t y_at = has_y ? y_column_index(format, {}, columns, "'" + spec + "'") : columns;
-  Dataset data = allocate(npy.rows(), d, precision, memory_cap, key, spec);
-  if (has_y) data.y.resize(npy.rows());
+  const std::size_t kept = select_rows(*share, npy.rows(), key, spec);
+  Dataset data = allocate(kept, d, precision, memory_cap, key, spec);
+  if (has_y) data.y.resize(kept);
   std::vector<double> row, x(d);
-  for (std::size_t i = 0; i < npy.rows(); ++i) {
-    npy.row(i, row);
+  for (std::size_t i = 0; i < kept; ++i) {
+    npy.row(share->first + i, row);
     for (std::size_t c = 0, k = 0; c < columns; ++c)
       if (c == y_at)
         data.y[i] = row[c];

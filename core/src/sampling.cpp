@@ -242,8 +242,20 @@ std::size_t y_column_index(const TableFormat& format, const std::vector<std::str
                                    : name + " has no column named '" + spec + "'; its header names " + names);
 }
 
+std::size_t RowShare::select(std::size_t n, const std::string& name) {
+  if (part >= parts) throw InputError(name + ": share " + std::to_string(part) + " of " + std::to_string(parts));
+  if (n < parts)
+    throw InputError(name + ": " + std::to_string(n) + " data rows cannot be shared out over " + std::to_string(parts) +
+                     " processes; use at most " + std::to_string(n));
+  const auto cut = [&](std::size_t i) { return n / parts * i + n % parts * i / parts; };  // n·i/parts, no overflow
+  first = cut(part);
+  count = cut(part + 1) - first;
+  total = n;
+  return count;
+}
+
 Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Precision precision, std::size_t memory_cap,
-                 const TableFormat& format) {
+                 const TableFormat& format, RowShare* share) {
   const char delimiter = format.delimiter;
   // Pass 1: find the header and the first data row's width, count the data rows.
   const std::istream::pos_type start = in.tellg();
@@ -288,23 +300,28 @@ Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Preci
     throw InputError("y-column", name + ": the header puts y in column " + std::to_string(y_at) +
                                      " (0-based), but the rows have " + std::to_string(width) +
                                      " columns; fix the header or give --y-column as an index");
+  RowShare all;
+  if (!share) share = &all;
+  const std::size_t kept = share->select(rows, name);
   Dataset data;
   try {
-    data.x = SampleMatrix(rows, d, precision, memory_cap);
+    data.x = SampleMatrix(kept, d, precision, memory_cap);
   } catch (const LimitError& e) {
     throw LimitError(name + ": " + e.what());
   }
-  if (has_y) data.y.resize(rows);
+  if (has_y) data.y.resize(kept);
 
   // Pass 2: parse and check every row.
   in.clear();
   in.seekg(start);
   std::vector<double> x(d);
-  std::size_t i = 0;
+  std::size_t row = 0, i = 0;  // the data row, and its place among the kept rows
   line_number = 0;
   while (next_line(in, line)) {
     ++line_number;
     if (skipped(line) || line_number == header_line) continue;
+    if (i == kept) break;  // the rest is other shares'
+    if (!share->keeps(row++)) continue;
     const std::vector<std::string> fields = split_fields(line, delimiter);
     if (fields.size() != width)
       throw InputError(name + " line " + std::to_string(line_number) + ": " + std::to_string(fields.size()) +
@@ -336,7 +353,7 @@ Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Preci
 }
 
 Dataset load_csv_file(const std::string& path, std::size_t d, Precision precision, std::size_t memory_cap,
-                      const TableFormat& format) {
+                      const TableFormat& format, RowShare* share) {
   // A directory would read as empty and a device such as /dev/zero as one endless line.
   struct stat info;
   if (stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
@@ -344,7 +361,7 @@ Dataset load_csv_file(const std::string& path, std::size_t d, Precision precisio
                      "'" + path + "' is not a regular file (a directory or a device); give the path of a CSV file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("data", "cannot open '" + path + "'; give the path of a CSV file");
-  return load_csv(in, path, d, precision, memory_cap, format);
+  return load_csv(in, path, d, precision, memory_cap, format, share);
 }
 
 }  // namespace grassflow

@@ -625,14 +625,17 @@ std::vector<std::optional<double>> Trainer::escape_times() const {
   return escapes;
 }
 
-std::pair<Dataset, Dataset> split_dataset(const Dataset& data, double fraction, std::uint64_t seed) {
+SplitShare split_share(const Dataset& rows, std::size_t first, std::size_t total, double fraction, std::uint64_t seed) {
   if (!(fraction > 0.0 && fraction < 1.0))
     throw InputError("test fraction: " + number(fraction) + "; need 0 < fraction < 1");
-  const std::size_t n = data.size(), d = data.dim();
+  const std::size_t n = total, d = rows.dim();
   if (n < 2) throw InputError("data: " + std::to_string(n) + " sample(s); a train/test split needs at least 2");
+  if (first > n || rows.size() > n - first)
+    throw InputError("data: rows [" + std::to_string(first) + ", " + std::to_string(first + rows.size()) +
+                     ") lie outside the " + std::to_string(n) + " samples");
   const auto rounded = static_cast<std::size_t>(std::llround(fraction * static_cast<double>(n)));
   const std::size_t n_test = std::max<std::size_t>(1, std::min(rounded, n - 1));
-  // Fisher–Yates on the seeded stream: the first n_test of the permutation are held out.
+  // Fisher–Yates on the seeded stream over all n rows: the first n_test of the permutation are held out.
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   Rng rng(seed, kSplitStream);
@@ -642,18 +645,31 @@ std::pair<Dataset, Dataset> split_dataset(const Dataset& data, double fraction, 
   }
   std::vector<char> held(n, 0);
   for (std::size_t i = 0; i < n_test; ++i) held[order[i]] = 1;
-  Dataset train{SampleMatrix(n - n_test, d, data.x.precision()), std::vector<double>(n - n_test)};
-  Dataset test{SampleMatrix(n_test, d, data.x.precision()), std::vector<double>(n_test)};
+  std::size_t held_here = 0, held_before = 0;
+  for (std::size_t i = 0; i < first; ++i) held_before += static_cast<std::size_t>(held[i]);
+  for (std::size_t i = first; i < first + rows.size(); ++i) held_here += static_cast<std::size_t>(held[i]);
+  SplitShare split{{SampleMatrix(rows.size() - held_here, d, rows.x.precision()), {}},
+                   {SampleMatrix(held_here, d, rows.x.precision()), {}},
+                   first - held_before,
+                   n - n_test};
+  split.train.y.resize(rows.size() - held_here);
+  split.test.y.resize(held_here);
   std::vector<double> row(d);
   std::size_t i_train = 0, i_test = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    data.x.copy_row(i, row.data());
-    Dataset& target = held[i] ? test : train;
-    std::size_t& slot = held[i] ? i_test : i_train;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows.x.copy_row(i, row.data());
+    const bool test = held[first + i] != 0;
+    Dataset& target = test ? split.test : split.train;
+    std::size_t& slot = test ? i_test : i_train;
     target.x.set_row(slot, row.data());
-    target.y[slot++] = data.y[i];
+    target.y[slot++] = rows.y[i];
   }
-  return {std::move(train), std::move(test)};
+  return split;
+}
+
+std::pair<Dataset, Dataset> split_dataset(const Dataset& data, double fraction, std::uint64_t seed) {
+  SplitShare split = split_share(data, 0, data.size(), fraction, seed);
+  return {std::move(split.train), std::move(split.test)};
 }
 
 }  // namespace grassflow

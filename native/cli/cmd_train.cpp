@@ -153,15 +153,16 @@ Dataset draw(const PlantedModel& model, std::uint64_t seed, std::uint32_t stream
   }
 }
 
-// This rank's rows [first, last) of n: [n·k/K, n·(k+1)/K) for rank k of mpirun's K (docs/cli.md, "Open MPI");
-// outside MPI, all of them.
-std::pair<std::size_t, std::size_t> rank_rows(std::size_t n) {
-  const auto k = static_cast<std::size_t>(mpi_rank()), K = static_cast<std::size_t>(mpi_size());
-  if (n < K)
-    throw InputError("n", "n = " + std::to_string(n) + " samples cannot be shared out over " + std::to_string(K) +
-                              " ranks of mpirun; give --n >= " + std::to_string(K) + " or fewer ranks (-np)");
-  const auto cut = [&](std::size_t i) { return n / K * i + n % K * i / K; };  // n·i/K without overflow
-  return {cut(k), cut(k + 1)};
+// This rank's share of n rows: rank k of mpirun's K holds [n·k/K, n·(k+1)/K) (docs/cli.md, "Open MPI"); outside
+// MPI, all of them.
+RowShare rank_rows(std::size_t n) {
+  RowShare rows{static_cast<std::size_t>(mpi_rank()), static_cast<std::size_t>(mpi_size())};
+  if (n < rows.parts)
+    throw InputError("n", "n = " + std::to_string(n) + " samples cannot be shared out over " +
+                              std::to_string(rows.parts) +
+                              " ranks of mpirun; give --n >= " + std::to_string(rows.parts) + " or fewer ranks (-np)");
+  rows.select(n, "n");
+  return rows;
 }
 
 void run(const TrainCommand& c) {
@@ -227,14 +228,22 @@ void run(const TrainCommand& c) {
     ignored(c.keys->given("noise"), "--noise", "with --data (the responses come from the file)");
     ignored(c.cmd->count("--test-size") > 0, "--test-size", "with --data (20% of the rows are held out)");
     if (ex.r < 1) throw InputError("r", "give the rank r >= 1 of the index space to learn from --data");
-    Dataset data = load_samples(c.data, static_cast<std::size_t>(d), precision, c.reading.format(true));
+    // Under mpirun each rank reads its share of the rows (RowShare) and holds its training and held-out rows.
+    RowShare rows{static_cast<std::size_t>(mpi_rank()), static_cast<std::size_t>(mpi_size())};
+    Dataset data = load_samples(c.data, static_cast<std::size_t>(d), precision, c.reading.format(true), "data",
+                                kSampleMemoryCap, &rows);
     if (!c.w_star_file.empty()) w_star = read_w_star(c.w_star_file, data.dim(), ex.r);
     options.r = ex.r;
     options.steps = c.steps < 0 ? 1000 : c.steps;
-    auto [train, test] = split_dataset(data, kHeldOutFraction, ex.seed);
-    standardization = Standardization::fit(train, c.standardize);
+    SplitShare split = split_share(data, rows.first, rows.total, kHeldOutFraction, ex.seed);
+    data = Dataset{};
+    Dataset& train = split.train;
+    Dataset& test = split.test;
+    const auto sum = mpi_active() ? std::function<void(double*, std::size_t)>(sum_over_ranks) : nullptr;
+    if (mpi_active()) options.share = DataShare{split.train_first, split.train_total, sum};
+    standardization = Standardization::fit(train, c.standardize, sum);
     if (c.standardize == "none") try {
-        if (const std::string w = Standardization::fit(train, "scale").distance_from_standard(); !w.empty())
+        if (const std::string w = Standardization::fit(train, "scale", sum).distance_from_standard(); !w.empty())
           warnings.push_back(w);
       } catch (const InputError&) {
         // A constant column cannot be scaled; the fit reports what it does to the training.
@@ -280,9 +289,9 @@ void run(const TrainCommand& c) {
       trainer.emplace(SampleStream(model, ex.seed, kTrainStream), std::move(test), options);
     } else {
       options.steps = c.steps < 0 ? 1000 : c.steps;
-      const auto [first, last] = rank_rows(n);
-      if (mpi_active()) options.share = DataShare{first, n, sum_over_ranks};
-      Dataset train = draw(model, ex.seed, kTrainStream, last - first, precision, "n/d", first);
+      const RowShare rows = rank_rows(n);
+      if (mpi_active()) options.share = DataShare{rows.first, n, sum_over_ranks};
+      Dataset train = draw(model, ex.seed, kTrainStream, rows.count, precision, "n/d", rows.first);
       if (c.baselines) baseline_data.emplace(Dataset{train.x, train.y});
       trainer.emplace(std::move(train), std::move(test), w_star, options);
     }

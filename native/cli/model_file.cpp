@@ -43,24 +43,32 @@ TableFormat TableReading::format(bool y_required) const {
   return f;
 }
 
-Standardization Standardization::fit(const Dataset& data, const std::string& method) {
+Standardization Standardization::fit(const Dataset& data, const std::string& method,
+                                     const std::function<void(double*, std::size_t)>& sum_over) {
   Standardization s;
   s.method = method;
   if (method == "none") return s;
   if (method != "scale") throw InputError("standardize", "'" + method + "'; use none or scale");
   const auto d = static_cast<Eigen::Index>(data.dim());
-  const double n = static_cast<double>(data.size());
-  Eigen::VectorXd x(d), sum = Eigen::VectorXd::Zero(d), squares = Eigen::VectorXd::Zero(d);
+  const auto total = [&](Eigen::VectorXd v) {  // over the processes
+    if (sum_over) sum_over(v.data(), static_cast<std::size_t>(v.size()));
+    return v;
+  };
+  // The sums of x and the count, then the squares about the mean (two passes: no cancellation).
+  Eigen::VectorXd x(d), sum = Eigen::VectorXd::Zero(d + 1), squares = Eigen::VectorXd::Zero(d);
   for (std::size_t i = 0; i < data.size(); ++i) {
     data.x.copy_row(i, x.data());
-    sum += x;
+    sum.head(d) += x;
   }
-  s.mean = sum / n;
+  sum(d) = static_cast<double>(data.size());
+  sum = total(sum);
+  const double n = sum(d);
+  s.mean = sum.head(d) / n;
   for (std::size_t i = 0; i < data.size(); ++i) {
     data.x.copy_row(i, x.data());
     squares += (x - s.mean).cwiseAbs2();
   }
-  s.scale = (squares / n).cwiseSqrt();
+  s.scale = (total(squares) / n).cwiseSqrt();
   for (Eigen::Index j = 0; j < d; ++j)
     if (!(s.scale(j) > 0.0))
       throw InputError("standardize", "input column " + std::to_string(j) +

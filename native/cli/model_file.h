@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <Eigen/Dense>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -28,8 +29,10 @@ struct Standardization {
   std::string method = "none";
   Eigen::VectorXd mean, scale;  ///< d entries each ("scale" only)
 
-  /// Fits `method` on `data` (InputError("standardize", ...) for an unknown method or a constant column).
-  static Standardization fit(const Dataset& data, const std::string& method);
+  /// Fits `method` on `data` (InputError("standardize", ...) for an unknown method or a constant column). With
+  /// `sum` (DataShare::sum, under mpirun), `data` is one process's rows and the moments are summed over all.
+  static Standardization fit(const Dataset& data, const std::string& method,
+                             const std::function<void(double*, std::size_t)>& sum = {});
   /// For a "scale" fit: "" when every input's mean is within 1 of 0 and its standard deviation within a factor
   /// 3 of 1 (close enough to the theory's N(0, 1) inputs); otherwise a warning naming the farthest column and
   /// the fix (--standardize scale).

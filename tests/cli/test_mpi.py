@@ -92,6 +92,34 @@ for label, extra, np_ in [("exact, all rows", [], "2"), ("lagged, windows of 100
           f"which learned W* (sin theta_max {s1['subspace_error']:.2g})")
     check(abs(s1["test_loss"] - s2["test_loss"]) < 1e-9 * s1["test_loss"],
           f"train {label}: the same test loss ({s2['test_loss']:.6g})")
+# train --data: each rank reads its share of the file's rows (CSV, or .npy), splits off its held-out rows and
+# standardises with moments summed over the ranks: the model is one process's.
+rng = np.random.default_rng(3)
+X = rng.standard_normal((3001, 20))
+Wst = np.linalg.qr(rng.standard_normal((20, 2)))[0]
+Z = X @ Wst
+y = Z[:, 0] + Z[:, 0] * Z[:, 1] + 0.2 * rng.standard_normal(3001)
+np.savetxt(os.path.join(tmp, "d.csv"), np.column_stack([X * 3 + 1, y]), delimiter=",", fmt="%.17g",
+           header=",".join([f"x{i}" for i in range(20)] + ["y"]), comments="")
+np.save(os.path.join(tmp, "d.npy"), np.column_stack([X, y]))
+for name, extra in [("d.csv", ["--standardize", "scale"]), ("d.npy", [])]:
+    args = ["train", "--data", os.path.join(tmp, name), "--r", "2", "--steps", "60", "--lr", "0.2", *extra]
+    models = []
+    for prefix in ([], MPIRUN):
+        path = os.path.join(tmp, f"data-model-{len(models)}.json")
+        subprocess.run([*prefix, BIN, *args, "--save-model", path], capture_output=True, text=True, env=ENV,
+                       timeout=300, check=True)
+        with open(path) as f:
+            models.append(json.load(f))
+    W1, W2 = np.array(models[0]["W"]), np.array(models[1]["W"])
+    st1, st2 = models[0]["standardization"], models[1]["standardization"]
+    close = st1["method"] == "none" or np.allclose(st1["scale"], st2["scale"], rtol=1e-12, atol=0)
+    angles = np.linalg.svd(Wst.T @ W2, compute_uv=False)
+    loss1, loss2 = models[0]["summary"]["test_loss"], models[1]["summary"]["test_loss"]
+    check(np.abs(W1 - W2).max() < 1e-10 and close and angles.min() > 0.95 and abs(loss1 - loss2) <= 1e-9 * loss1,
+          f"train --data {name} {' '.join(extra)}: 2 ranks reading half the rows each give one process's W "
+          f"(max |dW| {np.abs(W1 - W2).max():.1e}), standardisation and test loss; cos theta_min {angles.min():.3f}")
+
 for args, words in [(["--online"], "--online: under mpirun"), (["--baselines"], "--baselines: SIR, SAVE and pHd"),
                     (["--n", "1"], "--n: n = 1 samples cannot be shared out over 2 ranks")]:
     p = mpi(*TRAIN[:5], *args, "--steps", "1", expect=None)

@@ -232,6 +232,28 @@ TEST_CASE("CSV loader: header, comments, CRLF, spaces, d from the data or given"
   CHECK(given.x.precision() == Precision::float32);
 }
 
+TEST_CASE("CSV loader: a share of the rows is the rows [n k/K, n (k+1)/K) of the whole") {
+  const std::string text = "x1,y\n# note\n1,10\n2,20\n\n3,30\n4,40\n5,50\n";
+  std::vector<double> ys;
+  for (std::size_t part = 0; part < 3; ++part) {
+    grassflow::RowShare share{part, 3};
+    std::istringstream in(text);
+    const Dataset rows =
+        grassflow::load_csv(in, "data.csv", 0, Precision::float64, grassflow::kSampleMemoryCap, {}, &share);
+    CHECK(share.total == 5);
+    CHECK(share.first == std::vector<std::size_t>{0, 1, 3}[part]);
+    CHECK(rows.size() == share.count);
+    for (std::size_t i = 0; i < rows.size(); ++i) CHECK(rows.x(i, 0) * 10 == rows.y[i]);
+    ys.insert(ys.end(), rows.y.begin(), rows.y.end());
+  }
+  CHECK(ys == std::vector<double>{10, 20, 30, 40, 50});
+  grassflow::RowShare six{0, 6};
+  std::istringstream in(text);
+  CHECK_THROWS_WITH_AS(
+      grassflow::load_csv(in, "data.csv", 0, Precision::float64, grassflow::kSampleMemoryCap, {}, &six),
+      "data.csv: 5 data rows cannot be shared out over 6 processes; use at most 5", grassflow::InputError);
+}
+
 TEST_CASE("CSV loader: every error names the line and the fix") {
   CHECK(error_of("1,2,3\n4,5\n") == "data.csv line 2: 2 columns, expected 3 (d = 2 inputs and y, separated by ',')");
   CHECK(error_of("1,2,3\n4,5,6\n", 3) ==

@@ -404,4 +404,18 @@ TEST_CASE("held-out split: seeded, disjoint, complete, in order") {
   CHECK(again.second.y == test.y);
   CHECK(grassflow::split_dataset(data, 0.2, 10).second.y != test.y);
   CHECK_THROWS_AS(grassflow::split_dataset(data, 1.0, 1), grassflow::InputError);
+  // Three processes' shares of the rows, each split on its own: together they are the whole table's split, and
+  // each knows where its training rows lie among all of them.
+  std::vector<double> train_y, test_y;
+  std::size_t next_train = 0;
+  for (const auto& [first, last] : {std::pair<std::size_t, std::size_t>{0, 30}, {30, 31}, {31, 101}}) {
+    const grassflow::SplitShare part = grassflow::split_share(rows(data, first, last), first, 101, 0.2, 9);
+    CHECK(part.train_first == next_train);
+    CHECK(part.train_total == 81);
+    next_train += part.train.size();
+    train_y.insert(train_y.end(), part.train.y.begin(), part.train.y.end());
+    test_y.insert(test_y.end(), part.test.y.begin(), part.test.y.end());
+  }
+  CHECK(train_y == train.y);
+  CHECK(test_y == test.y);
 }

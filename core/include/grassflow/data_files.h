@@ -19,8 +19,10 @@ namespace grassflow {
 /// of exactly d columns is inputs only. Throws InputError(key, ...) naming the file: a missing or unreadable
 /// file, not a .npy, a dtype other than the four above (naming it, with the conversion to make), a shape that
 /// is not 2-D (1-D for Y), X and Y with different n, non-finite values; LimitError beyond `memory_cap` bytes.
+/// With `share`, only its rows are kept (and read).
 Dataset load_samples(const std::string& spec, std::size_t d, Precision precision, const TableFormat& format,
-                     const std::string& key = "data", std::size_t memory_cap = kSampleMemoryCap);
+                     const std::string& key = "data", std::size_t memory_cap = kSampleMemoryCap,
+                     RowShare* share = nullptr);
 
 /// A matrix from a CSV file without a header (entries separated by commas or whitespace) or a 2-D .npy file.
 /// Throws InputError(key, ...) naming the file for a missing file, a ragged or empty table, a non-number or

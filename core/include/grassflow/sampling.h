@@ -101,6 +101,21 @@ struct TableFormat {
   bool y_required = true;
 };
 
+/// Which data rows of a table a reader keeps: share `part` of `parts` consecutive shares, the rows
+/// [n·part/parts, n·(part+1)/parts) of the table's n (data-parallel training reads one share a process; docs/cli.md,
+/// "Open MPI"). The reader sets `first` and `total`. Memory is taken for the share's rows only; only they are
+/// parsed and checked.
+struct RowShare {
+  std::size_t part = 0, parts = 1;
+  std::size_t first = 0, total = 0;  ///< set by the reader: the first row kept, and n
+
+  /// Sets first and total for a table of n rows and returns the count kept. Throws InputError(name: ...) when
+  /// n < parts (a share would be empty) or part ≥ parts.
+  std::size_t select(std::size_t n, const std::string& name);
+  bool keeps(std::size_t row) const { return row >= first && row - first < count; }
+  std::size_t count = 0;  ///< set by select: the rows kept
+};
+
 /// The 0-based column of y among `columns` as format.y_column says, for a table whose header row is `header`
 /// (empty: none; .npy files have none). `name` (a file name) starts the messages. Throws InputError("y-column",
 /// ...) for an index outside the columns, a name the header does not have, a name it has twice, or a name with no
@@ -117,12 +132,13 @@ std::size_t y_column_index(const TableFormat& format, const std::vector<std::str
 /// before any storage is taken. Throws InputError (with the 1-based line number and column) on a wrong column
 /// count, an empty field, a field that is not a number, a NaN or infinite value, no data rows, a y column that
 /// names no column; LimitError when the inputs would need more than `memory_cap` bytes (the message states how
-/// many).
+/// many). With `share`, only its rows are kept, parsed and checked.
 Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Precision precision,
-                 std::size_t memory_cap = kSampleMemoryCap, const TableFormat& format = {});
+                 std::size_t memory_cap = kSampleMemoryCap, const TableFormat& format = {}, RowShare* share = nullptr);
 /// load_csv on the file at `path` (InputError when it cannot be opened or is not a regular file: a directory,
 /// or a device such as /dev/zero, which would be one endless line).
 Dataset load_csv_file(const std::string& path, std::size_t d, Precision precision,
-                      std::size_t memory_cap = kSampleMemoryCap, const TableFormat& format = {});
+                      std::size_t memory_cap = kSampleMemoryCap, const TableFormat& format = {},
+                      RowShare* share = nullptr);
 
 }  // namespace grassflow

@@ -146,4 +146,13 @@ class Trainer {
 /// unless 0 < fraction < 1.
 std::pair<Dataset, Dataset> split_dataset(const Dataset& data, double fraction, std::uint64_t seed);
 
+/// split_dataset of a table of `total` rows, applied to the rows [first, first + rows.size()) one process holds
+/// (RowShare): its training rows, its held-out rows, and where its training rows lie among all the training rows
+/// (for DataShare). The processes' shares together are split_dataset's split of the whole table. Same errors.
+struct SplitShare {
+  Dataset train, test;
+  std::size_t train_first = 0, train_total = 0;
+};
+SplitShare split_share(const Dataset& rows, std::size_t first, std::size_t total, double fraction, std::uint64_t seed);
+
 }  // namespace grassflow
