@@ -70,11 +70,7 @@ double GaussianStream::next() {
     return spare_;
   }
   double u, v, s;
-  do {
-    u = 2.0 * rng_.uniform() - 1.0;
-    v = 2.0 * rng_.uniform() - 1.0;
-    s = u * u + v * v;
-  } while (s >= 1.0 || s == 0.0);
+  accepted_point(u, v, s);
   const double factor = std::sqrt(-2.0 * portable_log(s) / s);
   spare_ = v * factor;
   has_spare_ = true;
@@ -87,15 +83,17 @@ void GaussianStream::skip(std::uint64_t count) {
     --count;
   }
   // Whole pairs: the polar method's acceptance test needs the uniforms only, not the logarithm.
-  for (; count >= 2; count -= 2) {
-    double u, v, s;
-    do {
-      u = 2.0 * rng_.uniform() - 1.0;
-      v = 2.0 * rng_.uniform() - 1.0;
-      s = u * u + v * v;
-    } while (s >= 1.0 || s == 0.0);
-  }
+  double u, v, s;
+  for (; count >= 2; count -= 2) accepted_point(u, v, s);
   if (count == 1) next();  // leaves the pair's second draw as the spare, as next() does
+}
+
+void GaussianStream::accepted_point(double& u, double& v, double& s) {
+  do {
+    u = 2.0 * rng_.uniform() - 1.0;
+    v = 2.0 * rng_.uniform() - 1.0;
+    s = u * u + v * v;
+  } while (s >= 1.0 || s == 0.0);
 }
 
 SampleStream::SampleStream(PlantedModel model, std::uint64_t seed, std::uint32_t stream)

@@ -35,6 +35,9 @@ class GaussianStream {
   void skip(std::uint64_t count);
 
  private:
+  // The polar method's next accepted point (u, v) in the unit disc, s = u² + v².
+  void accepted_point(double& u, double& v, double& s);
+
   Rng rng_;
   bool has_spare_ = false;
   double spare_ = 0.0;
