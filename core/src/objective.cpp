@@ -201,4 +201,20 @@ std::shared_ptr<const Objective> make_objective(const std::string& name, Hermite
   return make_objective(parse_objective_kind(name), std::move(link), std::move(degree_weights));
 }
 
+void evaluate_given_overlap(const Objective& objective, int r, const Eigen::MatrixXd& M, double& loss,
+                            Eigen::MatrixXd& gradient) {
+  if (M.rows() != r || M.cols() != r)
+    throw InputError("M", "M is " + std::to_string(M.rows()) + "x" + std::to_string(M.cols()) +
+                              "; the overlap of a link in r = " + std::to_string(r) + " variables is " +
+                              std::to_string(r) + "x" + std::to_string(r));
+  if (!M.allFinite()) throw InputError("M", "M holds NaN or infinite entries; give finite overlaps");
+  try {
+    // Any d works for the singular-value check; a large one leaves only the condition σ_i ≤ 1.
+    check_realisable_overlap(M, 1e15);
+  } catch (const InputError& e) {
+    throw InputError("M", e.what());
+  }
+  objective.evaluate(M, loss, gradient);
+}
+
 }  // namespace grassflow

@@ -7,7 +7,6 @@
 #include "commands.h"
 #include "dynamics_cli.h"
 #include "grassflow/errors.h"
-#include "grassflow/manifold.h"
 #include "grassflow/matrix_text.h"
 #include "provenance.h"
 
@@ -27,16 +26,10 @@ void run(const LossCommand& command) {
   const LinkAnalysis link = analyse_link_reporting(experiment, LinkUse::loss);
   const int r = link.r();
   const Eigen::MatrixXd M = parse_matrix(command.M, "M", r, r);
-  try {
-    // Any d works for the singular-value check; a large one leaves only the condition σ_i ≤ 1.
-    check_realisable_overlap(M, 1e15);
-  } catch (const InputError& e) {
-    throw InputError("M", e.what());
-  }
   const auto objective = make_objective(experiment.objective, link.expansion);
   double loss = 0.0;
   Eigen::MatrixXd gradient;
-  objective->evaluate(M, loss, gradient);
+  evaluate_given_overlap(*objective, r, M, loss, gradient);
   if (command.json) {
     print_json(*command.cmd, {{"loss", loss}, {"grad_M", matrix_json(gradient)}}, command.keys->resolved(link));
     return;

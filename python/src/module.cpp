@@ -136,20 +136,10 @@ py::dict loss(const std::map<std::string, std::string>& keys, const Eigen::Matri
   const Experiment experiment = experiment_from(keys);
   const LinkAnalysis link = analyse_link(experiment, LinkUse::loss);
   const int r = link.r();
-  if (M.rows() != r || M.cols() != r)
-    throw InputError("M", "M is " + std::to_string(M.rows()) + "x" + std::to_string(M.cols()) +
-                              "; the overlap of a link in r = " + std::to_string(r) + " variables is " +
-                              std::to_string(r) + "x" + std::to_string(r));
-  if (!M.allFinite()) throw InputError("M", "M holds NaN or infinite entries; give finite overlaps");
-  try {
-    check_realisable_overlap(M, 1e15);
-  } catch (const InputError& e) {
-    throw InputError("M", e.what());
-  }
   const auto objective = make_objective(experiment.objective, link.expansion);
   double value = 0.0;
   Eigen::MatrixXd gradient;
-  objective->evaluate(M, value, gradient);
+  evaluate_given_overlap(*objective, r, M, value, gradient);
   return py::dict("loss"_a = value, "grad_M"_a = gradient, "r"_a = r, "degree"_a = link.expansion.degree,
                   "warnings"_a = link.warnings, "resolved"_a = resolved_keys(experiment, "loss"));
 }

@@ -134,6 +134,12 @@ class PlantedObjective final : public Objective {
 /// (must be empty for planted: InputError otherwise).
 std::shared_ptr<const Objective> make_objective(ObjectiveKind kind, HermiteExpansion link,
                                                 std::vector<double> degree_weights = {});
+/// L(M) and ∂L/∂M for an overlap M a user gave (the CLI's `loss --M`, Python's grassflow.loss): M must be r×r for
+/// the link's r, finite, and realisable as WᵀW* at some d (singular values ≤ 1; manifold.h's
+/// check_realisable_overlap), else InputError("M", ...) naming the problem and the fix. docs/theory.md §3.
+void evaluate_given_overlap(const Objective& objective, int r, const Eigen::MatrixXd& M, double& loss,
+                            Eigen::MatrixXd& gradient);
+
 /// make_objective(parse_objective_kind(name), ...): throws InputError("objective", ...) for an unknown name.
 std::shared_ptr<const Objective> make_objective(const std::string& name, HermiteExpansion link,
                                                 std::vector<double> degree_weights = {});
