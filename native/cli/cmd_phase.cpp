@@ -257,12 +257,12 @@ void run(const PhaseCommand& c) {
   };
   if (automatic) {
     // --n auto: one unit per d of this shard, a bisection in log n decided on complete rounds (every seed at one n),
-    // reusing the runs the folder holds (rank 0; other ranks recompute what they are not told: the same bits).
+    // reusing the runs the folder holds (rank 0 through its store; the other ranks read the folder's complete lines
+    // once, so that a resumed bisection recomputes nothing on any rank).
     std::map<std::tuple<double, double, std::uint64_t>, bool> known;
-    if (store)
-      for (const nlohmann::json& j : store->runs())
-        known[{j.at("d").get<double>(), j.at("n").get<double>(), j.at("seed").get<std::uint64_t>()}] =
-            j.at("success").get<bool>();
+    for (const nlohmann::json& j : store ? store->runs() : read_runs(c.out))
+      known[{j.at("d").get<double>(), j.at("n").get<double>(), j.at("seed").get<std::uint64_t>()}] =
+          j.at("success").get<bool>();
     for (std::size_t u = dims.size(); u-- > 0;)  // the largest d first: the costliest bisections (run_units)
       if (static_cast<int>(u % static_cast<std::size_t>(shards)) == shard) todo.push_back(u);
     ProgressStage stage("phase bisections (one per d)", static_cast<double>(todo.size()));
