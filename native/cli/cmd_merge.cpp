@@ -2,6 +2,7 @@
 // --out --shard i/K`, or folders of jobs run apart), with the summaries written anew. Shards whose experiment
 // differs are refused (exit status 2), naming the parameter (docs/cli.md, "Runs that survive").
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,10 +31,13 @@ std::vector<std::string> key_fields(const std::string& command) {
 }
 
 void run(const MergeCommand& c) {
-  const nlohmann::json first = read_experiment(c.dirs.front());
+  const nlohmann::json first = read_experiment(c.dirs.front(), "");
   const std::string command = first.at("command").get<std::string>();
   for (const std::string& dir : c.dirs) {
-    const nlohmann::json other = read_experiment(dir);
+    const nlohmann::json other = read_experiment(dir, "");
+    if (other.at("command") != first.at("command"))
+      throw InputError(dir + " holds a " + other.at("command").get<std::string>() + " experiment and " +
+                       c.dirs.front() + " a " + command + " one; merge only shards of one experiment");
     if (other != first)
       for (const auto& [name, value] : first.at("parameters").items())
         if (other.at("command") != first.at("command") || !other.at("parameters").contains(name) ||
@@ -45,12 +49,24 @@ void run(const MergeCommand& c) {
   }
   RunStore store(c.out, command, first.at("parameters"), key_fields(command));
   std::size_t added = 0;
-  for (const std::string& dir : c.dirs)
-    for (const nlohmann::json& run : read_runs(dir)) {
+  std::map<std::string, std::pair<std::string, std::string>> seen;  // configuration: its line, and where it was read
+  for (const std::string& dir : c.dirs) {
+    std::size_t size = 0, kept = 0;
+    for (const nlohmann::json& run : read_runs(dir, &size, &kept, "")) {
+      const std::string key = store.key_of(run);
+      const auto [at, fresh] = seen.emplace(key, std::make_pair(run.dump(), dir));
+      if (!fresh && at->second.first != run.dump())
+        warn("configuration " + key + " has other results in " + dir + " than in " + at->second.second +
+             " (shards of another run of the grid?); the first is kept");
       if (store.done(run)) continue;
       store.append(run);
       ++added;
     }
+    if (kept < size)
+      warn(dir +
+           "/runs.jsonl ends in a line cut short (a job killed while writing): not merged; resume that shard "
+           "to complete it");
+  }
   const nlohmann::json& parameters = first.at("parameters");
   nlohmann::json resolved = parameters;
   resolved["merged"] = c.dirs;

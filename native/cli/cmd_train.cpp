@@ -202,6 +202,7 @@ void run(const TrainCommand& c) {
           "with --features " + c.features + " (only Hermite features have a degree)");
   if (c.cmd->count("--save-model") > 0 && c.save_model.empty())
     throw InputError("save-model", "empty file name; give the path of the JSON file to write");
+  if (!c.save_model.empty()) check_model_path(c.save_model);
   if (!c.save_model.empty() && !c.data.empty()) {
     std::error_code error;
     for (const std::string& input : {c.data, c.w_star_file})

@@ -94,10 +94,22 @@ int main(int argc, char** argv) {
   grassflow::cli::add_merge_command(app);
   grassflow::cli::add_keys_command(app);
   int status = 0;
-  std::string error;  // printed after the try: under mpirun, once for the job
+  std::string error;   // printed after the try: under mpirun, once for the job
+  bool alone = false;  // under mpirun, a command that rank 0 runs alone
   try {
     grassflow::cli::start_mpi();
-    named_command(app, argc, argv);
+    const std::string command = named_command(app, argc, argv);
+    // Under mpirun, the commands that share their work over the ranks run on every rank; any other (help too) runs
+    // on rank 0 alone, saying so, while the other ranks leave at once.
+    if (grassflow::cli::mpi_active() && !grassflow::cli::uses_mpi(command)) {
+      if (grassflow::cli::mpi_rank() != 0) {
+        grassflow::cli::finish_mpi();
+        return 0;
+      }
+      std::fprintf(stderr, "grassflow: warning: %s does not share its work over mpirun's ranks; rank 0 runs it alone\n",
+                   command.empty() ? "grassflow" : command.c_str());
+      alone = true;
+    }
     app.parse(argc, argv);
     status = grassflow::cli::command_exit_status();
   } catch (const CLI::CallForHelp& e) {
@@ -120,10 +132,11 @@ int main(int argc, char** argv) {
   // Under mpirun, an error on one rank ends every rank (the others may be waiting for it). Bad input fails alike on
   // every rank: rank 0 reports it and ends the job at once, while the others wait a moment, so that it is printed
   // once; an error of another rank's own (rank 0 waiting for it) is printed by that rank after the wait.
-  if (status != 0 && grassflow::cli::mpi_active() && grassflow::cli::mpi_rank() != 0)
+  const bool shared = grassflow::cli::mpi_active() && !alone;
+  if (status != 0 && shared && grassflow::cli::mpi_rank() != 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   if (!error.empty()) std::fprintf(stderr, "%s\n", error.c_str());
-  if (status != 0 && grassflow::cli::mpi_active()) {
+  if (status != 0 && shared) {
     std::fflush(stderr);
     grassflow::cli::abort_mpi(status);
   }

@@ -1,5 +1,7 @@
 #include "model_file.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -122,6 +124,17 @@ Standardization Standardization::from_json(const nlohmann::json& j, std::size_t 
   s.mean = Eigen::Map<const Eigen::VectorXd>(mean.data(), static_cast<Eigen::Index>(d));
   s.scale = Eigen::Map<const Eigen::VectorXd>(scale.data(), static_cast<Eigen::Index>(d));
   return s;
+}
+
+void check_model_path(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error))
+    throw InputError("save-model", "'" + path + "' is a folder; give the path of the JSON file to write");
+  const fs::path folder = fs::absolute(path, error).parent_path();
+  if (!fs::is_directory(folder, error) || ::access(folder.c_str(), W_OK) != 0)
+    throw InputError("save-model", "cannot write '" + path + "': its folder " + folder.string() +
+                                       " does not exist or is not writable; give a writable file path");
 }
 
 void write_model(const std::string& path, const nlohmann::json& model) {

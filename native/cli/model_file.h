@@ -48,6 +48,9 @@ struct Standardization {
 inline constexpr const char* kModelFormat = "grassflow-model";
 inline constexpr int kModelFormatVersion = 1;
 
+/// Checks, before any work, that `path` can be written: not a folder, in an existing writable folder.
+/// Throws InputError("save-model", ...) otherwise.
+void check_model_path(const std::string& path);
 /// Writes `model` to `path` (pretty JSON). Throws InputError("save-model", ...) when it cannot be written.
 void write_model(const std::string& path, const nlohmann::json& model);
 /// Reads a model written by this version of grassflow. Throws InputError("model", ...) naming the file for a

@@ -37,6 +37,10 @@ bool launched_by_mpirun() {
 
 }  // namespace
 
+bool uses_mpi(const std::string& command) {
+  return command == "train" || command == "phase" || command == "sweep" || command == "reproduce";
+}
+
 bool mpi_active() {
   return started && size > 1;
 }

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 namespace grassflow::cli {
@@ -21,6 +22,10 @@ void start_mpi();
 void finish_mpi();
 /// Ends the whole MPI job with `status` (MPI_Abort) after an error on one rank; does nothing outside MPI.
 void abort_mpi(int status);
+
+/// Whether `command` spreads its work over mpirun's ranks (train, phase, sweep, reproduce); under mpirun any other
+/// command runs on rank 0 alone.
+bool uses_mpi(const std::string& command);
 
 /// Whether this process is one rank of an MPI job of more than one process.
 bool mpi_active();

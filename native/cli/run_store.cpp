@@ -1,5 +1,9 @@
 #include "run_store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <sstream>
 
@@ -23,36 +27,39 @@ std::string first_difference(const nlohmann::json& there, const nlohmann::json& 
 
 }  // namespace
 
-nlohmann::json read_experiment(const std::string& dir) {
+nlohmann::json read_experiment(const std::string& dir, const std::string& key) {
   const std::filesystem::path path = std::filesystem::path(dir) / "experiment.json";
   std::ifstream in(path);
-  if (!in)
-    throw InputError("out", dir + " holds no experiment.json; give a folder written by grassflow phase or sweep");
+  if (!in) throw InputError(key, dir + " holds no experiment.json; give a folder written by grassflow phase or sweep");
   try {
     nlohmann::json j = nlohmann::json::parse(in);
     if (!j.is_object() || !j.contains("command") || !j.contains("parameters"))
-      throw InputError("out", path.string() + " is not an experiment description; give a folder written by grassflow");
+      throw InputError(key, path.string() + " is not an experiment description; give a folder written by grassflow");
     return j;
   } catch (const nlohmann::json::exception&) {
-    throw InputError("out", path.string() + " is not valid JSON; give a folder written by grassflow");
+    throw InputError(key, path.string() + " is not valid JSON; give a folder written by grassflow");
   }
 }
 
-std::vector<nlohmann::json> read_runs(const std::string& dir, std::size_t* size, std::size_t* kept) {
+std::vector<nlohmann::json> read_runs(const std::string& dir, std::size_t* size, std::size_t* kept,
+                                      const std::string& key) {
   std::vector<nlohmann::json> runs;
   std::ifstream in(std::filesystem::path(dir) / "runs.jsonl", std::ios::binary);
   std::stringstream text;
   if (in) text << in.rdbuf();
   const std::string all = text.str();
-  std::size_t begin = 0;
+  std::size_t begin = 0, line = 0;
   while (begin < all.size()) {
     const std::size_t end = all.find('\n', begin);
     if (end == std::string::npos) break;  // a last line without its newline: cut short by a killed writer
-    try {
-      runs.push_back(nlohmann::json::parse(all.substr(begin, end - begin)));
-    } catch (const nlohmann::json::exception&) {
-      break;  // a damaged line: everything from here on is redone
-    }
+    ++line;
+    // A complete line that is not a run was damaged after it was written: refused, so that no later run is lost.
+    nlohmann::json run = nlohmann::json::parse(all.substr(begin, end - begin), nullptr, false);
+    if (!run.is_object())
+      throw InputError(key, (std::filesystem::path(dir) / "runs.jsonl").string() + " line " + std::to_string(line) +
+                                " is not a run (a JSON object on one line); repair or delete that line (the runs "
+                                "after it are kept)");
+    runs.push_back(std::move(run));
     begin = end + 1;
   }
   if (size) *size = all.size();
@@ -71,6 +78,12 @@ RunStore::RunStore(const std::string& dir, const std::string& command, const nlo
   fs::create_directories(dir, error);
   if (!fs::is_directory(dir, error))
     throw InputError("out", "cannot create the directory " + dir + "; give a writable path");
+  // One job at a time writes a folder: another (or a second shard into the same --out) is refused.
+  lock_ = ::open((fs::path(dir) / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_ < 0 || ::flock(lock_, LOCK_EX | LOCK_NB) != 0)
+    throw InputError("out", "another grassflow job is writing to " + dir + " (it holds " +
+                                (fs::path(dir) / ".lock").string() +
+                                "); wait for it to finish, or give each job its own --out and merge them");
   const nlohmann::json experiment = {{"command", command}, {"parameters", parameters}};
   const fs::path described = fs::path(dir) / "experiment.json";
   if (fs::exists(described)) {
@@ -86,8 +99,17 @@ RunStore::RunStore(const std::string& dir, const std::string& command, const nlo
   }
   const fs::path lines = fs::path(dir) / "runs.jsonl";
   std::size_t size = 0, kept = 0;
-  runs_ = read_runs(dir, &size, &kept);
-  for (const nlohmann::json& run : runs_) keys_.insert(key_of(run));
+  std::size_t repeated = 0;
+  for (nlohmann::json& run : read_runs(dir, &size, &kept)) {
+    if (!keys_.insert(key_of(run)).second) {
+      ++repeated;
+      continue;
+    }
+    runs_.push_back(std::move(run));
+  }
+  if (repeated > 0)
+    warn(lines.string() + " holds " + std::to_string(repeated) +
+         " configuration(s) twice (two jobs writing into one --out?); the first of each is used, once");
   if (kept < size) {
     warn(lines.string() + ": the last " + std::to_string(size - kept) +
          " bytes are an unfinished line (a job killed while writing); cut back to " + std::to_string(runs_.size()) +
@@ -96,6 +118,10 @@ RunStore::RunStore(const std::string& dir, const std::string& command, const nlo
   }
   out_.open(lines, std::ios::app);
   if (!out_) throw InputError("out", "cannot write " + lines.string() + "; give a writable folder");
+}
+
+RunStore::~RunStore() {
+  if (lock_ >= 0) ::close(lock_);
 }
 
 std::string RunStore::key_of(const nlohmann::json& run) const {

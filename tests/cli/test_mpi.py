@@ -126,6 +126,11 @@ for args, words in [(["--online"], "--online: under mpirun"), (["--baselines"], 
     check(p.returncode != 0 and words in p.stderr and p.stderr.count("grassflow: error:") == 1,
           f"mpirun train {' '.join(args)}: refused once ({p.stderr.strip().splitlines()[0] if p.stderr else ''})")
 
+# A command that does not share its work runs on rank 0 alone: its output once, valid JSON.
+p = mpi("hermite", "--link", "preset:he2", "--json")
+check(json.loads(p.stdout)["information_exponent"] == 2 and p.stderr.count("rank 0 runs it alone") == 1,
+      "mpirun -np 2 grassflow hermite --json: one JSON document, one note that rank 0 ran it alone")
+
 # mpirun killed mid-way: no rank survives it; the re-run loses nothing written and repeats nothing.
 big = ["phase", "--link", "z1", "--noise", "0.5", "--d", "200,400", "--n", "800,1600,3200,6400", "--seeds", "8"]
 reference = os.path.join(tmp, "reference")

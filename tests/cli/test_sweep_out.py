@@ -6,8 +6,10 @@ shards merged equal the whole. Usage: /usr/bin/python3 tests/cli/test_sweep_out.
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
@@ -62,5 +64,37 @@ with open(os.path.join(tmp, "m", "summary.json")) as f, open(os.path.join(whole,
     check(json.load(f)["fit"] == json.load(g)["fit"], "... and so do their fits and intervals")
 p = run(*ARGS[:-2], "--seeds", "6", "--t-max", "100", "--out", whole, expect=2)
 check("t-max" in p.stderr and "another experiment" in p.stderr, f"another sweep in --out refused: {p.stderr.strip()}")
+
+# A folder another job is writing is refused (the first job holds DIR/.lock).
+held = os.path.join(tmp, "held")
+holder = subprocess.Popen([BIN, *ARGS[:-2], "--seeds", "400", "--out", held], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+while not os.path.exists(os.path.join(held, "runs.jsonl")) and holder.poll() is None:
+    time.sleep(0.01)
+p = run(*ARGS[:-2], "--seeds", "400", "--out", held, expect=2)
+holder.kill()
+holder.wait()
+check("another grassflow job is writing to" in p.stderr, f"a second job on one --out is refused: {p.stderr.strip()}")
+
+# A damaged line in the middle is refused, naming it, and nothing is cut; a configuration written twice counts once.
+damaged = os.path.join(tmp, "damaged")
+shutil.copytree(whole, damaged)
+good = open(os.path.join(damaged, "runs.jsonl")).read().splitlines()
+with open(os.path.join(damaged, "runs.jsonl"), "w") as f:
+    f.write("\n".join(good[:3] + ['{"d": 100, "se'] + good[3:]) + "\n")
+p = run(*ARGS, "--out", damaged, expect=2)
+check("runs.jsonl line 4 is not a run" in p.stderr and len(open(os.path.join(damaged, "runs.jsonl")).readlines())
+      == len(good) + 1, f"a damaged middle line is refused, the file untouched: {p.stderr.strip()}")
+p = run("merge", damaged, "--out", os.path.join(tmp, "m2"), expect=2)
+check(p.stderr.startswith("grassflow: error: ") and "line 4 is not a run" in p.stderr,
+      f"merge refuses it too: {p.stderr.strip()}")
+with open(os.path.join(damaged, "runs.jsonl"), "w") as f:
+    f.write("\n".join(good + good[:2]) + "\n")
+p = run(*ARGS, "--out", damaged, "--json")
+check("holds 2 configuration(s) twice" in p.stderr and json.loads(p.stdout)["fit"] == out["fit"],
+      "runs written twice are used once, with a warning: the fits are the whole's")
+p = run("merge", os.path.join(tmp, "s0"), os.path.join(tmp, "absent"), "--out", os.path.join(tmp, "m3"), expect=2)
+check(p.stderr.startswith("grassflow: error: ") and "absent holds no experiment.json" in p.stderr
+      and "--out" not in p.stderr, f"merge names the input folder it cannot read: {p.stderr.strip()}")
 shutil.rmtree(tmp)
 finish()
