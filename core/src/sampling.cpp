@@ -190,9 +190,12 @@ bool skipped(const std::string& line) {
   return b == std::string::npos || line[b] == '#';
 }
 
-bool next_line(std::istream& in, std::string& line) {
+// The next line without its '\r' (CRLF files); the first line (at == 1) also loses a UTF-8 byte-order mark (Excel's
+// "CSV UTF-8"), which would otherwise glue itself to the first header name or make the first row unreadable.
+bool next_line(std::istream& in, std::string& line, std::size_t at) {
   if (!std::getline(in, line)) return false;
   if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (at == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
   return true;
 }
 
@@ -262,7 +265,7 @@ Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Preci
   std::size_t line_number = 0, header_line = 0, rows = 0, columns = 0;
   std::vector<std::string> header;
   bool seen_first = false;
-  while (next_line(in, line)) {
+  while (next_line(in, line, line_number + 1)) {
     ++line_number;
     if (skipped(line)) continue;
     if (!seen_first) {
@@ -315,7 +318,7 @@ Dataset load_csv(std::istream& in, const std::string& name, std::size_t d, Preci
   std::vector<double> x(d);
   std::size_t row = 0, i = 0;  // the data row, and its place among the kept rows
   line_number = 0;
-  while (next_line(in, line)) {
+  while (next_line(in, line, line_number + 1)) {
     ++line_number;
     if (skipped(line) || line_number == header_line) continue;
     if (i == kept) break;  // the rest is other shares'

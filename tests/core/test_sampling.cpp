@@ -226,6 +226,15 @@ TEST_CASE("CSV loader: header, comments, CRLF, spaces, d from the data or given"
   CHECK(data.x(1, 1) == 0.005);
   CHECK(data.y[0] == 3.0);
   CHECK(data.y[1] == 6.0);
+  // A UTF-8 byte-order mark (Excel's "CSV UTF-8") is not part of the first name, nor of the first row.
+  const Dataset marked = parse(
+      "\xEF\xBB\xBF"
+      "x1,y\n1,2\n");
+  CHECK(marked.size() == 1);
+  CHECK(marked.y[0] == 2.0);
+  CHECK(parse("\xEF\xBB\xBF"
+              "1,2\n3,4\n")
+            .size() == 2);
   const Dataset given = parse("1,2,3,4\n5,6,7,8\n", 3, Precision::float32);
   CHECK(given.dim() == 3);
   CHECK(given.y[1] == 8.0);
