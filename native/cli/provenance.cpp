@@ -7,6 +7,7 @@
 
 #include "grassflow/kernels.h"
 #include "grassflow/version.h"
+#include "mpi_job.h"
 
 namespace grassflow::cli {
 
@@ -33,7 +34,8 @@ void record_command_line(int argc, char** argv) {
 }
 
 std::string command_line() {
-  std::string line = "grassflow";
+  // Under mpirun the launch is part of what reproduces the output (float32 sums depend on the rows' shares).
+  std::string line = mpi_active() ? "mpirun -np " + std::to_string(mpi_size()) + " grassflow" : "grassflow";
   for (const std::string& word : recorded()) line += " " + shell_quoted(word);
   return line;
 }
