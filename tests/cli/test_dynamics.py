@@ -240,7 +240,9 @@ def csv_rows(path):
 
 
 with tempfile.TemporaryDirectory() as out_dir:
-    code, out, err = run("reproduce", "--out", out_dir, "--json", "--progress", "json", timeout=900)
+    # Without the sample-complexity section (tests/cli/test_reproduce_sample.py runs it at --scale small).
+    code, out, err = run("reproduce", "--out", out_dir, "--sections", "exponents,stages,convergence,planted", "--json",
+                         "--progress", "json", timeout=900)
     check(code == 0, f"reproduce: exit status 0 when every check passes (got {code})")
     printed = json.loads(out)
     progress = [json.loads(line)["progress"] for line in err.splitlines() if line.startswith('{"progress"')]
