@@ -207,7 +207,7 @@ void run(const PhaseCommand& c) {
     for (std::size_t u = 0; u < grid.units(); ++u)
       if (grid.automatic() || !store->done(grid.key(u))) todo.push_back(u);
   }
-  // The costliest first (run_units): a training's cost grows with n·d.
+  // The costliest first (run_units; PhaseGrid::cost).
   std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) { return grid.cost(a) > grid.cost(b); });
   ProgressStage stage(automatic ? "phase bisections (one per d)" : "phase configurations",
                       static_cast<double>(todo.size()));

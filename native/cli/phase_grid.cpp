@@ -56,9 +56,11 @@ PhaseGrid::PhaseGrid(const LinkAnalysis& link, PhaseGridSpec spec)
 }
 
 double PhaseGrid::cost(std::size_t unit) const {
-  if (!automatic()) return grid_[unit].n * grid_[unit].d;
-  const double d = bisections_[unit];
-  return (spec_.range.empty() ? 64 * d : spec_.range[1]) * d * spec_.seeds;
+  // A step costs about (samples per step)·d: online, n samples in all; exact, all n at each of the budget's steps.
+  const double d = automatic() ? bisections_[unit] : grid_[unit].d;
+  const double steps = spec_.spec.online ? 1.0 : std::ceil(spec_.spec.budget * population_.at(d) / spec_.spec.train.lr);
+  if (!automatic()) return grid_[unit].n * d * steps;
+  return (spec_.range.empty() ? 64 * d : spec_.range[1]) * d * steps * spec_.seeds;
 }
 
 nlohmann::json PhaseGrid::key(std::size_t unit) const {

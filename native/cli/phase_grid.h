@@ -44,7 +44,8 @@ class PhaseGrid {
   const PhaseGridSpec& spec() const { return spec_; }
   /// The number of units, the same on every rank.
   std::size_t units() const { return automatic() ? bisections_.size() : grid_.size(); }
-  /// A unit's relative cost (n·d of its largest training), to give run_units the costliest first.
+  /// A unit's relative cost (its largest training's n·d, times the steps in the exact mode), to give run_units
+  /// the costliest first.
   double cost(std::size_t unit) const;
   /// The key {"d", "n", "seed"} of a grid unit (null for a bisection: never skipped as a whole).
   nlohmann::json key(std::size_t unit) const;
