@@ -1028,8 +1028,9 @@ void add_reproduce_command(CLI::App& app) {
   CLI::App* cmd = options->cmd = app.add_subcommand(
       "reproduce",
       "Run the paper's claims as experiments (exponents, stages and plateaus, joint convergence, planted traps), "
-      "judge each against the theory with a stated tolerance, and write CSV, JSON and a markdown summary; exit "
-      "status 1 when a check fails");
+      "judge each against the theory with a stated tolerance, measure the sample complexity of training (kappa "
+      "next to its candidates, reported), and write CSV, JSON and a markdown summary; exit status 1 when a check "
+      "fails");
   cmd->add_option("--out", options->out,
                   "directory for exponents.csv, escape_times.csv, stages.csv, convergence.csv, planted.csv, "
                   "sample_complexity.csv, trajectories/, runs.jsonl, results.json and summary.md (created if "
@@ -1039,7 +1040,7 @@ void add_reproduce_command(CLI::App& app) {
                   "all (default) or a comma-separated list of exponents, stages, convergence, planted, "
                   "sample-complexity");
   cmd->add_option("--scale", options->scale,
-                  "full (default) or small: smaller sample-complexity grids (the test suite's, about a minute)");
+                  "full (default) or small: smaller sample-complexity grids (the test suite's, about 20 s)");
   cmd->add_flag("--json", options->json, "print what results.json holds (with provenance) on stdout");
   cmd->callback([options] { run(*options); });
 }
