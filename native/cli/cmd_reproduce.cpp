@@ -967,13 +967,15 @@ void run(const ReproduceCommand& options) {
   results.sections = sections;
   Trajectories trajectories;
   const auto has = [&](const char* section) { return sections.count(section) > 0; };
+  // The sample-complexity grids first: under mpirun every rank takes part in them, then the other ranks are done
+  // (rather than waiting in the work queue while rank 0 runs the flow sections).
+  if (has("sample-complexity")) results.sample_complexity = sample_complexity(options.scale, store ? &*store : nullptr);
   if (writer) {
     if (has("exponents")) results.exponents = exponents(all, &*store);
     if (has("stages")) results.stages = stages(all, trajectories, &*store);
     if (has("convergence")) results.convergence = convergence(all, trajectories, &*store);
     if (has("planted")) results.planted = planted_traps(trajectories, &*store);
   }
-  if (has("sample-complexity")) results.sample_complexity = sample_complexity(options.scale, store ? &*store : nullptr);
   if (!writer) return;
   results.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   tally(results);
