@@ -21,6 +21,7 @@
 #include "grassflow/sample_complexity.h"
 #include "grid_summaries.h"
 #include "mpi_job.h"
+#include "phase_grid.h"
 #include "provenance.h"
 #include "run_store.h"
 
@@ -59,32 +60,6 @@ std::vector<double> parse_sizes(const std::string& text) {
   return sizes;
 }
 
-nlohmann::json run_json(const PhaseRun& run) {
-  nlohmann::json escapes = nlohmann::json::array();
-  for (const auto& e : run.escape_times) escapes.push_back(e ? nlohmann::json(*e) : nlohmann::json(nullptr));
-  return {{"d", json_number(run.d)},
-          {"n", json_number(run.n)},
-          {"seed", run.seed},
-          {"success", run.success},
-          {"subspace_error", run.subspace_error},
-          {"escape_times", escapes},
-          {"budget", run.budget},
-          {"steps", run.steps},
-          {"reason", run.reason}};
-}
-
-PhaseRun run_from_json(const nlohmann::json& j) {
-  PhaseRun run;
-  run.d = j.at("d").get<double>();
-  run.n = j.at("n").get<double>();
-  run.seed = j.at("seed").get<std::uint64_t>();
-  run.success = j.at("success").get<bool>();
-  run.subspace_error = j.at("subspace_error").get<double>();
-  run.budget = j.at("budget").get<double>();
-  run.reason = j.at("reason").get<std::string>();
-  return run;
-}
-
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path);
   out << text;
@@ -96,9 +71,10 @@ void write_text(const std::string& path, const std::string& text) {
 nlohmann::json write_phase_summaries(const RunStore& store, const LinkAnalysis& link,
                                      const nlohmann::json& provenance) {
   std::vector<PhaseRun> runs;
-  for (const nlohmann::json& j : store.runs()) runs.push_back(run_from_json(j));
-  const PhaseSummary summary = summarise_phase(runs);
-  const std::vector<KappaCandidate> candidates = kappa_candidates(link.leaps.leap_exponent, summary.kappa);
+  for (const nlohmann::json& j : store.runs()) runs.push_back(phase_run_from_json(j));
+  const PhaseResults results = phase_results(runs, link);
+  const PhaseSummary& summary = results.summary;
+  const std::vector<KappaCandidate>& candidates = results.candidates;
   // The grid: per (d, n), seeds, successes and the reasons of failures.
   struct Cell {
     int seeds = 0, successes = 0, samples = 0, time = 0;
@@ -119,31 +95,8 @@ nlohmann::json write_phase_summaries(const RunStore& store, const LinkAnalysis& 
     csv += row;
   }
   write_text(store.dir() + "/phase.csv", csv);
-  nlohmann::json n_star = nlohmann::json::array();
-  for (std::size_t i = 0; i < summary.d.size(); ++i) {
-    const auto& s = summary.n_star[i];
-    n_star.push_back(
-        {{"d", json_number(summary.d[i])},
-         {"estimate", s ? nlohmann::json(s->estimate) : nlohmann::json(nullptr)},
-         {"ci", s ? nlohmann::json::array({json_number(s->lo), json_number(s->hi)}) : nlohmann::json(nullptr)}});
-  }
-  nlohmann::json kappa = nullptr;
-  if (summary.kappa)
-    kappa = {{"estimate", summary.kappa->estimate},
-             {"ci", nlohmann::json::array({json_number(summary.kappa->lo), json_number(summary.kappa->hi)})}};
-  nlohmann::json laws = nlohmann::json::array();
-  for (const KappaCandidate& c : candidates)
-    laws.push_back({{"law", c.law}, {"exponent", c.exponent}, {"consistent", c.consistent}});
-  int failed_time = 0, failed_samples = 0;
-  for (const PhaseRun& run : runs) (run.reason == "time" ? failed_time : failed_samples) += !run.success;
-  nlohmann::json out = {{"kappa", kappa},
-                        {"kappa_note", summary.kappa_note},
-                        {"n_star", n_star},
-                        {"candidates", laws},
-                        {"leap_exponent", link.leaps.leap_exponent},
-                        {"runs", runs.size()},
-                        {"failed_samples", failed_samples},
-                        {"failed_time", failed_time}};
+  nlohmann::json out = phase_results_json(results, link);
+  const int failed_samples = results.failed_samples, failed_time = results.failed_time;
   out.update(provenance);
   write_text(store.dir() + "/summary.json", out.dump(2) + "\n");
   std::string md = "# Sample complexity: " + link.resolved.link.spec() + "\n\n";
@@ -202,7 +155,8 @@ void run(const PhaseCommand& c) {
     throw InputError("budget", std::to_string(c.budget) + "; give a multiple > 0 of the population flow's time");
   const auto [shard, shards] = c.shard.empty() ? std::pair<int, int>{0, 1} : parse_shard(c.shard);
   const LinkAnalysis link = analyse_link_reporting(experiment);
-  PhaseSpec spec;
+  PhaseGridSpec grid_spec;
+  PhaseSpec& spec = grid_spec.spec;
   spec.online = c.mode == "online";
   spec.threshold = c.threshold;
   spec.budget = c.budget;
@@ -215,7 +169,7 @@ void run(const PhaseCommand& c) {
   spec.train.ratio = c.ratio;
   spec.train.threads = c.threads;
   // Fewer samples than link features leave the exact fit underdetermined: not a sample-complexity measurement.
-  const int features = LinkFeatures(c.features, link.r(), c.degree, 0).size();
+  const int features = phase_link_features(spec, link.r());
   const double smallest = automatic ? (range.empty() ? features : range.front()) : sizes.front();
   if (!spec.online && smallest < features)
     throw InputError(automatic ? "n-range" : "n",
@@ -234,89 +188,39 @@ void run(const PhaseCommand& c) {
                      {"batch", c.batch},
                      {"ratio", c.ratio}});
   if (automatic) parameters.update({{"n", "auto"}, {"n-range", c.n_range}, {"rounds", c.rounds}});
-  // Every configuration of this shard, in a fixed order (every rank builds the same list); only rank 0 holds the
-  // folder, writes, and hands out what is not done yet.
-  struct Configuration {
-    double d, n;
-    std::uint64_t seed;
-  };
-  std::vector<Configuration> grid;
-  std::size_t cell = 0;
-  for (double d : dims)
-    for (double n : sizes) {
-      if (static_cast<int>(cell++ % static_cast<std::size_t>(shards)) != shard) continue;
-      for (int k = 0; k < c.seeds; ++k) grid.push_back({d, n, c.seed_start + static_cast<std::uint64_t>(k)});
-    }
-  std::map<double, double> population;
-  for (double d : dims) population[d] = population_time(link, d);
+  // Every unit of this shard, in a fixed order (every rank builds the same list): a configuration (d, n, seed), or
+  // with --n auto one d's bisection; only rank 0 holds the folder, writes, and hands out what is not done yet.
+  grid_spec.dims = dims;
+  grid_spec.sizes = sizes;
+  grid_spec.range = range;
+  grid_spec.rounds = c.rounds;
+  grid_spec.seeds = c.seeds;
+  grid_spec.seed_start = c.seed_start;
+  grid_spec.shard = shard;
+  grid_spec.shards = shards;
+  PhaseGrid grid(link, grid_spec);
   std::optional<RunStore> store;
   std::vector<std::size_t> todo;
-  if (mpi_rank() == 0) store.emplace(c.out, "phase", parameters, std::vector<std::string>{"d", "n", "seed"});
-  const auto train = [&](double d, double n, std::uint64_t seed) {
-    return run_phase_configuration(link.resolved.link, spec, d, n, seed, population.at(d));
-  };
-  if (automatic) {
-    // --n auto: one unit per d of this shard, a bisection in log n decided on complete rounds (every seed at one n),
-    // reusing the runs the folder holds (rank 0 through its store; the other ranks read the folder's complete lines
-    // once, so that a resumed bisection recomputes nothing on any rank).
-    std::map<std::tuple<double, double, std::uint64_t>, bool> known;
-    for (const nlohmann::json& j : store ? store->runs() : read_runs(c.out))
-      known[{j.at("d").get<double>(), j.at("n").get<double>(), j.at("seed").get<std::uint64_t>()}] =
-          j.at("success").get<bool>();
-    for (std::size_t u = dims.size(); u-- > 0;)  // the largest d first: the costliest bisections (run_units)
-      if (static_cast<int>(u % static_cast<std::size_t>(shards)) == shard) todo.push_back(u);
-    ProgressStage stage("phase bisections (one per d)", static_cast<double>(todo.size()));
-    run_units(
-        todo,
-        [&](std::size_t u) {
-          const double d = dims[u];
-          nlohmann::json fresh = nlohmann::json::array();
-          const auto fraction = [&](double n) {
-            int wins = 0;
-            for (int k = 0; k < c.seeds; ++k) {
-              const std::uint64_t seed = c.seed_start + static_cast<std::uint64_t>(k);
-              const auto it = known.find({d, n, seed});
-              if (it != known.end()) {
-                wins += it->second;
-                continue;
-              }
-              const PhaseRun run = train(d, n, seed);
-              fresh.push_back(run_json(run));
-              wins += run.success;
-            }
-            return static_cast<double>(wins) / c.seeds;
-          };
-          double lo = range.empty() ? std::max<double>(features, std::ceil(d / 4)) : range[0];
-          double hi = range.empty() ? 64 * d : range[1];
-          if (fraction(lo) < 0.5 && fraction(hi) >= 0.5)
-            for (int round = 0; round < c.rounds; ++round) {
-              const double mid = std::round(std::sqrt(lo * hi));
-              if (mid <= lo || mid >= hi) break;
-              (fraction(mid) >= 0.5 ? hi : lo) = mid;
-            }
-          return nlohmann::json{{"runs", fresh}};
-        },
-        [&](const nlohmann::json& result) {
-          for (const nlohmann::json& run : result.at("runs"))
-            if (!store->done(run)) store->append(run);
-          stage.advance();
-        });
-  } else {
-    if (store)
-      for (std::size_t u = 0; u < grid.size(); ++u)
-        if (!store->done({{"d", json_number(grid[u].d)}, {"n", json_number(grid[u].n)}, {"seed", grid[u].seed}}))
-          todo.push_back(u);
-    // The costliest first (run_units): a training's cost grows with n·d.
-    std::stable_sort(todo.begin(), todo.end(),
-                     [&](std::size_t a, std::size_t b) { return grid[a].n * grid[a].d > grid[b].n * grid[b].d; });
-    ProgressStage stage("phase configurations", static_cast<double>(todo.size()));
-    run_units(
-        todo, [&](std::size_t u) { return run_json(train(grid[u].d, grid[u].n, grid[u].seed)); },
-        [&](const nlohmann::json& run) {
-          store->append(run);
-          stage.advance();
-        });
+  if (mpi_rank() == 0) {
+    store.emplace(c.out, "phase", parameters, std::vector<std::string>{"d", "n", "seed"});
+    for (const nlohmann::json& j : store->runs()) grid.remember(j);
+    for (std::size_t u = 0; u < grid.units(); ++u)
+      if (grid.automatic() || !store->done(grid.key(u))) todo.push_back(u);
+  } else if (grid.automatic()) {
+    // A resumed bisection: the other ranks read the folder's complete lines too, so that no rank recomputes a run.
+    for (const nlohmann::json& j : read_runs(c.out)) grid.remember(j);
   }
+  // The costliest first (run_units; PhaseGrid::cost).
+  std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) { return grid.cost(a) > grid.cost(b); });
+  ProgressStage stage(automatic ? "phase bisections (one per d)" : "phase configurations",
+                      static_cast<double>(todo.size()));
+  run_units(
+      todo, [&](std::size_t u) { return grid.compute(u); },
+      [&](const nlohmann::json& result) {
+        for (const nlohmann::json& run : result.at("runs"))
+          if (!store->done(run)) store->append(run);
+        stage.advance();
+      });
   if (mpi_rank() != 0) return;
   nlohmann::json resolved = parameters;
   resolved["d"] = nlohmann::json::array();

@@ -240,7 +240,9 @@ def csv_rows(path):
 
 
 with tempfile.TemporaryDirectory() as out_dir:
-    code, out, err = run("reproduce", "--out", out_dir, "--json", "--progress", "json", timeout=900)
+    # Without the sample-complexity section (tests/cli/test_reproduce_sample.py runs it at --scale small).
+    code, out, err = run("reproduce", "--out", out_dir, "--sections", "exponents,stages,convergence,planted", "--json",
+                         "--progress", "json", timeout=900)
     check(code == 0, f"reproduce: exit status 0 when every check passes (got {code})")
     printed = json.loads(out)
     progress = [json.loads(line)["progress"] for line in err.splitlines() if line.startswith('{"progress"')]
@@ -325,6 +327,21 @@ with tempfile.TemporaryDirectory() as out_dir:
     total = len(exps) + len(results["stages"]) + len(results["convergence"]) + len(results["planted"])
     check(results["checks"] == {"total": total, "passed": total, "failed": 0, "reported_only": 0}
           and results["failures"] == [], f"reproduce: {total} checks counted, none failed")
+    # runs.jsonl: one line per flow (docs/cli.md, "reproduce"), its key and outcome, no timings.
+    with open(os.path.join(out_dir, "runs.jsonl")) as fh:
+        lines = [json.loads(line) for line in fh]
+    by_section = {}
+    for line in lines:
+        by_section.setdefault(line["section"], []).append(line)
+    presets = len(results["stages"])
+    expected = {"exponents": 2 * 7 * presets, "stages": 2 * presets,
+                "convergence": sum(c["starts"] for c in results["convergence"]),
+                "planted": 2 * sum(p["starts"] for p in results["planted"])}
+    keys = {tuple(line.get(k) for k in ("section", "link", "objective", "r", "d", "seed")) for line in lines}
+    check({k: len(v) for k, v in by_section.items()} == expected and len(keys) == len(lines)
+          and all({"escape_times", "status", "final_loss"} <= set(line) and not {"seconds", "time", "rank"} & set(line)
+                  for line in lines),
+          f"reproduce: runs.jsonl holds one line per flow ({len(lines)}), keyed, with escapes and status")
     with open(os.path.join(out_dir, "summary.md")) as fh:
         summary = fh.read()
     check(f"**{total} of {total} checks pass.**" in summary and summary.count("| pass |") == total

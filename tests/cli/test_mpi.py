@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""`mpirun -np 2 grassflow phase|sweep` (docs/cli.md, "Open MPI"): the same runs as one process (lines compared
-sorted, --json rows compared exactly); mpirun killed with SIGKILL leaves no rank behind (PR_SET_PDEATHSIG) and a
-re-run loses nothing written and repeats nothing; a rank killed mid-way ends the job (mpirun aborts) and a re-run
-resumes cleanly. Run serially (CTest RUN_SERIAL), outside the sanitizer suites.
+"""`mpirun -np 2 grassflow phase|sweep|reproduce` (docs/cli.md, "Open MPI"): the same runs as one process (lines
+compared sorted, --json rows compared exactly); mpirun killed with SIGKILL leaves no rank behind (PR_SET_PDEATHSIG)
+and a re-run loses nothing written and repeats nothing; a rank killed mid-way ends the job (mpirun aborts) and a
+re-run resumes cleanly. Run serially (CTest RUN_SERIAL), outside the sanitizer suites.
 Usage: /usr/bin/python3 tests/cli/test_mpi.py path/to/grassflow"""
 import json
 import os
@@ -130,6 +130,19 @@ for args, words in [(["--online"], "--online: under mpirun"), (["--baselines"], 
 p = mpi("hermite", "--link", "preset:he2", "--json")
 check(json.loads(p.stdout)["information_exponent"] == 2 and p.stderr.count("rank 0 runs it alone") == 1,
       "mpirun -np 2 grassflow hermite --json: one JSON document, one note that rank 0 ran it alone")
+
+# reproduce's sample-complexity grids (one work queue over the six grids): the same runs.jsonl lines and results.
+REPRODUCE = ["reproduce", "--sections", "sample-complexity", "--scale", "small"]
+checks.run(BIN, *REPRODUCE, "--out", os.path.join(tmp, "reproduce1"), timeout=400)
+mpi(*REPRODUCE, "--out", os.path.join(tmp, "reproduce2"))
+check(sorted(lines(os.path.join(tmp, "reproduce1"))) == sorted(lines(os.path.join(tmp, "reproduce2"))),
+      f"reproduce --sections sample-complexity: 2 ranks write the same "
+      f"{len(lines(os.path.join(tmp, 'reproduce1')))} runs.jsonl lines as one process")
+results = []
+for folder in ("reproduce1", "reproduce2"):
+    with open(os.path.join(tmp, folder, "results.json")) as f:
+        results.append(json.load(f)["sample_complexity"])
+check(results[0] == results[1], "... and the same sample-complexity results")
 
 # mpirun killed mid-way: no rank survives it; the re-run loses nothing written and repeats nothing.
 big = ["phase", "--link", "z1", "--noise", "0.5", "--d", "200,400", "--n", "800,1600,3200,6400", "--seeds", "8"]
