@@ -223,13 +223,14 @@ PhaseSummary summarise_phase(const std::vector<PhaseRun>& runs, int replicates) 
 std::vector<KappaCandidate> kappa_candidates(int leap_exponent, const std::optional<Interval>& kappa) {
   const double s = leap_exponent;
   std::vector<KappaCandidate> out = {
-      {"d^(s*-1) = d^" + std::to_string(leap_exponent - 1), s - 1, false},
+      {"d^(s*-1) = d^" + std::to_string(leap_exponent - 1), s - 1, std::nullopt},
       {"d^(s*/2) = d^" +
            std::string(leap_exponent % 2 ? std::to_string(leap_exponent) + "/2" : std::to_string(leap_exponent / 2)),
-       s / 2, false},
-      {"d", 1.0, false},
+       s / 2, std::nullopt},
+      {"d", 1.0, std::nullopt},
   };
-  for (KappaCandidate& c : out) c.consistent = kappa && kappa->lo <= c.exponent && c.exponent <= kappa->hi;
+  if (kappa)
+    for (KappaCandidate& c : out) c.consistent = kappa->lo <= c.exponent && c.exponent <= kappa->hi;
   return out;
 }
 

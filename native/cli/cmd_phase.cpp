@@ -126,7 +126,7 @@ nlohmann::json write_phase_summaries(const RunStore& store, const LinkAnalysis& 
   md += "| candidate | exponent | consistent with the interval |\n|---|---|---|\n";
   for (const KappaCandidate& c : candidates) {
     char row[200];
-    std::snprintf(row, sizeof row, "| %s | %.3g | %s |\n", c.law.c_str(), c.exponent, c.consistent ? "yes" : "no");
+    std::snprintf(row, sizeof row, "| %s | %.3g | %s |\n", c.law.c_str(), c.exponent, c.verdict());
     md += row;
   }
   if (!summary.kappa_note.empty() && summary.kappa) md += "\nNote: " + summary.kappa_note + "\n";

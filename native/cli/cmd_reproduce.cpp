@@ -770,7 +770,7 @@ void write_csvs(const std::filesystem::path& dir, const Results& results, const 
         const KappaCandidate& c = row.results.candidates[i];
         laws += (i ? "; " : "") + c.law;
         exponents += (i ? " " : "") + exact(c.exponent);
-        consistent += (i ? " " : "") + std::string(c.consistent ? "yes" : "no");
+        consistent += (i ? " " : "") + std::string(c.verdict());
       }
       csv << row.grid.link << ',' << row.grid.mode << ',' << row.link.leaps.leap_exponent << ',' << row.grid.degree
           << ',' << exact(kSampleNoise) << ',' << row.seeds << ',' << dims << ',' << (range.empty() ? "default" : range)
@@ -896,7 +896,7 @@ std::string summary_markdown(const Results& results) {
       }
       for (std::size_t i = 0; i < row.results.candidates.size(); ++i) {
         const KappaCandidate& c = row.results.candidates[i];
-        laws += (i ? ", " : "") + c.law + (c.consistent ? " ✓" : " ✗");
+        laws += (i ? ", " : "") + c.law + (!c.consistent ? "" : *c.consistent ? " ✓" : " ✗");
       }
       md << "| " << row.grid.link << " | " << row.link.leaps.leap_exponent << " | " << row.grid.mode << " | " << dims
          << " | " << star << " | " << (sum.kappa ? number(sum.kappa->estimate, 3) : "**no fit**: " + sum.kappa_note)

@@ -139,7 +139,9 @@ nlohmann::json phase_results_json(const PhaseResults& results, const LinkAnalysi
              {"ci", nlohmann::json::array({json_number(summary.kappa->lo), json_number(summary.kappa->hi)})}};
   nlohmann::json laws = nlohmann::json::array();
   for (const KappaCandidate& c : results.candidates)
-    laws.push_back({{"law", c.law}, {"exponent", c.exponent}, {"consistent", c.consistent}});
+    laws.push_back({{"law", c.law},
+                    {"exponent", c.exponent},
+                    {"consistent", c.consistent ? nlohmann::json(*c.consistent) : nlohmann::json(nullptr)}});
   return {{"kappa", kappa},
           {"kappa_note", summary.kappa_note},
           {"n_star", n_star},

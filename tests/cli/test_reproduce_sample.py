@@ -67,7 +67,7 @@ with tempfile.TemporaryDirectory() as tmp:
             lo, hi = r["kappa"]["ci"]
             ok = ok and all(c["consistent"] == (lo <= c["exponent"] <= hi) for c in laws) and r["verdict"] == "reported"
         else:
-            ok = ok and not any(c["consistent"] for c in laws) and r["verdict"] == "no fit" and r["kappa_note"]
+            ok = ok and all(c["consistent"] is None for c in laws) and r["verdict"] == "no fit" and r["kappa_note"]
     check(ok, "every row has its three candidates d^(s*-1), d^(s*/2), d, marked consistent iff inside κ's interval")
     no_fit = [r for r in rows if r["kappa"] is None]
     with open(os.path.join(out_dir, "summary.md")) as fh:
@@ -91,7 +91,8 @@ with tempfile.TemporaryDirectory() as tmp:
         agree = agree and numbers(row["n_star"]) == [s["estimate"] for s in r["n_star"]]
         agree = agree and row["candidates"].split("; ") == [c["law"] for c in r["candidates"]]
         agree = agree and numbers(row["candidate_exponents"]) == [c["exponent"] for c in r["candidates"]]
-        agree = agree and row["consistent"].split() == ["yes" if c["consistent"] else "no" for c in r["candidates"]]
+        agree = agree and row["consistent"].split() == [{True: "yes", False: "no", None: "n/a"}[c["consistent"]]
+                                                        for c in r["candidates"]]
         agree = agree and (int(row["runs"]), int(row["failed_samples"]), int(row["failed_time"]),
                            row["verdict"], row["note"]) == (r["runs"], r["failed_samples"], r["failed_time"],
                                                             r["verdict"], r["kappa_note"])

@@ -81,7 +81,10 @@ PhaseSummary summarise_phase(const std::vector<PhaseRun>& runs, int replicates =
 struct KappaCandidate {
   std::string law;  ///< e.g. "d^(s*-1) = d^2"
   double exponent = 0.0;
-  bool consistent = false;  ///< the exponent lies in κ's interval
+  std::optional<bool> consistent;  ///< the exponent lies in κ's interval; empty when there is no κ
+
+  /// "yes", "no", or "n/a" (no κ to compare with): the word the outputs print.
+  const char* verdict() const { return !consistent ? "n/a" : *consistent ? "yes" : "no"; }
 };
 std::vector<KappaCandidate> kappa_candidates(int leap_exponent, const std::optional<Interval>& kappa);
 
