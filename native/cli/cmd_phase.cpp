@@ -168,6 +168,8 @@ void run(const PhaseCommand& c) {
   spec.train.batch = static_cast<std::size_t>(c.batch);
   spec.train.ratio = c.ratio;
   spec.train.threads = c.threads;
+  if (!spec.online && c.cmd->count("--ratio") > 0)
+    warn("--ratio is ignored with --mode exact (the exact mode refits the link at every step)");
   // Fewer samples than link features leave the exact fit underdetermined: not a sample-complexity measurement.
   const int features = phase_link_features(spec, link.r());
   const double smallest = automatic ? (range.empty() ? features : range.front()) : sizes.front();
@@ -271,7 +273,10 @@ void add_phase_command(CLI::App& app) {
   cmd->add_option("--ridge", c->ridge, "ridge lambda of the link fit (default 1e-4)");
   cmd->add_option("--degree", c->degree, "largest total degree K of the Hermite features (default 2)");
   cmd->add_option("--features", c->features, "link features, as train's --features (default hermite)");
-  cmd->add_option("--batch", c->batch, "online: samples per step (default 256)")->transform(whole_number());
+  cmd->add_option("--batch", c->batch,
+                  "samples per step: online, fresh ones (default 256); exact, windows of the n stored ones (default "
+                  "0: all of them)")
+      ->transform(whole_number());
   cmd->add_option("--ratio", c->ratio, "online: the link's learning rate over the subspace's (default 10)");
   cmd->add_option("--threads", c->threads, "native threads per training (default 1)");
   cmd->add_flag("--json", c->json, "print summary.json on stdout");
