@@ -8,8 +8,9 @@
 //   4. planted success fractions on the trap families (trap, he3sum) for r = 1..4 from 200 Haar starts
 //      (d = 200) against docs/theory.md §4's table, next to the joint flow on the same starts;
 //   5. sample complexity: κ of n* ∝ d^κ for z1, he2, he3 (s* = 1, 2, 3), exact and online, each grid a `phase
-//      --n auto` (phase_grid.h), reported next to the candidates without a verdict; its units go through run_units,
-//      so under mpirun they are spread over the ranks (the other sections run on rank 0).
+//      --n auto` (phase_grid.h), reported next to the candidates without a verdict.
+// The trainings of 5 and the flows of 1, 3 and 4 (FlowPool) go through run_units: under mpirun they are spread over
+// the ranks, and rank 0 judges the sections and writes.
 // --sections chooses among them. Writes exponents.csv, escape_times.csv, stages.csv, convergence.csv, planted.csv,
 // sample_complexity.csv, trajectories/*.csv (those of the sections run), runs.jsonl (every flow and training,
 // resumable: RunStore), results.json and summary.md into DIR (docs/cli.md, "reproduce"); every CSV opens with the
@@ -21,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -127,13 +129,83 @@ const std::vector<std::string> kRunKey = {"section", "link", "objective", "r", "
 
 // Records one flow of a flow section as a runs.jsonl line (rank 0's folder): its key, escape times, status and
 // final loss; not again when a line with its key is there (a re-run in the same folder).
-void record_flow(RunStore* store, nlohmann::json key, const ReducedFlow& flow) {
+void record_flow(RunStore* store, nlohmann::json key, const SweepRun& run) {
   if (!store) return;
-  key.update({{"escape_times", optional_list_json(flow.escape_times())},
-              {"status", to_string(flow.status())},
-              {"final_loss", flow.loss()}});
+  key.update({{"escape_times", optional_list_json(run.escape_times)},
+              {"status", to_string(run.status)},
+              {"final_loss", run.final_loss}});
   if (!store->done(key)) store->append(key);
 }
+
+// The many flows of the exponents, convergence and planted sections, computed before the sections read them: the
+// units of one run_units queue (under mpirun spread over the ranks, rank 0 collecting every outcome), then looked
+// up by their key on rank 0. Every rank adds the same flows in the same order.
+class FlowPool {
+ public:
+  struct Outcome {
+    SweepRun run;
+    double time = 0.0;  // where the flow ended (ReducedFlow::time)
+  };
+
+  static std::string key(const std::string& link, int r, ObjectiveKind objective, Start start, double d,
+                         std::uint64_t seed) {
+    return link + "|" + std::to_string(r) + "|" + to_string(objective) + "|" + to_string(start) + "|" + exact(d) + "|" +
+           std::to_string(seed);
+  }
+  void add(const std::string& link, int r, const std::shared_ptr<const Objective>& objective, Start start, double d,
+           std::uint64_t seed) {
+    units_.push_back({key(link, r, objective->kind(), start, d, seed), objective, start, d, seed});
+  }
+  // Computes every flow (collective under mpirun).
+  void run() {
+    std::vector<std::size_t> order(units_.size());
+    for (std::size_t u = 0; u < order.size(); ++u) order[u] = u;
+    // The costliest first (run_units): a flow's time grows with d (the escapes take ~d^(ℓ−1)).
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return units_[a].d > units_[b].d; });
+    ProgressStage stage("reproduce: flows", static_cast<double>(units_.size()));
+    run_units(
+        order,
+        [&](std::size_t u) {
+          const Unit& x = units_[u];
+          ReducedFlow flow(x.objective, initial_overlap(x.start, x.objective->r(), x.d, x.seed));
+          flow.run();
+          return nlohmann::json{{"unit", u},
+                                {"escape_times", optional_list_json(flow.escape_times())},
+                                {"status", to_string(flow.status())},
+                                {"final_loss", std::isfinite(flow.loss()) ? nlohmann::json(flow.loss()) : nullptr},
+                                {"time", flow.time()}};
+        },
+        [&](const nlohmann::json& j) {
+          const Unit& x = units_[j.at("unit").get<std::size_t>()];
+          Outcome& o = outcomes_[x.key];
+          o.run.d = x.d;
+          o.run.seed = x.seed;
+          for (const nlohmann::json& e : j.at("escape_times"))
+            o.run.escape_times.push_back(e.is_null() ? std::nullopt : std::optional<double>(e.get<double>()));
+          o.run.final_loss = j.at("final_loss").is_null() ? INFINITY : j.at("final_loss").get<double>();
+          for (FlowStatus s : {FlowStatus::converged, FlowStatus::stalled, FlowStatus::t_max, FlowStatus::diverged})
+            if (j.at("status") == to_string(s)) o.run.status = s;
+          o.time = j.at("time").get<double>();
+          stage.advance();
+        });
+  }
+  const Outcome& at(const std::string& link, int r, ObjectiveKind objective, Start start, double d,
+                    std::uint64_t seed) const {
+    return outcomes_.at(key(link, r, objective, start, d, seed));
+  }
+
+ private:
+  struct Unit {
+    std::string key;
+    std::shared_ptr<const Objective> objective;
+    Start start;
+    double d;
+    std::uint64_t seed;
+  };
+  std::vector<Unit> units_;
+  std::map<std::string, Outcome> outcomes_;
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // 1. Exponents
@@ -146,7 +218,8 @@ struct ExponentExperiment {
   std::vector<StageCheck> checks;
 };
 
-std::vector<ExponentExperiment> exponents(const std::vector<PresetInfo>& presets, RunStore* store) {
+std::vector<ExponentExperiment> exponents(const std::vector<PresetInfo>& presets, const FlowPool& pool,
+                                          RunStore* store) {
   std::vector<ExponentExperiment> experiments;
   ProgressStage progress("reproduce: exponents", 2.0 * static_cast<double>(presets.size()));
   for (const PresetInfo& preset : presets) {
@@ -155,10 +228,8 @@ std::vector<ExponentExperiment> exponents(const std::vector<PresetInfo>& presets
       ExponentExperiment x;
       x.preset = preset.name;
       x.objective = to_string(objective);
-      SweepSpec spec;
-      spec.dimensions = kDimensions;
-      spec.start = Start::isotropic;
-      x.runs = run_sweep(make_objective(objective, link.expansion), spec);
+      for (double d : kDimensions)
+        x.runs.push_back(pool.at("preset:" + preset.name, 0, objective, Start::isotropic, d, 0).run);
       if (store)
         for (const SweepRun& run : x.runs) {
           nlohmann::json line = {{"section", "exponents"},
@@ -239,7 +310,7 @@ std::vector<StageRow> stages(const std::vector<PresetInfo>& presets, Trajectorie
                    {"link", "preset:" + preset.name},
                    {"objective", objective},
                    {"d", json_number(kStagesD)}},
-                  *ran);
+                  SweepRun{kStagesD, 0, ran->escape_times(), ran->loss(), ran->status()});
     trajectories.emplace_back(preset.name + "_planted", trajectory_csv(planted));
     StageRow row;
     row.preset = preset.name;
@@ -274,24 +345,29 @@ struct ConvergenceRow {
 };
 
 // Runs seeds 0..starts−1 from Haar starts at d, counting outcomes; keeps seed 0's trajectory as `name`.
-ConvergenceRow count_statuses(const std::string& preset, const std::shared_ptr<const Objective>& objective, double d,
-                              int starts, ProgressStage& progress, Trajectories& trajectories, const std::string& name,
-                              RunStore* store, const nlohmann::json& key) {
+ConvergenceRow count_statuses(const std::string& preset, int r, const std::shared_ptr<const Objective>& objective,
+                              double d, int starts, const FlowPool& pool, ProgressStage& progress,
+                              Trajectories& trajectories, const std::string& name, RunStore* store,
+                              const nlohmann::json& key) {
   ConvergenceRow row;
   row.preset = preset;
   row.starts = starts;
   std::vector<double> times;
   for (int seed = 0; seed < starts; ++seed) {
-    ReducedFlow flow(objective, initial_overlap(Start::random, objective->r(), d, static_cast<std::uint64_t>(seed)));
-    flow.run();
-    if (seed == 0) trajectories.emplace_back(name, trajectory_csv(flow));
+    const FlowPool::Outcome& flow =
+        pool.at("preset:" + preset, r, objective->kind(), Start::random, d, static_cast<std::uint64_t>(seed));
+    if (seed == 0) {  // its trajectory, computed again here (the pool keeps outcomes only)
+      ReducedFlow again(objective, initial_overlap(Start::random, objective->r(), d, 0));
+      again.run();
+      trajectories.emplace_back(name, trajectory_csv(again));
+    }
     nlohmann::json line = key;
     line.update({{"d", json_number(d)}, {"seed", seed}});
-    record_flow(store, line, flow);
-    switch (flow.status()) {
+    record_flow(store, line, flow.run);
+    switch (flow.run.status) {
       case FlowStatus::converged:
         ++row.converged;
-        times.push_back(flow.time());
+        times.push_back(flow.time);
         break;
       case FlowStatus::stalled:
         ++row.stalled;
@@ -302,22 +378,22 @@ ConvergenceRow count_statuses(const std::string& preset, const std::shared_ptr<c
       default:
         ++row.diverged;
     }
-    row.max_final_loss = std::max(row.max_final_loss, flow.loss());
+    row.max_final_loss = std::max(row.max_final_loss, flow.run.final_loss);
     progress.advance();
   }
   if (!times.empty()) row.median_time = median(times);
   return row;
 }
 
-std::vector<ConvergenceRow> convergence(const std::vector<PresetInfo>& presets, Trajectories& trajectories,
-                                        RunStore* store) {
+std::vector<ConvergenceRow> convergence(const std::vector<PresetInfo>& presets, const FlowPool& pool,
+                                        Trajectories& trajectories, RunStore* store) {
   std::vector<ConvergenceRow> rows;
   ProgressStage progress("reproduce: joint convergence", static_cast<double>(presets.size()) * kStarts);
   for (const PresetInfo& preset : presets) {
     const LinkAnalysis link = analyse_link_reporting("preset:" + preset.name, 0, 8);
     ConvergenceRow row =
-        count_statuses(preset.name, make_objective(ObjectiveKind::joint, link.expansion), kConvergenceD, kStarts,
-                       progress, trajectories, "haar_" + preset.name + "_joint_seed0", store,
+        count_statuses(preset.name, 0, make_objective(ObjectiveKind::joint, link.expansion), kConvergenceD, kStarts,
+                       pool, progress, trajectories, "haar_" + preset.name + "_joint_seed0", store,
                        {{"section", "convergence"}, {"link", "preset:" + preset.name}, {"objective", "joint"}});
     // docs/theory.md §4: from every start with M(0) nonsingular, so from every Haar start.
     row.verdict.criterion = "all " + std::to_string(kStarts) + " starts converge";
@@ -341,7 +417,33 @@ struct PlantedRow {
   Verdict verdict;
 };
 
-std::vector<PlantedRow> planted_traps(Trajectories& trajectories, RunStore* store) {
+// The flows the exponents, convergence and planted sections read (FlowPool), for the sections asked for.
+void plan_flows(const std::set<std::string>& sections, const std::vector<PresetInfo>& presets, FlowPool& pool) {
+  for (const PresetInfo& preset : presets) {
+    const std::string name = "preset:" + preset.name;
+    const LinkAnalysis link = analyse_link(name, 0, 8);
+    if (sections.count("exponents"))
+      for (const ObjectiveKind objective : {ObjectiveKind::joint, ObjectiveKind::planted})
+        for (double d : kDimensions)
+          pool.add(name, 0, make_objective(objective, link.expansion), Start::isotropic, d, 0);
+    if (sections.count("convergence"))
+      for (int seed = 0; seed < kStarts; ++seed)
+        pool.add(name, 0, make_objective(ObjectiveKind::joint, link.expansion), Start::random, kConvergenceD,
+                 static_cast<std::uint64_t>(seed));
+  }
+  if (sections.count("planted"))
+    for (const std::string family : {"trap", "he3sum"})
+      for (int r = 1; r <= 4; ++r) {
+        const LinkAnalysis link = analyse_link("preset:" + family, r, 8);
+        for (const ObjectiveKind objective : {ObjectiveKind::planted, ObjectiveKind::joint}) {
+          const auto shared = make_objective(objective, link.expansion);
+          for (int seed = 0; seed < kStarts; ++seed)
+            pool.add("preset:" + family, r, shared, Start::random, kPlantedD, static_cast<std::uint64_t>(seed));
+        }
+      }
+}
+
+std::vector<PlantedRow> planted_traps(const FlowPool& pool, Trajectories& trajectories, RunStore* store) {
   std::vector<PlantedRow> rows;
   ProgressStage progress("reproduce: planted traps", 2.0 * 4.0 * 2.0 * kStarts);
   for (const std::string family : {"trap", "he3sum"}) {
@@ -352,12 +454,12 @@ std::vector<PlantedRow> planted_traps(Trajectories& trajectories, RunStore* stor
       row.family = family;
       row.r = r;
       row.planted = count_statuses(
-          family, make_objective(ObjectiveKind::planted, link.expansion), kPlantedD, kStarts, progress, trajectories,
-          name + "_planted_seed0", store,
+          family, r, make_objective(ObjectiveKind::planted, link.expansion), kPlantedD, kStarts, pool, progress,
+          trajectories, name + "_planted_seed0", store,
           {{"section", "planted"}, {"link", "preset:" + std::string(family)}, {"r", r}, {"objective", "planted"}});
       row.joint = count_statuses(
-          family, make_objective(ObjectiveKind::joint, link.expansion), kPlantedD, kStarts, progress, trajectories,
-          name + "_joint_seed0", store,
+          family, r, make_objective(ObjectiveKind::joint, link.expansion), kPlantedD, kStarts, pool, progress,
+          trajectories, name + "_joint_seed0", store,
           {{"section", "planted"}, {"link", "preset:" + std::string(family)}, {"r", r}, {"objective", "joint"}});
       const bool trap = family == std::string("trap");
       row.theory = (trap ? kTheoryTrapSuccess : kTheoryHe3sumSuccess)[static_cast<std::size_t>(r - 1)];
@@ -953,7 +1055,8 @@ void run(const ReproduceCommand& options) {
     throw InputError("scale", "'" + options.scale +
                                   "'; choose full (the sizes of docs/cli.md) or small (the test suite's sample-"
                                   "complexity grids)");
-  // Under mpirun only the sample-complexity grids are spread over the ranks; the other sections run on rank 0.
+  // Under mpirun the sample-complexity grids and the flows of the exponents, convergence and planted sections are
+  // spread over the ranks (run_units); rank 0 runs the stages' six flows, judges every section and writes.
   const bool writer = mpi_rank() == 0;
   std::filesystem::path dir;
   std::optional<RunStore> store;
@@ -967,14 +1070,16 @@ void run(const ReproduceCommand& options) {
   results.sections = sections;
   Trajectories trajectories;
   const auto has = [&](const char* section) { return sections.count(section) > 0; };
-  // The sample-complexity grids first: under mpirun every rank takes part in them, then the other ranks are done
-  // (rather than waiting in the work queue while rank 0 runs the flow sections).
+  // The sample-complexity grids first, then the pooled flows: under mpirun every rank takes part in both.
   if (has("sample-complexity")) results.sample_complexity = sample_complexity(options.scale, store ? &*store : nullptr);
+  FlowPool pool;
+  plan_flows(sections, all, pool);
+  pool.run();
   if (writer) {
-    if (has("exponents")) results.exponents = exponents(all, &*store);
+    if (has("exponents")) results.exponents = exponents(all, pool, &*store);
     if (has("stages")) results.stages = stages(all, trajectories, &*store);
-    if (has("convergence")) results.convergence = convergence(all, trajectories, &*store);
-    if (has("planted")) results.planted = planted_traps(trajectories, &*store);
+    if (has("convergence")) results.convergence = convergence(all, pool, trajectories, &*store);
+    if (has("planted")) results.planted = planted_traps(pool, trajectories, &*store);
   }
   if (!writer) return;
   results.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

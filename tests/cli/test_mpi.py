@@ -143,6 +143,18 @@ for folder in ("reproduce1", "reproduce2"):
     with open(os.path.join(tmp, folder, "results.json")) as f:
         results.append(json.load(f)["sample_complexity"])
 check(results[0] == results[1], "... and the same sample-complexity results")
+# Its flow sections' flows go through one queue too (FlowPool): the exponents' sweeps, 2 ranks against one.
+FLOWS = ["reproduce", "--sections", "exponents"]
+checks.run(BIN, *FLOWS, "--out", os.path.join(tmp, "flows1"), timeout=400)
+mpi(*FLOWS, "--out", os.path.join(tmp, "flows2"))
+exponents = []
+for folder in ("flows1", "flows2"):
+    with open(os.path.join(tmp, folder, "results.json")) as f:
+        exponents.append(json.load(f)["exponents"])
+check(sorted(lines(os.path.join(tmp, "flows1"))) == sorted(lines(os.path.join(tmp, "flows2")))
+      and exponents[0] == exponents[1] and len(lines(os.path.join(tmp, "flows1"))) > 100,
+      f"reproduce --sections exponents: 2 ranks write the same {len(lines(os.path.join(tmp, 'flows1')))} flow lines "
+      f"and fits as one process")
 
 # mpirun killed mid-way: no rank survives it; the re-run loses nothing written and repeats nothing.
 big = ["phase", "--link", "z1", "--noise", "0.5", "--d", "200,400", "--n", "800,1600,3200,6400", "--seeds", "8"]
