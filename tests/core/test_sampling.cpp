@@ -189,7 +189,7 @@ TEST_CASE("sample streams: skip(a) then draw gives the rows [a, b) of one draw, 
   GaussianStream reference(3, 0);
   std::vector<double> draws(21);
   for (double& v : draws) v = reference.next();
-  for (std::uint64_t k : {0, 1, 2, 3, 10, 19}) {
+  for (std::size_t k : {0, 1, 2, 3, 10, 19}) {
     GaussianStream skipped(3, 0);
     skipped.skip(k);
     CHECK(skipped.next() == draws[k]);

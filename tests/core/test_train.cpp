@@ -161,6 +161,8 @@ TEST_CASE("float32 storage and threads give the same training up to float roundi
 
 namespace {
 
+// Threads stand in for processes; the WebAssembly build has none (no pthreads).
+#ifndef __EMSCRIPTEN__
 // K threads summing arrays in lockstep, as MPI's reduce and broadcast do for K processes: every caller blocks
 // until all K have contributed, then receives the same total.
 class LockstepSum {
@@ -189,6 +191,7 @@ class LockstepSum {
   std::mutex mutex_;
   std::condition_variable done_;
 };
+#endif
 
 // Rows [first, last) of a dataset.
 Dataset rows(const Dataset& data, std::size_t first, std::size_t last) {
@@ -204,6 +207,7 @@ Dataset rows(const Dataset& data, std::size_t first, std::size_t last) {
 
 }  // namespace
 
+#ifndef __EMSCRIPTEN__
 TEST_CASE("data-parallel shares in lockstep take the steps of one process holding every row") {
   const PlantedModel m = model(staircase2, 12, 2, 0.1);
   const Dataset data = draw(m, 2000, 5, 1), test = draw(m, 300, 5, 2);
@@ -245,6 +249,7 @@ TEST_CASE("data-parallel shares in lockstep take the steps of one process holdin
   CHECK_THROWS_WITH_AS(Trainer(rows(data, 0, 1000), Dataset{}, m.w_star, bad),
                        doctest::Contains("lie outside its 2000 samples"), grassflow::InputError);
 }
+#endif
 
 TEST_CASE("online SGD learns staircase2 from fresh samples, with the link learned at ρ times the rate") {
   const PlantedModel m = model(staircase2, 16, 2, 0.1);
