@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -57,8 +58,11 @@ class NpyReader {
       if (extent == 0) fail("holds no values (an extent of its shape is 0); save a non-empty array");
     double need = static_cast<double>(item_size_);
     for (std::size_t extent : shape_) need *= static_cast<double>(extent);
-    if (static_cast<double>(info.st_size) - static_cast<double>(data_start_) < need)
-      fail("is truncated: its header promises " + std::to_string(static_cast<unsigned long long>(need)) + " bytes");
+    if (static_cast<double>(info.st_size) - static_cast<double>(data_start_) < need) {
+      char promised[32];  // a shape's product can exceed every integer type: printed as a double
+      std::snprintf(promised, sizeof promised, "%.6g", need);
+      fail("is truncated: its header promises " + std::string(promised) + " bytes");
+    }
   }
 
   const std::vector<std::size_t>& shape() const { return shape_; }
