@@ -36,6 +36,7 @@
 #include "grassflow/progress.h"
 #include "grassflow/sample_complexity.h"
 #include "grassflow/sweep.h"
+#include "grid_summaries.h"
 #include "mpi_job.h"
 #include "phase_grid.h"
 #include "provenance.h"
@@ -170,23 +171,12 @@ class FlowPool {
           const Unit& x = units_[u];
           ReducedFlow flow(x.objective, initial_overlap(x.start, x.objective->r(), x.d, x.seed));
           flow.run();
-          return nlohmann::json{{"unit", u},
-                                {"escape_times", optional_list_json(flow.escape_times())},
-                                {"status", to_string(flow.status())},
-                                {"final_loss", std::isfinite(flow.loss()) ? nlohmann::json(flow.loss()) : nullptr},
-                                {"time", flow.time()}};
+          nlohmann::json outcome = sweep_run_json({x.d, x.seed, flow.escape_times(), flow.loss(), flow.status()});
+          outcome.update({{"unit", u}, {"time", flow.time()}});
+          return outcome;
         },
         [&](const nlohmann::json& j) {
-          const Unit& x = units_[j.at("unit").get<std::size_t>()];
-          Outcome& o = outcomes_[x.key];
-          o.run.d = x.d;
-          o.run.seed = x.seed;
-          for (const nlohmann::json& e : j.at("escape_times"))
-            o.run.escape_times.push_back(e.is_null() ? std::nullopt : std::optional<double>(e.get<double>()));
-          o.run.final_loss = j.at("final_loss").is_null() ? INFINITY : j.at("final_loss").get<double>();
-          for (FlowStatus s : {FlowStatus::converged, FlowStatus::stalled, FlowStatus::t_max, FlowStatus::diverged})
-            if (j.at("status") == to_string(s)) o.run.status = s;
-          o.time = j.at("time").get<double>();
+          outcomes_[units_[j.at("unit").get<std::size_t>()].key] = {sweep_run_from_json(j), j.at("time").get<double>()};
           stage.advance();
         });
   }
@@ -230,18 +220,14 @@ std::vector<ExponentExperiment> exponents(const std::vector<PresetInfo>& presets
       x.objective = to_string(objective);
       for (double d : kDimensions)
         x.runs.push_back(pool.at("preset:" + preset.name, 0, objective, Start::isotropic, d, 0).run);
-      if (store)
-        for (const SweepRun& run : x.runs) {
-          nlohmann::json line = {{"section", "exponents"},
-                                 {"link", "preset:" + preset.name},
-                                 {"objective", x.objective},
-                                 {"d", json_number(run.d)},
-                                 {"seed", run.seed},
-                                 {"escape_times", optional_list_json(run.escape_times)},
-                                 {"status", to_string(run.status)},
-                                 {"final_loss", run.final_loss}};
-          if (!store->done(line)) store->append(line);
-        }
+      for (const SweepRun& run : x.runs)
+        record_flow(store,
+                    {{"section", "exponents"},
+                     {"link", "preset:" + preset.name},
+                     {"objective", x.objective},
+                     {"d", json_number(run.d)},
+                     {"seed", run.seed}},
+                    run);
       for (const StageFit& f : fit_stages(x.runs, link.leaps, objective)) {
         if (objective == ObjectiveKind::planted && f.stage > 0) break;  // no planted formula beyond stage 1
         x.checks.push_back(check_stage(f, predict_log_coefficient(link.expansion, link.leaps, objective, f.stage)));

@@ -1,6 +1,7 @@
 // `grassflow sweep`: flows over several dimensions and seeds, with per-stage fits of the escape-time scaling
 // against the leaps' predictions (docs/theory.md §6).
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -62,15 +63,15 @@ nlohmann::json fit_json(const StageFit& f, const StageStatistics& stats) {
       {"never", stats.never}};
 }
 
-nlohmann::json run_json(const SweepRun& run) {
+}  // namespace
+
+nlohmann::json sweep_run_json(const SweepRun& run) {
   return {{"d", json_number(run.d)},
           {"seed", run.seed},
           {"escape_times", optional_list_json(run.escape_times)},
-          {"final_loss", run.final_loss},
+          {"final_loss", std::isfinite(run.final_loss) ? nlohmann::json(run.final_loss) : nlohmann::json(nullptr)},
           {"status", to_string(run.status)}};
 }
-
-}  // namespace
 
 SweepRun sweep_run_from_json(const nlohmann::json& j) {
   SweepRun run;
@@ -78,7 +79,7 @@ SweepRun sweep_run_from_json(const nlohmann::json& j) {
   run.seed = j.at("seed").get<std::uint64_t>();
   for (const nlohmann::json& e : j.at("escape_times"))
     run.escape_times.push_back(e.is_null() ? std::nullopt : std::optional<double>(e.get<double>()));
-  run.final_loss = j.at("final_loss").get<double>();
+  run.final_loss = j.at("final_loss").is_null() ? INFINITY : j.at("final_loss").get<double>();
   const std::string status = j.at("status").get<std::string>();
   for (FlowStatus s : {FlowStatus::converged, FlowStatus::stalled, FlowStatus::t_max, FlowStatus::diverged})
     if (status == to_string(s)) run.status = s;
@@ -87,7 +88,7 @@ SweepRun sweep_run_from_json(const nlohmann::json& j) {
 
 nlohmann::json sweep_results(const std::vector<SweepRun>& runs, const LinkAnalysis& link, ObjectiveKind objective) {
   nlohmann::json rows = nlohmann::json::array(), fit = nlohmann::json::array();
-  for (const SweepRun& run : runs) rows.push_back(run_json(run));
+  for (const SweepRun& run : runs) rows.push_back(sweep_run_json(run));
   for (const StageFit& f : fit_stages(runs, link.leaps, objective))
     fit.push_back(fit_json(f, stage_statistics(runs, f)));
   return {{"rows", rows}, {"fit", fit}};
@@ -148,7 +149,7 @@ void run(const SweepCommand& options) {
       run_units(
           todo,
           [&](std::size_t u) {
-            return run_json(run_sweep_flow(objective, spec.start, grid[u].first, grid[u].second, spec.flow));
+            return sweep_run_json(run_sweep_flow(objective, spec.start, grid[u].first, grid[u].second, spec.flow));
           },
           [&](const nlohmann::json& run) {
             if (store)

@@ -13,7 +13,9 @@ namespace grassflow::cli {
 /// summary.json's object. `provenance` (provenance.h) goes into each file.
 nlohmann::json write_phase_summaries(const RunStore& store, const LinkAnalysis& link, const nlohmann::json& provenance);
 
-/// A line of a sweep's runs.jsonl read back.
+/// A line of a sweep's runs.jsonl: d, seed, escape_times, final_loss (null when not finite), status.
+nlohmann::json sweep_run_json(const SweepRun& run);
+/// A line of a sweep's runs.jsonl read back (a null final_loss as +infinity: a flow that diverged).
 SweepRun sweep_run_from_json(const nlohmann::json& j);
 
 /// `sweep`'s results ({"rows", "fit"} with each stage's statistics) for its runs (cmd_sweep.cpp).
