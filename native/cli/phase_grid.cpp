@@ -3,20 +3,19 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dynamics_cli.h"
 #include "grassflow/link_features.h"
 #include "provenance.h"
 
 namespace grassflow::cli {
 
 nlohmann::json phase_run_json(const PhaseRun& run) {
-  nlohmann::json escapes = nlohmann::json::array();
-  for (const auto& e : run.escape_times) escapes.push_back(e ? nlohmann::json(*e) : nlohmann::json(nullptr));
   return {{"d", json_number(run.d)},
           {"n", json_number(run.n)},
           {"seed", run.seed},
           {"success", run.success},
           {"subspace_error", run.subspace_error},
-          {"escape_times", escapes},
+          {"escape_times", optional_list_json(run.escape_times)},
           {"budget", run.budget},
           {"steps", run.steps},
           {"reason", run.reason}};
@@ -85,8 +84,8 @@ nlohmann::json PhaseGrid::compute(std::size_t unit) const {
     fresh.push_back(phase_run_json(train(c.d, c.n, c.seed)));
     return {{"runs", fresh}};
   }
-  // A bisection in log n decided on complete rounds (every seed at one n), reusing the outcomes remembered (rank
-  // 0 knows the folder's runs; another rank recomputes what it is not told: the same bits).
+  // A bisection in log n decided on complete rounds (every seed at one n), reusing the outcomes remembered (the
+  // folder's runs, which every rank reads when resuming).
   const double d = bisections_[unit];
   const auto fraction = [&](double n) {
     int wins = 0;
