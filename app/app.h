@@ -34,6 +34,9 @@ struct Platform {
   std::function<void(const std::string& text)> copy;
   /// Publishes the canonical URL state (web: location.hash without a new history entry).
   std::function<void(const std::string& hash)> publish_state;
+  /// The page's address without its hash (web: location's origin, path and query; unset natively): what
+  /// "Copy link" puts before the state's hash.
+  std::function<std::string()> page_url;
   /// Emits an event (JSON) to listeners (web: grassflow.on(...) and the embedding page).
   std::function<void(const std::string& json)> emit;
 };
@@ -66,6 +69,8 @@ class App {
   /// Saves the next rendered frame as PNG through Platform::save.
   void request_screenshot(const std::string& file_name);
 
+  /// The model and its player: the entry points' scripting API calls reset(), play(), pause(), step_by(dt).
+  Explorer& explorer() { return *explorer_; }
   long frames() const { return frames_; }
 
  private:

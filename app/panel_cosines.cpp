@@ -38,8 +38,8 @@ void CosinesPanel::draw(Explorer& explorer, const PanelFrame&) {
                         shown ? IM_COL32(230, 230, 230, 255) : (IM_COL32(230, 230, 230, 0) | pale_alpha)});
     }
   if (e.samples()) legend.push_back({"on n samples (wide, pale)", IM_COL32(200, 200, 200, 140)});
-  Plot plot("##cosines-plot", ImGui::GetContentRegionAvail(), time_axis(e, state.log_time), y, "t (simulated time)",
-            "cos θ", legend);
+  Plot plot("##cosines-plot", ImGui::GetContentRegionAvail(), time_axis(e, state), y, "t (simulated time)", "cos θ",
+            legend);
   // First, at its place on the left: the markers' labels, placed after it, step down past it.
   plot.hline(std::sqrt(0.5), IM_COL32(255, 255, 255, 70), "escape level cos²θ = ½");
   for (const auto& run : e.runs()) {

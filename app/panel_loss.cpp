@@ -34,8 +34,8 @@ void LossPanel::draw(Explorer& explorer, const PanelFrame&) {
   std::vector<LegendEntry> legend;
   for (std::size_t i = 0; i < e.runs().size(); ++i) legend.push_back({e.runs()[i]->objective().name(), run_colour(i)});
   if (e.samples()) legend.push_back({"test loss on n samples", samples_colour});
-  Plot plot("##loss-plot", ImGui::GetContentRegionAvail(), time_axis(e, state.log_time), y, "t (simulated time)",
-            "loss", legend);
+  Plot plot("##loss-plot", ImGui::GetContentRegionAvail(), time_axis(e, state), y, "t (simulated time)", "loss",
+            legend);
   for (std::size_t i = 0; i < e.runs().size(); ++i) {
     const Run& run = *e.runs()[i];
     std::vector<double> ts, ls;

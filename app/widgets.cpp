@@ -8,11 +8,17 @@
 
 namespace grassflow::app {
 
-Axis time_axis(const Simulation& e, bool log) {
-  double t_end = 1.0;
-  for (const auto& run : e.runs()) t_end = std::max(t_end, run->shown_time());
+Axis time_axis(const Simulation& e, const AppState& state) {
+  const bool log = state.log_time;
   Axis a;
   a.log = log;
+  if (state.t_max_shown > 0) {  // t-range: fixed
+    a.min = log && state.t_min <= 0 ? std::min(1e-2, state.t_max_shown / 100) : state.t_min;
+    a.max = state.t_max_shown;
+    return a;
+  }
+  double t_end = 1.0;
+  for (const auto& run : e.runs()) t_end = std::max(t_end, run->shown_time());
   a.min = log ? 1e-2 : 0.0;
   a.max = log ? std::pow(10.0, std::ceil(std::log10(t_end * 1.5))) : t_end * 1.05;
   return a;

@@ -7,9 +7,10 @@
 
 namespace grassflow::app {
 
-/// The time axis of the run plots: [1e-2, the next power of ten above 1.5 × the latest shown time] on a
+/// The time axis of the run plots (`axis=log|linear`): the state's `t-range` when given (on a log axis a start
+/// of 0 becomes min(1e-2, end/100)); else [1e-2, the next power of ten above 1.5 × the latest shown time] on a
 /// log axis, [0, 1.05 × the latest shown time] on a linear one (the latest shown time at least 1).
-Axis time_axis(const Simulation& experiment, bool log);
+Axis time_axis(const Simulation& experiment, const AppState& state);
 
 /// Line width (pixels) of a run's curves: the active objective's thick, the other one's thin in compare mode.
 float run_thickness(const Simulation& experiment, const Run& run);

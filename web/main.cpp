@@ -1,6 +1,7 @@
 // Browser entry point: GLFW (Emscripten's built-in port) on a WebGL2 canvas running the grassflow app.
-// Page integration goes through small EM_JS functions: ready flag, device pixel ratio and container size,
-// URL state (query, hash, hashchange), downloads, clipboard, events to the scripting API (web/index.html).
+// Page integration goes through small EM_JS functions: the API's start, whether to draw a frame, device pixel ratio and
+// container size, URL state (query, hash, hashchange), downloads, clipboard, events to the scripting API
+// (web/index.html).
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "app.h"
+#include "explorer.h"
 #include "fonts.h"
 #include "gl.h"
 
@@ -25,12 +27,12 @@ std::string snapshot_buffer;
 bool hash_changed = false;
 
 // clang-format off
-EM_JS(void, js_mark_ready, (), {
-  window.grassflow = window.grassflow || {};
-  window.grassflow.ready = true;
+EM_JS(void, js_started, (), { window.grassflow._started(); });
+EM_JS(void, js_first_frame, (), {
   const loading = document.getElementById("loading");
   if (loading) loading.remove();
 });
+EM_JS(bool, js_wants_frame, (bool playing), { return window.grassflow._wantsFrame(playing); });
 EM_JS(double, js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 EM_JS(int, js_container_width, (), { return document.getElementById("canvas").parentElement.clientWidth; });
 EM_JS(int, js_container_height, (), { return document.getElementById("canvas").parentElement.clientHeight; });
@@ -53,6 +55,7 @@ EM_JS(void, js_save, (const char* name, const char* mime, const unsigned char* b
   a.click();
   setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 });
+EM_JS(char*, js_page_url, (), { return allocateUTF8(location.href.split("#")[0]); });
 EM_JS(void, js_copy, (const char* text), {
   const t = UTF8ToString(text);
   if (navigator.clipboard) navigator.clipboard.writeText(t).catch((e) => console.warn("clipboard: " + e));
@@ -72,6 +75,11 @@ double last_time = 0;
 double ui_scale = 0;
 
 void frame() {
+  // An idle figure (paused with nothing happening, or off-screen) draws nothing: the canvas keeps its picture.
+  if (app->frames() > 0 && !hash_changed && !js_wants_frame(app->explorer().playing())) {
+    last_time = 0;  // no wall time passes for the simulation while it is not drawn
+    return;
+  }
   if (hash_changed) {
     hash_changed = false;
     app->replace_state(take_js_string(js_location_hash()));
@@ -104,7 +112,7 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   app->after_render(fb_w, fb_h);
-  if (app->frames() == 1) js_mark_ready();
+  if (app->frames() == 1) js_first_frame();
 }
 
 }  // namespace
@@ -118,6 +126,29 @@ EMSCRIPTEN_KEEPALIVE void grassflow_set_state(const char* hash) {
 EMSCRIPTEN_KEEPALIVE const char* grassflow_snapshot() {
   snapshot_buffer = app->snapshot_json();
   return snapshot_buffer.c_str();
+}
+/// Scripting API: the player. `action` is "reset", "play", "pause" or "step" (by exactly `dt` of simulated
+/// time); returns "" or the message of a bad call (valid until the next call).
+EMSCRIPTEN_KEEPALIVE const char* grassflow_player(const char* action, double dt) {
+  static std::string error;
+  error.clear();
+  const std::string a = action ? action : "";
+  try {
+    grassflow::app::Explorer& explorer = app->explorer();
+    if (a == "reset")
+      explorer.reset();
+    else if (a == "play")
+      explorer.play();
+    else if (a == "pause")
+      explorer.pause();
+    else if (a == "step")
+      explorer.step_by(dt);
+    else
+      error = "unknown player action '" + a + "'";
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  return error.c_str();
 }
 EMSCRIPTEN_KEEPALIVE void grassflow_hash_changed() {
   hash_changed = true;
@@ -145,9 +176,11 @@ int main() {
   platform.copy = [](const std::string& text) { js_copy(text.c_str()); };
   platform.publish_state = [](const std::string& hash) { js_publish_hash(hash.c_str()); };
   platform.emit = [](const std::string& json) { js_emit(json.c_str()); };
+  platform.page_url = [] { return take_js_string(js_page_url()); };
   app = std::make_unique<grassflow::app::App>(platform, grassflow::app::make_gl_renderer(),
                                               take_js_string(js_location_query()), take_js_string(js_location_hash()));
   js_watch_hash();
+  js_started();
   emscripten_set_main_loop(frame, 0, false);
   return 0;
 }
