@@ -43,7 +43,7 @@
     const emit = (event) => { for (const fn of listeners[event.type] || []) { try { fn(event); } catch (e) { console.warn(e); } } };
     function fail(message) {
       if (failure) return;
-      failure = new Error(`grassflow: ${message}`);
+      failure = new Error(message);
       for (const { reject } of pending.values()) reject(failure);
       pending.clear();
       markReady();
@@ -66,7 +66,7 @@
     let readyNow = false;
     ready.then(() => { readyNow = true; });
     frame.addEventListener('load', () => setTimeout(() => {
-      if (!failure && !readyNow) fail(`the figure's page (${frame.src.replace(/#.*$/, '')}) did not answer within ${ANSWER_SECONDS} s`);
+      if (!failure && !readyNow) fail(`grassflow: the figure's page (${frame.src.replace(/#.*$/, '')}) did not answer within ${ANSWER_SECONDS} s`);
     }, ANSWER_SECONDS * 1000), { once: true });
     element.appendChild(frame);
     function request(message) {
