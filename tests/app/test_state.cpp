@@ -224,3 +224,28 @@ TEST_CASE("a bad value in the hash over a query that set the key keeps the query
   const ParsedState fresh = parse_state("", "#d=abc");
   CHECK(fresh.problems[0].find("using the default") != std::string::npos);
 }
+
+TEST_CASE("the lecture keys: pause-at, t-range and t-show round-trip; bad values name the key and the fix") {
+  const ParsedState good = parse_state("", "pause-at=escape&t-range=0.01,1e4&t-show=250");
+  CHECK(good.problems.empty());
+  CHECK(good.state.pause_at_escape);
+  CHECK(good.state.t_min == 0.01);
+  CHECK(good.state.t_max_shown == 1e4);
+  CHECK(good.state.t_show == 250);
+  const std::string hash = to_hash(good.state);
+  CHECK(hash == "pause-at=escape&t-range=0.01%2C10000&t-show=250");
+  CHECK(to_hash(parse_state("", hash).state) == hash);
+  CHECK(to_hash(parse_state("", "pause-at=none&t-show=0").state).empty());
+
+  const ParsedState bad = parse_state("", "pause-at=stage&t-range=5,1&t-show=-3");
+  REQUIRE(bad.problems.size() == 3);
+  CHECK(bad.problems[0].find("URL pause-at: 'stage'") == 0);
+  CHECK(bad.problems[1].find("URL t-range: '5,1'") == 0);
+  CHECK(bad.problems[1].find("a < b") != std::string::npos);
+  CHECK(bad.problems[2].find("URL t-show: '-3'") == 0);
+  CHECK_FALSE(bad.state.pause_at_escape);
+  CHECK(bad.state.t_max_shown == 0);
+  CHECK(bad.state.t_show == 0);
+  CHECK(parse_state("", "t-range=1").problems.size() == 1);
+  CHECK(parse_state("", "t-range=a,b").problems.size() == 1);
+}
