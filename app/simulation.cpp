@@ -35,6 +35,10 @@ Run::Run(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& M0, 
   record(current_);
 }
 
+double Run::grid_time(long k) {
+  return kFirstGridTime * std::pow(10.0, static_cast<double>(k) / static_cast<double>(kPerDecade));
+}
+
 void Run::record(const FlowPoint& point) {
   const Eigen::VectorXd& c = point.cosines;
   history_.push_back({point.t, point.loss, std::vector<double>(c.data(), c.data() + c.size()), point.M});
@@ -71,9 +75,6 @@ std::vector<int> Run::show(double t) {
   if (shown <= shown_t_) return escaped;
   // The grid times and escapes in (shown_t_, shown], in order, before the new shown point.
   std::vector<double> times;
-  const auto grid_time = [](long k) {
-    return kFirstGridTime * std::pow(10.0, static_cast<double>(k) / static_cast<double>(kPerDecade));
-  };
   for (; grid_time(next_grid_) < shown; ++next_grid_) times.push_back(grid_time(next_grid_));
   const auto& escapes = flow_->escape_times();
   for (std::size_t k = 0; k < escapes.size(); ++k)
@@ -153,13 +154,25 @@ void SampleRun::advance(double t, double budget_ms) {
   try {
     while (trainer_->records().back().t + trainer_->options().lr <= t &&
            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() < budget_ms) {
+      if (last_is_transient_) history_.pop_back();
+      last_is_transient_ = false;
       trainer_->step();
       moved = true;
+      // Kept: the first step at or after each time of the runs' grid (Run::grid_time).
+      const double now = trainer_->records().back().t;
+      if (now >= Run::grid_time(next_grid_)) {
+        record();
+        while (Run::grid_time(next_grid_) <= now) ++next_grid_;
+        moved = false;
+      }
     }
   } catch (const std::exception& e) {
     failure_ = e.what();
   }
-  if (moved) record();
+  if (moved) {  // the latest step, until the next call replaces it
+    record();
+    last_is_transient_ = true;
+  }
 }
 
 bool same_experiment(const AppState& a, const AppState& b) {

@@ -36,6 +36,9 @@ class Run {
   static constexpr int kPerDecade = 100;
   static constexpr double kFirstGridTime = 1e-3;
 
+  /// The k-th time of the recording grid: kFirstGridTime·10^(k/kPerDecade).
+  static double grid_time(long k);
+
   Run(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& M0, double t_max);
 
   /// Integrates the flow until its time reaches `t` (or it finishes), at most `max_steps` steps (< 0: no limit).
@@ -82,7 +85,9 @@ class SampleRun {
   /// Throws InputError("n", ...) when d is not a whole number ≤ 1e5 or, in the browser, when n·d exceeds its
   /// memory budget (2e7 stored coordinates: the n key's browser limit), naming the fix.
   SampleRun(const LinkAnalysis& analysis, const AppState& state, const Eigen::MatrixXd& M0);
-  /// Steps while the trainer's t < `t`, for at most `budget_ms` of CPU time; records a sample per call.
+  /// Steps while the trainer's t < `t`, for at most `budget_ms` of CPU time. Keeps the first step at or after
+  /// each time of the runs' grid (Run::grid_time) and the latest step, so history() grows with log t, not with
+  /// the number of steps or frames.
   void advance(double t, double budget_ms);
   const std::vector<Sample>& history() const { return history_; }
   const Trainer& trainer() const { return *trainer_; }
@@ -95,6 +100,8 @@ class SampleRun {
   std::unique_ptr<Trainer> trainer_;
   std::vector<Sample> history_;
   std::string description_, failure_;
+  long next_grid_ = 0;
+  bool last_is_transient_ = false;  // history_'s last point is the latest step, replaced by the next advance
   void record();
 };
 

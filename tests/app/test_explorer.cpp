@@ -211,3 +211,16 @@ TEST_CASE("the CSV export of a speed=100 figure has the climb of its first frame
   CHECK(cosines.front() == doctest::Approx(0.0316));
   CHECK(cosines.back() == doctest::Approx(2.0 / 3.0).epsilon(1e-6));
 }
+
+TEST_CASE("the training run keeps the first step after each grid time, not every step") {
+  Platform platform;
+  Explorer explorer(platform, parse_state("", "link=preset:staircase2&d=50&n=1000&paused=1"));
+  explorer.step_by(1000.0);  // 10^4 steps of η = 0.1
+  const SampleRun& samples = *explorer.experiment()->samples();
+  CHECK(samples.trainer().records().size() > 9990);
+  // Steps fall at t = 0.1 k. Below t = 0.1·100/ln 10 = 4.3 the grid is finer than the steps: each step there is
+  // kept (43); above it, the grid's 100 times per decade up to 1000 (237); and the start.
+  CHECK(samples.history().size() >= 270);
+  CHECK(samples.history().size() <= 290);
+  CHECK(samples.history().back().t == doctest::Approx(1000.0).epsilon(1e-3));
+}

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "app.h"
+#include "explorer.h"
 #include "fonts.h"
 #include "layout.h"
 #include "panel_registry.h"
@@ -332,6 +333,28 @@ TEST_CASE("finite samples: the training run is drawn and reported in the snapsho
   CHECK(has_text(cosines->legend, "on n samples"));
   CHECK(has_text(loss->legend, "test loss on n samples"));
   check_plot_layout();
+}
+
+TEST_CASE("the vertices drawn per frame do not grow with the number of steps recorded before it") {
+  // The same view (t-range fixed) after 10^2 and after 10^5 steps of the player to the same time: the runs
+  // record the dense output on a fixed grid (and the training run the first step after each grid time), so
+  // every window draws as many vertices, up to a few glyphs (4 vertices each: numbers printed for the current
+  // point, e.g. -0.00 against 0.00, may differ), where a history drawn whole would differ by thousands.
+  const std::string state = "link=preset:staircase2&d=100&n=2000&t-range=0.01,1000&paused=1";
+  Harness few(state), many(state);
+  for (int i = 0; i < 100; ++i) few.app().explorer().step_by(0.5);
+  for (int i = 0; i < 100000; ++i) many.app().explorer().step_by(0.0005);
+  CHECK(few.snapshot()["t"].get<double>() == doctest::Approx(50.0));
+  CHECK(many.snapshot()["t"].get<double>() == doctest::Approx(50.0));
+  few.frames(1);
+  const std::map<std::string, int> a = few.drawn_windows();
+  many.frames(1);
+  const std::map<std::string, int> b = many.drawn_windows();
+  REQUIRE(a.size() == b.size());
+  for (const auto& [window, vertices] : a) {
+    INFO(window);
+    CHECK(std::abs(b.at(window) - vertices) <= 4 * 16);
+  }
 }
 
 TEST_CASE("keyboard: space toggles play, s steps one frame and pauses, r restarts the run") {
