@@ -1,7 +1,7 @@
 // The explorer in headless Chromium: a URL state with a fixed dt reproduces the core's escape times
 // (docs/theory.md §6 reference values), toggling the objective changes the landscape, the URL state round-trips
 // (expressions with '+' included), bad URL values are reported without a blank page, and the lecture page
-// with two embedded instances works. Fails on any console error or failed request.
+// with three embedded instances works. Fails on any console error or failed request.
 // usage: node explorer.mjs SITE_DIR OUT_DIR
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,26 +92,37 @@ try {
   check(misuse.notAFunction.includes('must be a function'), `grassflow.on without a function throws (${misuse.notAFunction})`);
   check(misuse.after.hash === setReply.hash, 'the rejected calls left the state as it was');
 
-  // 5. The lecture page: two embedded instances, addressed separately.
+  // 5. The lecture page: three embedded instances, addressed separately, each stopping at its escapes.
   const lecture = await context.newPage();
   await lecture.goto(`${server.url}examples/lecture.html`);
   await lecture.evaluate(() => {
-    window.firstEscape = new Promise((resolve) => window.lectureInstances.joint.on('escape', resolve));
+    window.firstEscape = new Promise((resolve) => window.lectureInstances.trap.on('escape', resolve));
+    window.firstPause = new Promise((resolve) => window.lectureInstances.trap.on('paused', resolve));
   });
   const embedMisuse = await lecture.evaluate(async () => {
-    const g = window.lectureInstances.joint;
+    const g = window.lectureInstances.trap;
     const caught = async (f) => { try { await f(); return 'no error'; } catch (e) { return `${e.name}: ${e.message}`; } };
     return [await caught(() => g.set(null)), await caught(() => g.on('finish', () => {}))];
   });
   check(embedMisuse[0].startsWith('TypeError: set') && embedMisuse[1].includes("unknown event 'finish'"),
         `embed.js rejects set(null) and on('finish') (${embedMisuse.join(' / ')})`);
-  const joint = await lecture.evaluate(() => window.lectureInstances.joint.get());
-  const planted = await lecture.evaluate(() => window.lectureInstances.planted.get());
-  check(joint.objective === 'joint' && planted.objective === 'planted', 'the two embedded instances answer for themselves');
+  const he3 = await lecture.evaluate(() => window.lectureInstances.he3.get());
+  const staircase = await lecture.evaluate(() => window.lectureInstances.staircase.get());
+  check(he3.r === 1 && staircase.r === 2 && he3.hash.includes('he3') && !staircase.hash.includes('link='),
+        `the embedded instances answer for themselves (r = ${he3.r}: ${he3.hash}; r = ${staircase.r}: ${staircase.hash})`);
+  // A figure runs while it is on screen: bring the second one into view.
+  await lecture.evaluate(() => document.getElementById('trap').scrollIntoView());
   const escaped = await lecture.evaluate(() => Promise.race([window.firstEscape, new Promise((r) => setTimeout(() => r(null), 30000))]));
-  check(escaped && escaped.index === 1, `the joint instance reports its escape through on('escape') (${JSON.stringify(escaped)})`);
-  const trapped = await lecture.evaluate(() => window.lectureInstances.planted.get());
-  check(trapped.escape_times[0] === null && trapped.M[0][0] < 0, `the planted instance has not escaped (m = ${trapped.M[0][0]})`);
+  check(escaped && escaped.index === 1 && escaped.objective === 'joint',
+        `the trap figure reports the joint escape through on('escape') (${JSON.stringify(escaped)})`);
+  const paused = await lecture.evaluate(() => Promise.race([window.firstPause, new Promise((r) => setTimeout(() => r(null), 10000))]));
+  check(paused && paused.reason === 'escape' && paused.t === escaped.t, `and pauses at that very time (${JSON.stringify(paused)})`);
+  const trap = await lecture.evaluate(() => window.lectureInstances.trap.get());
+  const plantedRun = trap.runs.find((run) => run.objective === 'planted');
+  check(!trap.playing && plantedRun.escape_times[0] === null && plantedRun.M[0][0] < -0.6,
+        `the planted run is trapped (m = ${plantedRun.M[0][0]}) while the figure waits for the next stage`);
+  const caption = await lecture.evaluate(() => document.getElementById('trap-caption').textContent);
+  check(caption.includes('escaped the equator at t = ') && caption.includes('Next stage'), `the caption follows the events ("${caption}")`);
   writeFileSync(join(outDir, 'lecture.png'), await lecture.screenshot());
 } catch (e) {
   check(false, e.message);
