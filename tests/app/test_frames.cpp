@@ -21,6 +21,7 @@
 #include "app.h"
 #include "explorer.h"
 #include "fonts.h"
+#include "grassflow/link.h"
 #include "layout.h"
 #include "panel_registry.h"
 #include "plot.h"
@@ -135,19 +136,23 @@ void check_window_at(const ImGuiWindow* window, const Rect& expected) {
 }
 
 bool inside(const Rect& inner, const Rect& outer) {
-  const float slack = 0.0f;  // as place_label judges its bounds
+  const float slack = 0.0f;  // as the plot's placement judges its bounds
   return inner.x >= outer.x - slack && inner.y >= outer.y - slack && inner.x + inner.w <= outer.x + outer.w + slack &&
          inner.y + inner.h <= outer.y + outer.h + slack;
 }
 
-// Every plot of the last frame: labels inside the plotting area and apart from each other, legend entries apart
-// from each other and above the plotting area.
+// Every plot of the last frame: labels inside the plotting area, apart from each other and crossing no curve and
+// no reference line (checked here segment by segment, independently of the plot's own column index), legend
+// entries apart from each other and above the plotting area.
 void check_plot_layout() {
   for (const PlotRecord& plot : recorded_plots()) {
     CAPTURE(plot.id);
     for (std::size_t i = 0; i < plot.labels.size(); ++i) {
       CAPTURE(plot.labels[i].text);
       CHECK(inside(plot.labels[i].rect, plot.area));
+      for (const DrawnCurve& curve : plot.curves)
+        for (std::size_t k = 0; k + 1 < curve.points.size(); ++k)
+          CHECK_FALSE(segment_meets(curve.points[k], curve.points[k + 1], plot.labels[i].rect));
       for (std::size_t j = i + 1; j < plot.labels.size(); ++j) {
         CAPTURE(plot.labels[j].text);
         CHECK_FALSE(overlaps(plot.labels[i].rect, plot.labels[j].rect));
@@ -166,6 +171,13 @@ bool has_text(const std::vector<PlacedText>& texts, const std::string& words) {
   for (const PlacedText& t : texts)
     if (t.text.find(words) != std::string::npos) return true;
   return false;
+}
+
+// A label the plot showed: placed on it, or (no free place) listed in its notes line.
+bool shown(const PlotRecord& plot, const std::string& words) {
+  for (const std::string& d : plot.dropped)
+    if (d.find(words) != std::string::npos) return true;
+  return has_text(plot.labels, words);
 }
 
 const PlotRecord* find_plot(const std::string& id) {
@@ -288,12 +300,12 @@ TEST_CASE("compare mode: both objectives in the legend and the snapshot, no labe
   REQUIRE(loss != nullptr);
   CHECK(has_text(cosines->legend, "joint (thick)"));
   CHECK(has_text(cosines->legend, "planted (thin, pale)"));
-  CHECK(has_text(cosines->labels, "escape 1 (joint)"));
-  CHECK(has_text(cosines->labels, "escape 2 (joint)"));
-  CHECK(has_text(cosines->labels, "escape level"));
-  CHECK(has_text(cosines->labels, "theory: leap 1"));
+  CHECK(shown(*cosines, "escape 1 (joint)"));
+  CHECK(shown(*cosines, "escape 2 (joint)"));
+  CHECK(shown(*cosines, "escape level"));
+  CHECK(shown(*cosines, "theory: leap 1"));
   CHECK(has_text(loss->legend, "planted"));
-  CHECK(has_text(loss->labels, "plateau 0 (joint theory)"));
+  CHECK(shown(*loss, "plateau 0 (joint theory)"));
   check_plot_layout();
 }
 
@@ -309,7 +321,7 @@ TEST_CASE("compare mode at r = 4 with equator starts: many markers, still no lab
       check_plot_layout();
     }
     std::size_t labels = 0;
-    for (const PlotRecord& plot : recorded_plots()) labels += plot.labels.size();
+    for (const PlotRecord& plot : recorded_plots()) labels += plot.labels.size() + plot.dropped.size();
     CHECK(labels >= 5);
   }
 }
@@ -447,4 +459,17 @@ TEST_CASE("the panel registry is the one list: URL ids, layout and web/README.md
   }
   CHECK_MESSAGE(documented == ids, "web/README.md lists the panels as '"
                                        << list << "'; the registry (app/panel_registry.h) has '" << every << "'");
+}
+
+TEST_CASE("labels never collide: on every preset's default state no label is on another or crosses a curve") {
+  for (const grassflow::PresetInfo& preset : grassflow::presets()) {
+    const std::string url = "link=preset:" + preset.name + "&panels=cosines,loss";
+    CAPTURE(url);
+    Harness h(url);
+    h.frames(60);  // automatic pace: 0.5 decades a second from 1e-2, so up to t ≈ 0.1 with its first markers
+    h.app().explorer().step_by(1e4);  // and the later stages, their escape and theory markers
+    h.frames(1);
+    REQUIRE(recorded_plots().size() == 2);
+    check_plot_layout();
+  }
 }

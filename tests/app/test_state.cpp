@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "layout.h"
+#include "plot.h"
 #include "state.h"
 
 using namespace grassflow::app;
@@ -172,31 +173,16 @@ TEST_CASE("the CLI line quotes expressions for a POSIX shell, quotes included") 
   CHECK(flow_command_line(s).find("--link 'it'\\''s'") != std::string::npos);
 }
 
-TEST_CASE("plot labels: each is moved past the ones placed before it, inside the plot, never onto another") {
-  const Rect plot{100, 50, 400, 200};
-  std::vector<Rect> taken;
-  // Three escape labels at nearly the same time (staircase2's two escapes and a theory marker): stacked down.
-  const Rect a = place_label(taken, {300, 52, 80, 14}, 0.0f, 1.4f, plot);
-  const Rect b = place_label(taken, {310, 52, 90, 14}, 0.0f, 1.4f, plot);
-  const Rect c = place_label(taken, {305, 52, 70, 14}, 0.0f, 1.4f, plot);
-  CHECK(a.y == 52);
-  CHECK(b.y == doctest::Approx(66.0));  // just below a
-  CHECK(c.y == doctest::Approx(80.0));  // below b
-  // Two reference lines' labels at the same height (plateaus 1 and 1/2 on a log axis): side by side.
-  const Rect p0 = place_label(taken, {104, 120, 120, 14}, 7.0f, 0.0f, plot);
-  const Rect p1 = place_label(taken, {104, 125, 120, 14}, 7.0f, 0.0f, plot);
-  CHECK(p0.x == 104);
-  CHECK(p1.x == doctest::Approx(231.0));  // right of p0 plus one step
-  CHECK(p1.y == 125);
-  for (std::size_t i = 0; i < taken.size(); ++i)
-    for (std::size_t j = i + 1; j < taken.size(); ++j) CHECK_FALSE(overlaps(taken[i], taken[j]));
-  // With no free place inside the plot the label stays where it was wanted (and may overlap).
-  std::vector<Rect> full = {plot};
-  const Rect stuck = place_label(full, {120, 60, 50, 14}, 0.0f, 1.4f, plot);
-  CHECK(stuck.x == 120);
-  CHECK(stuck.y == 60);
-  std::vector<Rect> blocked = {{110, 60, 50, 14}};
-  CHECK(place_label(blocked, {120, 60, 50, 14}, 0.0f, 0.0f, plot).y == 60);  // no step: no loop
+TEST_CASE("segment_meets: a segment meets a rectangle when it crosses, touches or lies inside it") {
+  const Rect r{10, 10, 20, 10};                      // x in [10, 30], y in [10, 20]
+  CHECK(segment_meets({0, 15}, {40, 15}, r));        // across
+  CHECK(segment_meets({15, 12}, {16, 13}, r));       // inside
+  CHECK(segment_meets({0, 0}, {10, 10}, r));         // touches a corner
+  CHECK(segment_meets({20, 0}, {20, 30}, r));        // vertical, across
+  CHECK_FALSE(segment_meets({0, 0}, {9, 30}, r));    // left of it
+  CHECK_FALSE(segment_meets({0, 0}, {40, 9}, r));    // above it, slanted
+  CHECK_FALSE(segment_meets({31, 5}, {31, 25}, r));  // vertical, right of it
+  CHECK_FALSE(segment_meets({0, 30}, {40, 21}, r));  // below it
 }
 
 TEST_CASE("legend entries flow into rows no wider than the space, without overlap") {
