@@ -45,9 +45,19 @@ class App {
   App(Platform platform, std::unique_ptr<Renderer> renderer, const std::string& query, const std::string& hash);
   ~App();
 
+  /// Call before ImGui::NewFrame (never inside a frame): makes the font and style follow the state's theme and
+  /// scale (theme.h: ui_scale) for a figure `height` layout units high on a display whose own scale is
+  /// `display_scale` (web: devicePixelRatio; native: the monitor's content scale over the framebuffer's pixels
+  /// per window unit), rebuilding them (fonts.h: configure_ui) when either changed. Returns true when the font
+  /// atlas was rebuilt: the renderer backend must then recreate its font texture. The scale chosen is ui_scale().
+  bool prepare_frame(float display_scale, float height);
+  /// The UI scale the last prepare_frame chose (layout units per base unit; pass it to frame()); 0 before.
+  float ui_scale() const { return configured_scale_; }
+
   /// Advances the simulation by one frame (`wall_seconds` since the previous frame, used unless the state
-  /// fixes `dt`) and builds every visible panel for a framebuffer of width×height pixels at `ui_scale`
-  /// (device pixel ratio). Call between ImGui::NewFrame() and ImGui::Render().
+  /// fixes `dt`) and builds every visible panel for a framebuffer of width×height layout units at `ui_scale`
+  /// (ui_scale(): layout units per base unit; marker sizes and the sidebar scale with it). Call between
+  /// ImGui::NewFrame() and ImGui::Render().
   void frame(float width, float height, float ui_scale, double wall_seconds);
   /// Call after ImGui's draw data is rendered into the default framebuffer (PNG export reads it here).
   void after_render(int framebuffer_width, int framebuffer_height);
@@ -79,6 +89,8 @@ class App {
   std::vector<std::unique_ptr<Panel>> panels_;  // one per registered panel, in registry order
   long frames_ = 0;
   std::string pending_screenshot_;
+  float configured_scale_ = 0;  // what prepare_frame last gave configure_ui (0: never)
+  Theme configured_theme_ = Theme::dark;
 };
 
 }  // namespace grassflow::app

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "layout.h"
+#include "theme.h"
 
 namespace grassflow::app {
 
@@ -88,8 +89,5 @@ class Plot {
   double unit(const Axis& a, double v) const;
   double from_unit(const Axis& a, double u) const;
 };
-
-/// Distinguishable line colours (Okabe–Ito, colour-blind safe), cycled by index.
-ImU32 series_colour(int index);
 
 }  // namespace grassflow::app

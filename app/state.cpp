@@ -93,6 +93,12 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
   } else if (key == "axis") {
     if (value != "log" && value != "linear") return bad("log or linear");
     s.log_time = value == "log";
+  } else if (key == "theme") {
+    if (value != "dark" && value != "light") return bad("dark or light");
+    s.theme = value == "light" ? Theme::light : Theme::dark;
+  } else if (key == "scale") {
+    if (!parse_number(value, v) || v < 0.5 || v > 4) return bad("a number from 0.5 to 4");
+    s.scale = v;
   } else {
     problems.push_back("URL: unknown key '" + key + "' ignored");
   }
@@ -199,6 +205,8 @@ std::string to_hash(const AppState& s) {
   if (s.compare) kv.emplace_back("compare", "1");
   if (!s.log_time) kv.emplace_back("axis", "linear");
   if (s.paused) kv.emplace_back("paused", "1");
+  if (s.theme != def.theme) kv.emplace_back("theme", "light");
+  if (s.scale != def.scale) kv.emplace_back("scale", format_number(s.scale));
   std::string out;
   for (const auto& [k, v] : kv) out += (out.empty() ? "" : "&") + k + "=" + percent_encode(v);
   return out;
