@@ -146,6 +146,7 @@ std::string App::state_hash() const {
 std::string App::snapshot_json() const {
   nlohmann::json j = explorer_->snapshot();
   for (const auto& panel : panels_) panel->add_to_snapshot(j);
+  j["ui_scale"] = configured_scale_;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

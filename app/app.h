@@ -71,7 +71,8 @@ class App {
   /// The canonical URL state.
   std::string state_hash() const;
   /// JSON: Explorer::snapshot ({hash, problems, playing, t, loss, cosines, escape_times, status, M, frame_ms:
-  /// {median, p95}, ...}; with compare=1 also "runs", with n > 0 "samples") plus what panels add ("landscape").
+  /// {median, p95}, ...}; with compare=1 also "runs", with n > 0 "samples") plus what panels add ("landscape"),
+  /// and "ui_scale" (ui_scale(): the font is 15 × ui_scale pixels).
   std::string snapshot_json() const;
   /// Saves the next rendered frame as PNG through Platform::save.
   void request_screenshot(const std::string& file_name);
