@@ -250,8 +250,10 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
                       run.objective().loss(slice.overlap(x, y)));
   }
   ImGui::SetCursorScreenPos(ImVec2(origin.x, image_min.y + side + 1.4f * font));
-  ImGui::TextDisabled("ring: minimum, square: maximum, x: saddle, dot: M(t); grid %dx%d in %.2f ms", kGrid, kGrid,
-                      compute_ms_);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("ring: minimum, square: maximum, x: saddle, dot: M(t); grid %dx%d in %.2f ms", kGrid, kGrid,
+                     compute_ms_);
+  ImGui::PopStyleColor();
 }
 
 void LandscapePanel::add_to_snapshot(nlohmann::json& snapshot) const {

@@ -188,9 +188,16 @@ void Plot::vline(double x, ImU32 colour, const char* label, bool dashed) {
     const float text_x = std::max(min_.x + pad, px + 3 + text.x + pad > max_.x ? px - 3 - text.x : px + 3);
     const Rect at =
         place_label(labels_, {text_x - pad, min_.y + 2, text.x + 2 * pad, text.y}, 0.0f, 0.1f * text.y, area());
+    label_backing(at);
     draw_->AddText(ImVec2(at.x + pad, at.y), colour, label);
     record_.labels.push_back({label, at});
   }
+}
+
+void Plot::label_backing(const Rect& at) {
+  // Nearly opaque: a curve under the label shows through faintly, the text keeps its contrast (theme.h).
+  draw_->AddRectFilled(ImVec2(at.x, at.y), ImVec2(at.x + at.w, at.y + at.h),
+                       (active_palette().plot_background & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 220));
 }
 
 Rect Plot::area() const {
@@ -208,6 +215,7 @@ void Plot::hline(double y, ImU32 colour, const char* label) {
     // Above the line, or below it where the line runs along the top of the plot.
     const float top = py - text.y - 1 >= min_.y ? py - text.y - 1 : py + 1;
     const Rect at = place_label(labels_, {min_.x + 4, top, text.x, text.y}, 0.5f * text.y, 0.0f, area());
+    label_backing(at);
     draw_->AddText(ImVec2(at.x, at.y), colour, label);
     record_.labels.push_back({label, at});
   }

@@ -85,7 +85,8 @@ class Plot {
   double mouse_x_ = 0, mouse_y_ = 0;
   std::vector<Rect> labels_;  // the marker labels placed so far (screen pixels)
   PlotRecord record_;
-  Rect area() const;  // the plotting area as a Rect
+  Rect area() const;                   // the plotting area as a Rect
+  void label_backing(const Rect& at);  // the plot's background under a label placed at `at`
   double unit(const Axis& a, double v) const;
   double from_unit(const Axis& a, double u) const;
 };
