@@ -195,9 +195,9 @@ void Plot::vline(double x, ImU32 colour, const char* label, bool dashed) {
 }
 
 void Plot::label_backing(const Rect& at) {
-  // Nearly opaque: a curve under the label shows through faintly, the text keeps its contrast (theme.h).
+  // Translucent: a curve under the label stays visible, dimmed, and the text keeps most of its contrast.
   draw_->AddRectFilled(ImVec2(at.x, at.y), ImVec2(at.x + at.w, at.y + at.h),
-                       (active_palette().plot_background & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 220));
+                       (active_palette().plot_background & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 160));
 }
 
 Rect Plot::area() const {
