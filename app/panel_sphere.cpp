@@ -110,7 +110,7 @@ void SpherePanel::draw(Explorer& explorer, const PanelFrame& frame) {
     front = vz >= 0;
     return ImVec2(centre.x + vx * radius, centre.y - vy * radius);
   };
-  auto curve = [&](auto point_at, int n, ImU32 colour, float width) {
+  auto curve = [&](auto point_at, int n, float width) {
     bool front_prev = false;
     ImVec2 prev = project(0, 0, 0, front_prev);
     for (int i = 0; i <= n; ++i) {
@@ -118,7 +118,8 @@ void SpherePanel::draw(Explorer& explorer, const PanelFrame& frame) {
       point_at(static_cast<double>(i) / n, p);
       bool front = false;
       const ImVec2 q = project(p[0], p[1], p[2], front);
-      if (i > 0) draw->AddLine(prev, q, front && front_prev ? colour : (colour & 0x00FFFFFF) | 0x40000000, width);
+      // The far side's segments are thin (theme.h: overlays differ by shape, not by colour).
+      if (i > 0) overlay_line(draw, prev, q, (front && front_prev ? width : 0.5f * width) * ui_scale, ui_scale);
       prev = q;
       front_prev = front;
     }
@@ -129,16 +130,16 @@ void SpherePanel::draw(Explorer& explorer, const PanelFrame& frame) {
         p[1] = std::sin(6.283185307 * s);
         p[2] = 0;
       },
-      96, IM_COL32(255, 255, 255, 200), 1.5f);  // equator: w ⟂ w*
+      96, 1.0f);  // equator: w ⟂ w*
   curve(
       [](double s, double* p) {
         p[0] = 0;
         p[1] = 0;
         p[2] = 2.4 * s - 1.2;
       },
-      2, IM_COL32(255, 90, 90, 255), 2.5f);
+      2, 2.0f);
   bool front = false;
-  draw->AddText(project(0, 0, 1.25, front), IM_COL32(255, 120, 120, 255), "w*");
+  overlay_text(draw, project(0, 0, 1.25, front), "w*", ui_scale);
   // w(t) = (√(1 − m²), 0, m) in the plane of w* and the first direction of w(0) ⟂ w*.
   std::vector<double> ms;
   for (const Sample& s : run.history()) ms.push_back(s.M(0, 0));
@@ -150,12 +151,13 @@ void SpherePanel::draw(Explorer& explorer, const PanelFrame& frame) {
           p[1] = 0;
           p[2] = m;
         },
-        static_cast<int>(ms.size() - 1), IM_COL32(255, 230, 80, 255), 2.5f);
+        static_cast<int>(ms.size() - 1), 3.0f);
   const double m = run.current().M(0, 0);
   const ImVec2 w = project(std::sqrt(std::max(0.0, 1 - m * m)), 0, m, front);
-  draw->AddCircleFilled(w, 5.0f * ui_scale, front ? IM_COL32(255, 230, 80, 255) : IM_COL32(255, 230, 80, 90));
+  overlay_circle(draw, w, (front ? 5.0f : 3.0f) * ui_scale, 0.0f, ui_scale);
+  draw->AddCircleFilled(w, 2.8f * ui_scale, active_palette().marker);
   ImGui::SetCursorScreenPos(ImVec2(origin.x, image_min.y + side + 0.2f * ImGui::GetFontSize()));
-  ImGui::TextDisabled("%s loss (bright = high), w(t) yellow, m = %.3g; drag to rotate", run.objective().name(), m);
+  ImGui::TextDisabled("%s loss (bright = high), w(t) thick, m = %.3g; drag to rotate", run.objective().name(), m);
 }
 
 }  // namespace

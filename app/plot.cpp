@@ -74,13 +74,6 @@ const std::vector<PlotRecord>& recorded_plots() {
   return frame_records().plots;
 }
 
-ImU32 series_colour(int index) {
-  static const ImU32 colours[] = {IM_COL32(86, 180, 233, 255),  IM_COL32(230, 159, 0, 255),  IM_COL32(0, 158, 115, 255),
-                                  IM_COL32(204, 121, 167, 255), IM_COL32(240, 228, 66, 255), IM_COL32(213, 94, 0, 255),
-                                  IM_COL32(0, 114, 178, 255)};
-  return colours[static_cast<std::size_t>(index) % (sizeof colours / sizeof colours[0])];
-}
-
 double Plot::unit(const Axis& a, double v) const {
   if (a.log) return (std::log10(v) - std::log10(a.min)) / (std::log10(a.max) - std::log10(a.min));
   return (v - a.min) / (a.max - a.min);
@@ -94,6 +87,7 @@ double Plot::from_unit(const Axis& a, double u) const {
 Plot::Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, const char* y_label,
            const std::vector<LegendEntry>& legend)
     : draw_(ImGui::GetWindowDrawList()), x_(x), y_(y) {
+  const Palette& palette = active_palette();
   record_.id = id;
   record_.x_label = x_label;
   record_.y_label = y_label;
@@ -117,16 +111,15 @@ Plot::Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, con
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     const ImVec2 at(legend_x + boxes[i].x, origin.y + boxes[i].y);
     draw_->AddLine(ImVec2(at.x, at.y + font / 2), ImVec2(at.x + 1.2f * font, at.y + font / 2), legend[i].colour, 2.5f);
-    draw_->AddText(ImVec2(at.x + swatch, at.y), IM_COL32(220, 220, 220, 255), legend[i].name.c_str());
+    draw_->AddText(ImVec2(at.x + swatch, at.y), palette.text, legend[i].name.c_str());
     record_.legend.push_back({legend[i].name, {at.x, at.y, boxes[i].w, boxes[i].h}});
     record_.legend_colours.push_back(legend[i].colour);
   }
   min_ = ImVec2(origin.x + 4.2f * font, origin.y + std::max(0.6f * font, legend_height + 0.3f * font));
   max_ = ImVec2(origin.x + size.x - 0.8f * font, origin.y + size.y - 2.4f * font);
   max_.y = std::max(max_.y, min_.y + font);
-  const ImU32 frame = ImGui::GetColorU32(ImGuiCol_Border), grid = IM_COL32(255, 255, 255, 28),
-              text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  draw_->AddRectFilled(min_, max_, IM_COL32(0, 0, 0, 60));
+  const ImU32 frame = palette.plot_frame, grid = palette.grid, text = palette.text_dim;
+  draw_->AddRectFilled(min_, max_, palette.plot_background);
   for (double t : nice_ticks(x_, std::max(2, static_cast<int>((max_.x - min_.x) / (6 * font))))) {
     const float px = to_screen(t, y_.min).x;
     draw_->AddLine(ImVec2(px, min_.y), ImVec2(px, max_.y), grid);
@@ -197,6 +190,12 @@ void Plot::vline(double x, ImU32 colour, const char* label, bool dashed, const c
   }
   record_.curves.push_back({{ImVec2(px, min_.y), ImVec2(px, max_.y)}, colour, 1.5f, true, dashed});
   if (label && *label) pending_.push_back({label, short_label ? short_label : "", colour, true, px});
+}
+
+void Plot::label_backing(const Rect& at) {
+  // Translucent: a curve under the label stays visible, dimmed, and the text keeps most of its contrast.
+  draw_->AddRectFilled(ImVec2(at.x, at.y), ImVec2(at.x + at.w, at.y + at.h),
+                       (active_palette().plot_background & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 160));
 }
 
 Rect Plot::area() const {
@@ -422,6 +421,7 @@ bool Plot::finish() {
       for (const Rect& r : candidates)
         if (free_box(r)) {
           taken.push_back(r);
+          label_backing(r);
           draw_->AddText(ImVec2(r.x + pad, r.y), label.colour, text.c_str());
           record_.labels.push_back({text, r});
           record_.label_colours.push_back(label.colour);
@@ -434,7 +434,7 @@ bool Plot::finish() {
   draw_->PopClipRect();
   // The row under the ticks: the notes (labels dropped from the plot, in their colours) from the left, the x
   // axis title centred, or at the right end when notes are there.
-  const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const ImU32 text_colour = active_palette().text_dim;
   const float title_w = ImGui::CalcTextSize(record_.x_label.c_str()).x;
   const float title_x = record_.dropped.empty() ? (min_.x + max_.x - title_w) / 2 : max_.x - title_w;
   draw_->AddText(ImVec2(title_x, notes_at_.y), text_colour, record_.x_label.c_str());
@@ -453,8 +453,9 @@ bool Plot::finish() {
   frame_records().plots.push_back(std::move(record_));
   if (hovered_) {
     const ImVec2 m = ImGui::GetIO().MousePos;
-    draw_->AddLine(ImVec2(m.x, min_.y), ImVec2(m.x, max_.y), IM_COL32(255, 255, 255, 60));
-    draw_->AddLine(ImVec2(min_.x, m.y), ImVec2(max_.x, m.y), IM_COL32(255, 255, 255, 60));
+    const ImU32 crosshair = active_palette().crosshair;
+    draw_->AddLine(ImVec2(m.x, min_.y), ImVec2(m.x, max_.y), crosshair);
+    draw_->AddLine(ImVec2(min_.x, m.y), ImVec2(max_.x, m.y), crosshair);
   }
   return hovered_;
 }

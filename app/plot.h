@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "layout.h"
+#include "theme.h"
 
 namespace grassflow::app {
 
@@ -119,13 +120,11 @@ class Plot {
   };
   std::vector<PendingLabel> pending_;
   PlotRecord record_;
-  ImVec2 notes_at_;   // where the notes line (dropped labels) starts
-  Rect area() const;  // the plotting area as a Rect
+  ImVec2 notes_at_;                    // where the notes line (dropped labels) starts
+  Rect area() const;                   // the plotting area as a Rect
+  void label_backing(const Rect& at);  // the plot's background under a label placed at `at`
   double unit(const Axis& a, double v) const;
   double from_unit(const Axis& a, double u) const;
 };
-
-/// Distinguishable line colours (Okabe–Ito, colour-blind safe), cycled by index.
-ImU32 series_colour(int index);
 
 }  // namespace grassflow::app

@@ -107,6 +107,12 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
   } else if (key == "axis") {
     if (value != "log" && value != "linear") return bad("log or linear");
     s.log_time = value == "log";
+  } else if (key == "theme") {
+    if (value != "dark" && value != "light") return bad("dark or light");
+    s.theme = value == "light" ? Theme::light : Theme::dark;
+  } else if (key == "scale") {
+    if (!parse_number(value, v) || v < 0.5 || v > 4) return bad("a number from 0.5 to 4");
+    s.scale = v;
   } else {
     problems.push_back("URL: unknown key '" + key + "' ignored");
   }
@@ -216,6 +222,8 @@ std::string to_hash(const AppState& s) {
   if (s.pause_at_escape) kv.emplace_back("pause-at", "escape");
   if (s.t_max_shown > 0) kv.emplace_back("t-range", format_number(s.t_min) + "," + format_number(s.t_max_shown));
   if (s.t_show > 0) kv.emplace_back("t-show", format_number(s.t_show));
+  if (s.theme != def.theme) kv.emplace_back("theme", "light");
+  if (s.scale != def.scale) kv.emplace_back("scale", format_number(s.scale));
   std::string out;
   for (const auto& [k, v] : kv) out += (out.empty() ? "" : "&") + k + "=" + percent_encode(v);
   return out;

@@ -16,8 +16,8 @@
 
 #include "app.h"
 #include "explorer.h"
-#include "fonts.h"
 #include "gl.h"
+#include "theme.h"
 
 namespace {
 
@@ -72,7 +72,6 @@ std::string take_js_string(char* s) {
 }
 
 double last_time = 0;
-double ui_scale = 0;
 
 void frame() {
   // An idle figure (paused with nothing happening, or off-screen) draws nothing: the canvas keeps its picture.
@@ -94,21 +93,19 @@ void frame() {
     glfwSetWindowSize(window, fb_w, fb_h);
     emscripten_set_element_css_size("#canvas", css_w, css_h);
   }
-  if (dpr != ui_scale) {
-    ui_scale = dpr;
-    grassflow::app::configure_ui(static_cast<float>(dpr));
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-  }
+  // Font and style follow the theme and the scale (text at least 1/60 of the figure's height; theme.h).
+  if (app->prepare_frame(static_cast<float>(dpr), static_cast<float>(fb_h))) ImGui_ImplOpenGL3_DestroyFontsTexture();
   const double now = emscripten_get_now() / 1000.0;
   const double wall = last_time > 0 ? now - last_time : 0.0;
   last_time = now;
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
-  app->frame(static_cast<float>(fb_w), static_cast<float>(fb_h), static_cast<float>(dpr), wall);
+  app->frame(static_cast<float>(fb_w), static_cast<float>(fb_h), app->ui_scale(), wall);
   ImGui::Render();
   glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+  const ImVec4 background = ImGui::ColorConvertU32ToFloat4(grassflow::app::active_palette().background);
+  glClearColor(background.x, background.y, background.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   app->after_render(fb_w, fb_h);

@@ -27,6 +27,7 @@
 #include "plot.h"
 #include "renderer.h"
 #include "state.h"
+#include "theme.h"
 
 using namespace grassflow::app;
 
@@ -70,6 +71,13 @@ class Harness {
 
   void frames(int n) {
     for (int i = 0; i < n; ++i) {
+      // As the entry points do: the font and style follow the state's theme and scale (display scale 1).
+      if (app_->prepare_frame(1.0f, kHeight)) {
+        unsigned char* pixels = nullptr;
+        int width = 0, height = 0;
+        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+        ImGui::GetIO().Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(1)));
+      }
       ImGui::NewFrame();
       app_->frame(kWidth, kHeight, 1.0f, 1.0 / 60.0);
       ImGui::Render();
@@ -299,7 +307,7 @@ TEST_CASE("compare mode: both objectives in the legend and the snapshot, no labe
   REQUIRE(cosines != nullptr);
   REQUIRE(loss != nullptr);
   CHECK(has_text(cosines->legend, "joint (thick)"));
-  CHECK(has_text(cosines->legend, "planted (thin, pale)"));
+  CHECK(has_text(cosines->legend, "planted (thin)"));
   CHECK(shown(*cosines, "escape 1 (joint)"));
   CHECK(shown(*cosines, "escape 2 (joint)"));
   CHECK(shown(*cosines, "escape level"));
@@ -472,4 +480,35 @@ TEST_CASE("labels never collide: on every preset's default state no label is on 
     REQUIRE(recorded_plots().size() == 2);
     check_plot_layout();
   }
+}
+
+TEST_CASE("theme=light: white windows, dark text and the light palette in every panel; the switch is in Controls") {
+  Harness h("theme=light&init=isotropic&dt=0.1");
+  h.frames(3);
+  CHECK(&active_palette() == &palette(Theme::light));
+  CHECK(relative_luminance(ImGui::GetColorU32(ImGuiCol_WindowBg)) > 0.9);
+  CHECK(relative_luminance(ImGui::GetColorU32(ImGuiCol_Text)) < 0.05);
+  CHECK(h.snapshot()["hash"].get<std::string>().find("theme=light") != std::string::npos);
+  // Back to dark through the scripting API: the next frame is dark again, and the hash loses the key.
+  h.app().set_state("theme=dark");
+  h.frames(1);
+  CHECK(&active_palette() == &palette(Theme::dark));
+  CHECK(relative_luminance(ImGui::GetColorU32(ImGuiCol_WindowBg)) < 0.02);
+  CHECK(h.snapshot()["hash"].get<std::string>().find("theme") == std::string::npos);
+}
+
+TEST_CASE("scale: automatic for a 1080-pixel-high figure gives 18-pixel text; scale=2 doubles the font") {
+  Harness h("init=isotropic&dt=0.1");
+  h.frames(1);
+  CHECK(ImGui::GetIO().Fonts->Fonts[0]->FontSize == doctest::Approx(15.0f));  // 800 high: the base size
+  CHECK(h.app().prepare_frame(1.0f, 1080.0f));
+  CHECK(ImGui::GetIO().Fonts->Fonts[0]->FontSize >= 18.0f);
+  CHECK_FALSE(h.app().prepare_frame(1.0f, 1080.0f));  // unchanged: no rebuild
+  h.app().set_state("scale=2");
+  CHECK(h.app().prepare_frame(1.0f, 800.0f));
+  CHECK(h.app().ui_scale() == 2.0f);
+  CHECK(ImGui::GetIO().Fonts->Fonts[0]->FontSize == doctest::Approx(30.0f));
+  h.app().set_state("scale=9");  // out of range: reported, the last good value kept
+  CHECK(h.snapshot()["problems"][0].get<std::string>().find("(a number from 0.5 to 4)") != std::string::npos);
+  CHECK(h.app().ui_scale() == 2.0f);
 }

@@ -235,3 +235,43 @@ TEST_CASE("the lecture keys: pause-at, t-range and t-show round-trip; bad values
   CHECK(parse_state("", "t-range=1").problems.size() == 1);
   CHECK(parse_state("", "t-range=a,b").problems.size() == 1);
 }
+
+TEST_CASE("theme and scale: read from the URL, written to the hash only when not the default") {
+  const ParsedState p = parse_state("?theme=light", "scale=1.5");
+  CHECK(p.problems.empty());
+  CHECK(p.state.theme == Theme::light);
+  CHECK(p.state.scale == 1.5);
+  CHECK(to_hash(p.state) == "theme=light&scale=1.5");
+  const ParsedState back = parse_state("", to_hash(p.state));
+  CHECK(back.problems.empty());
+  CHECK(back.state.theme == Theme::light);
+  CHECK(back.state.scale == 1.5);
+  // The defaults (dark, automatic scale) are not written; theme=dark reads back as the default.
+  const ParsedState dark = parse_state("", "theme=dark&scale=4");
+  CHECK(dark.problems.empty());
+  CHECK(dark.state.theme == Theme::dark);
+  CHECK(to_hash(dark.state) == "scale=4");
+  CHECK(to_hash(parse_state("", "scale=0.5").state) == "scale=0.5");
+}
+
+TEST_CASE("bad theme and scale values: reported as the other view keys, the default kept") {
+  for (const char* bad : {"scale=0.4", "scale=4.01", "scale=big", "scale=", "scale=nan", "scale=-1", "scale=1e9"}) {
+    CAPTURE(bad);
+    const ParsedState p = parse_state("", std::string(bad) + "&d=300");
+    CHECK(p.state.scale == 0);
+    CHECK(p.state.d == 300);  // the rest of the URL is applied
+    REQUIRE(p.problems.size() == 1);
+    CHECK(p.problems[0].rfind("URL scale: '", 0) == 0);
+    CHECK(p.problems[0].find("(a number from 0.5 to 4); using the default") != std::string::npos);
+  }
+  const ParsedState p = parse_state("", "theme=solarized");
+  CHECK(p.state.theme == Theme::dark);
+  REQUIRE(p.problems.size() == 1);
+  CHECK(p.problems[0] == "URL theme: 'solarized' is not valid (dark or light); using the default");
+  // Over a query that set them (the scripting API's set()), a bad value keeps the value from before.
+  const ParsedState kept = parse_state("theme=light&scale=2", "theme=sepia&scale=9");
+  CHECK(kept.state.theme == Theme::light);
+  CHECK(kept.state.scale == 2);
+  REQUIRE(kept.problems.size() == 2);
+  CHECK(kept.problems[1].find("keeping its value from before") != std::string::npos);
+}

@@ -1,7 +1,8 @@
 // The explorer in headless Chromium: a URL state with a fixed dt reproduces the core's escape times
 // (docs/theory.md §6 reference values), toggling the objective changes the landscape, the URL state round-trips
 // (expressions with '+' included), bad URL values are reported without a blank page, and the lecture page
-// with three embedded instances works. Fails on any console error or failed request.
+// with three embedded instances works, theme=light gives a white page with the app in the light palette, and
+// text grows with a 1080-pixel-high figure. Fails on any console error or failed request.
 // usage: node explorer.mjs SITE_DIR OUT_DIR
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -124,6 +125,37 @@ try {
   const caption = await lecture.evaluate(() => document.getElementById('trap-caption').textContent);
   check(caption.includes('escaped the equator at t = ') && caption.includes('Next stage'), `the caption follows the events ("${caption}")`);
   writeFileSync(join(outDir, 'lecture.png'), await lecture.screenshot());
+
+  // 6. theme=light: the page is white before the app runs (index.html's script), and so is the app's frame
+  // (its most common colour); theme=dark stays dark. At 1920×1080 text is at least 1/60 of the height (18 px).
+  const themed = await context.newPage();
+  await themed.goto(`${server.url}index.html#link=preset%3Astaircase2&d=1000&init=isotropic&dt=0.1&theme=light`);
+  const pageBackground = await themed.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  check(pageBackground === 'rgb(255, 255, 255)', `theme=light: the page's background is white before the app runs (${pageBackground})`);
+  await themed.waitForFunction(() => window.grassflow && window.grassflow.ready === true, null, { timeout: 60000 });
+  s = await waitFor(themed, (x) => x.t >= 8, 't >= 8 (theme=light)');
+  const light = await themed.screenshot();
+  writeFileSync(join(outDir, 'explorer-light.png'), light);
+  const lightStats = pngStats(light);
+  check(!lightStats.blank && lightStats.commonest_luminance > 0.9,
+        `theme=light: the app's background is white-ish (commonest colour's luminance ${lightStats.commonest_luminance.toFixed(3)})`);
+  check(s.hash.includes('theme=light'), `theme=light stays in the hash (${s.hash})`);
+  check(s.ui_scale === 1, `at 1280×800 the UI scale is the screen's own (${s.ui_scale})`);
+  await themed.close();
+  // A new page rather than a resize: resizing a running page raises "Permissions check failed" page errors
+  // (Emscripten's GLFW port; not the theme's doing).
+  const tall = await context.newPage();
+  await tall.setViewportSize({ width: 1920, height: 1080 });
+  await tall.goto(`${server.url}index.html#link=preset%3Astaircase2&d=1000&init=isotropic&dt=0.1&theme=light`);
+  await tall.waitForFunction(() => window.grassflow && window.grassflow.ready === true, null, { timeout: 60000 });
+  s = await waitFor(tall, (x) => x.t >= 4, 't >= 4 (1920×1080)');
+  check(15 * s.ui_scale >= 18, `at 1920×1080 the text is ${15 * s.ui_scale} px, at least 1/60 of the height`);
+  writeFileSync(join(outDir, 'explorer-light-1080.png'), await tall.screenshot());
+  await tall.evaluate(() => window.grassflow.set({ theme: 'dark' }));
+  await tall.waitForTimeout(300);
+  const darkStats = pngStats(await tall.screenshot());
+  check(darkStats.commonest_luminance < 0.05, `theme=dark: the app's background is dark (luminance ${darkStats.commonest_luminance.toFixed(3)})`);
+  await tall.close();
 } catch (e) {
   check(false, e.message);
 }
