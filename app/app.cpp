@@ -86,10 +86,21 @@ void App::draw_panel(Panel& panel, float ui_scale) {
   ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove;
   if (explorer_->state().embed) flags |= ImGuiWindowFlags_NoResize;
   ImGui::Begin(title.c_str(), nullptr, flags);
+  const std::size_t plots_before = recorded_plots().size();
   if (panel.needs_experiment() && !explorer_->experiment())
     ImGui::TextWrapped("No experiment: fix the problem shown in the status bar.");
   else
     panel.draw(*explorer_, PanelFrame{ui_scale});
+  const std::string id = panel.id();
+  panel_rects_[id] = {ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowSize().x,
+                      ImGui::GetWindowSize().y};
+  panel_plots_[id].assign(recorded_plots().begin() + static_cast<std::ptrdiff_t>(plots_before), recorded_plots().end());
+  // Right-click anywhere in the panel: export it for slides.
+  if (ImGui::BeginPopupContextWindow("##export")) {
+    if (ImGui::MenuItem("Save this panel as PNG")) export_panel(id, "png");
+    if (!panel_plots_[id].empty() && ImGui::MenuItem("Save its plots as SVG")) export_panel(id, "svg");
+    ImGui::EndPopup();
+  }
   ImGui::End();
 }
 
@@ -117,14 +128,36 @@ void App::draw_status_bar() {
 }
 
 void App::after_render(int framebuffer_width, int framebuffer_height) {
-  if (pending_screenshot_.empty()) return;
-  const std::vector<unsigned char> png = renderer_->capture_png(framebuffer_width, framebuffer_height);
+  if (pending_screenshot_.empty() || --pending_frames_ > 0) return;
+  const std::vector<unsigned char> png = renderer_->capture_png(framebuffer_width, framebuffer_height, pending_region_);
   if (platform_.save) platform_.save(pending_screenshot_, "image/png", png);
   pending_screenshot_.clear();
 }
 
 void App::request_screenshot(const std::string& file_name) {
   pending_screenshot_ = file_name;
+  pending_region_ = {};
+  pending_frames_ = 1;
+}
+
+bool App::export_panel(const std::string& id, const std::string& format) {
+  const auto rect = panel_rects_.find(id);
+  if (rect == panel_rects_.end() || !platform_.save) return false;
+  if (format == "png") {
+    pending_screenshot_ = "grassflow-" + id + ".png";
+    pending_region_ = rect->second;
+    pending_frames_ = 2;
+    return true;
+  }
+  const std::vector<PlotRecord>& plots = panel_plots_[id];
+  if (format != "svg" || plots.empty()) return false;
+  const Palette& palette = active_palette();
+  for (std::size_t i = 0; i < plots.size(); ++i) {
+    const std::string svg = plot_svg(plots[i], palette.window, palette.text);
+    platform_.save("grassflow-" + id + (i == 0 ? "" : "-" + std::to_string(i + 1)) + ".svg", "image/svg+xml",
+                   std::vector<unsigned char>(svg.begin(), svg.end()));
+  }
+  return true;
 }
 
 //-----------------------------------------------------------------------------

@@ -12,10 +12,12 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "plot.h"
 #include "state.h"
 
 namespace grassflow::app {
@@ -79,6 +81,12 @@ class App {
   std::string snapshot_json() const;
   /// Saves the next rendered frame as PNG through Platform::save.
   void request_screenshot(const std::string& file_name);
+  /// Saves one panel for slides through Platform::save, at the theme and scale in use: "png", the panel's window
+  /// as the next frame but one draws it ("grassflow-ID.png"; the frame that asked may still show the menu);
+  /// "svg", each of its line plots of the last frame (plot.h: plot_svg; "grassflow-ID.svg", then
+  /// "grassflow-ID-2.svg", ...). Returns false, saving nothing, when the panel was not drawn in the last frame
+  /// or, for "svg", has no line plot. The panels' right-click menu calls it.
+  bool export_panel(const std::string& id, const std::string& format);
 
   /// The model and its player: the entry points' scripting API calls reset(), play(), pause(), step_by(dt).
   Explorer& explorer() { return *explorer_; }
@@ -95,7 +103,11 @@ class App {
   std::vector<std::unique_ptr<Panel>> panels_;  // one per registered panel, in registry order
   long frames_ = 0;
   std::string pending_screenshot_;
-  float configured_scale_ = 0;  // what prepare_frame last gave configure_ui (0: never)
+  Rect pending_region_;                                         // of the screenshot (w = 0: the whole frame)
+  int pending_frames_ = 0;                                      // frames to render before taking it
+  std::map<std::string, Rect> panel_rects_;                     // each panel's window in the last frame
+  std::map<std::string, std::vector<PlotRecord>> panel_plots_;  // and its plots
+  float configured_scale_ = 0;                                  // what prepare_frame last gave configure_ui (0: never)
   Theme configured_theme_ = Theme::dark;
 };
 

@@ -1,5 +1,7 @@
 #include "gl.h"
 
+#include <algorithm>
+
 #ifdef __EMSCRIPTEN__
 #include <GLES3/gl3.h>
 #else
@@ -176,10 +178,17 @@ class GlRenderer final : public Renderer {
     targets_.erase(found);
   }
 
-  std::vector<unsigned char> capture_png(int width, int height) override {
+  std::vector<unsigned char> capture_png(int framebuffer_width, int framebuffer_height, const Rect& region) override {
+    int x = 0, y = 0, width = framebuffer_width, height = framebuffer_height;
+    if (region.w > 0 && region.h > 0) {
+      x = std::clamp(static_cast<int>(region.x), 0, framebuffer_width - 1);
+      y = std::clamp(static_cast<int>(region.y), 0, framebuffer_height - 1);
+      width = std::clamp(static_cast<int>(region.w), 1, framebuffer_width - x);
+      height = std::clamp(static_cast<int>(region.h), 1, framebuffer_height - y);
+    }
     std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    glReadPixels(x, framebuffer_height - y - height, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
     for (std::size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255;  // the canvas is opaque
     std::vector<unsigned char> png;
     stbi_flip_vertically_on_write(1);

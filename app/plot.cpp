@@ -138,6 +138,7 @@ Plot::Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, con
   draw_->AddText(ImVec2(origin.x, origin.y), text, y_label);
   record_.x = x_;
   record_.y = y_;
+  record_.font = font;
   record_.bounds = {origin.x, origin.y, size.x, size.y};
   if (hovered_) {
     const ImVec2 m = ImGui::GetIO().MousePos;
@@ -254,12 +255,17 @@ std::string svg_number(float v) {
 
 std::string plot_svg(const PlotRecord& plot, ImU32 background, ImU32 text) {
   const float ox = plot.bounds.x, oy = plot.bounds.y;
-  const float font = ImGui::GetFontSize();
+  const float font = plot.font;
   const auto x = [&](float v) { return svg_number(v - ox); };
   const auto y = [&](float v) { return svg_number(v - oy); };
-  const auto label = [&](float px, float py, ImU32 colour, const std::string& s, const char* anchor = "start") {
+  // A text whose top-left (or anchor) is at (px, py), as ImGui draws it; `width` > 0 fixes its drawn width to
+  // the one measured with the app's font, so that a label keeps the place it was given.
+  const auto label = [&](float px, float py, ImU32 colour, const std::string& s, const char* anchor = "start",
+                         float width = 0) {
+    const std::string length =
+        width > 0 ? " textLength=\"" + svg_number(width) + "\" lengthAdjust=\"spacingAndGlyphs\"" : "";
     return "<text x=\"" + x(px) + "\" y=\"" + y(py + 0.8f * font) + "\"" + svg_colour(colour, "fill") +
-           " text-anchor=\"" + anchor + "\">" + svg_escape(s) + "</text>\n";
+           " text-anchor=\"" + anchor + "\"" + length + ">" + svg_escape(s) + "</text>\n";
   };
   std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + svg_number(plot.bounds.w) + "\" height=\"" +
                     svg_number(plot.bounds.h) + "\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"" +
@@ -299,12 +305,13 @@ std::string plot_svg(const PlotRecord& plot, ImU32 background, ImU32 text) {
   out += "</g>\n";
   for (std::size_t i = 0; i < plot.labels.size(); ++i)
     out +=
-        label(plot.labels[i].rect.x + 0.25f * font, plot.labels[i].rect.y, plot.label_colours[i], plot.labels[i].text);
+        label(plot.labels[i].rect.x + 0.25f * font, plot.labels[i].rect.y, plot.label_colours[i], plot.labels[i].text,
+              "start", plot.labels[i].rect.w - 0.5f * font);  // the box: the text and a quarter line each side
   for (std::size_t i = 0; i < plot.legend.size(); ++i) {
     const Rect& r = plot.legend[i].rect;
     out += "<line x1=\"" + x(r.x) + "\" y1=\"" + y(r.y + font / 2) + "\" x2=\"" + x(r.x + 1.2f * font) + "\" y2=\"" +
            y(r.y + font / 2) + "\" stroke-width=\"2.5\"" + svg_colour(plot.legend_colours[i], "stroke") + "/>\n";
-    out += label(r.x + 1.5f * font, r.y, text, plot.legend[i].text);
+    out += label(r.x + 1.5f * font, r.y, text, plot.legend[i].text, "start", r.w - 1.5f * font);  // less the swatch
   }
   if (!plot.dropped.empty()) {
     std::string notes;

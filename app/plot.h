@@ -54,6 +54,7 @@ struct PlotRecord {
   Rect bounds;                     ///< the whole plot: area, ticks, titles and legend
   Rect area;                       ///< the plotting area
   Axis x, y;                       ///< its axes
+  float font = 0;                  ///< the font size it was drawn with (pixels)
   std::string x_label, y_label;    ///< axis titles
   std::vector<PlacedText> legend;  ///< legend entries, swatch and name
   std::vector<ImU32> legend_colours;

@@ -111,8 +111,9 @@ void NullRenderer::delete_target(TargetHandle) {
   --counts_.live_targets;
 }
 
-std::vector<unsigned char> NullRenderer::capture_png(int, int) {
+std::vector<unsigned char> NullRenderer::capture_png(int, int, const Rect& region) {
   ++counts_.captures;
+  counts_.captured = region;
   return {};
 }
 

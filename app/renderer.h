@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "layout.h"
+
 namespace grassflow::app {
 
 /// Handles a Renderer hands out; 0 means none (not made yet, or a failed build).
@@ -70,9 +72,10 @@ class Renderer {
   virtual ImTextureID target_image(TargetHandle target) const = 0;
   virtual void delete_target(TargetHandle target) = 0;
 
-  /// The default framebuffer's width×height pixels as PNG bytes (rows top-down, opaque). Call after ImGui's
+  /// The pixels of `region` (pixels from the top-left corner, clamped to the framebuffer; w = h = 0: all of it)
+  /// of the default framebuffer of width×height pixels, as PNG bytes (rows top-down, opaque). Call after ImGui's
   /// draw data has been rendered into it.
-  virtual std::vector<unsigned char> capture_png(int width, int height) = 0;
+  virtual std::vector<unsigned char> capture_png(int width, int height, const Rect& region) = 0;
 };
 
 /// A program owned by a panel, built on first `get` (a failed build is kept, with its log, and not retried).
@@ -143,6 +146,7 @@ class NullRenderer final : public Renderer {
     long texels = 0;          ///< values uploaded in total
     int live_textures = 0, live_targets = 0, live_programs = 0;
     int captures = 0;  ///< capture_png calls
+    Rect captured;     ///< the region of the last capture_png call
   };
 
   ProgramHandle build_program(const std::vector<const char*>& vertex, const std::vector<const char*>& fragment,
@@ -155,7 +159,7 @@ class NullRenderer final : public Renderer {
   ImTextureID target_image(TargetHandle target) const override;
   void delete_target(TargetHandle target) override;
   /// Returns no bytes.
-  std::vector<unsigned char> capture_png(int width, int height) override;
+  std::vector<unsigned char> capture_png(int width, int height, const Rect& region) override;
 
   const Counts& counts() const { return counts_; }
   /// Every quad pass since the last clear_passes(), in order.

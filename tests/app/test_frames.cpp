@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -55,8 +56,9 @@ class Harness {
     renderer_ = renderer.get();
     Platform platform;
     platform.name = "test";
-    platform.save = [this](const std::string& name, const std::string& mime, const std::vector<unsigned char>&) {
+    platform.save = [this](const std::string& name, const std::string& mime, const std::vector<unsigned char>& bytes) {
       saved.push_back(name + " " + mime);
+      saved_bytes[name].assign(bytes.begin(), bytes.end());
     };
     platform.emit = [this](const std::string& json) { events.push_back(nlohmann::json::parse(json)); };
     platform.publish_state = [this](const std::string& hash_now) { published = hash_now; };
@@ -110,6 +112,7 @@ class Harness {
   }
 
   std::vector<std::string> saved;
+  std::map<std::string, std::string> saved_bytes;
   std::vector<nlohmann::json> events;
   std::string published;
 
@@ -511,4 +514,45 @@ TEST_CASE("scale: automatic for a 1080-pixel-high figure gives 18-pixel text; sc
   h.app().set_state("scale=9");  // out of range: reported, the last good value kept
   CHECK(h.snapshot()["problems"][0].get<std::string>().find("(a number from 0.5 to 4)") != std::string::npos);
   CHECK(h.app().ui_scale() == 2.0f);
+}
+
+TEST_CASE("export for slides: a panel's PNG is its window two frames on; its line plots as SVG") {
+  Harness h("theme=light&link=preset:staircase2&d=1000&init=isotropic&dt=0.1&panels=cosines,loss,link");
+  h.frames(50);
+  const ImGuiWindow* cosines = panel_window("cosines");
+  REQUIRE(cosines != nullptr);
+  const Rect window{cosines->Pos.x, cosines->Pos.y, cosines->Size.x, cosines->Size.y};
+
+  CHECK(h.app().export_panel("cosines", "png"));
+  h.frames(1);
+  CHECK(h.renderer().counts().captures == 0);  // the frame that asked may show the menu: not that one
+  h.frames(1);
+  CHECK(h.renderer().counts().captures == 1);
+  const Rect captured = h.renderer().counts().captured;
+  CHECK(captured.x == window.x);
+  CHECK(captured.y == window.y);
+  CHECK(captured.w == window.w);
+  CHECK(captured.h == window.h);
+  CHECK(h.saved.back() == "grassflow-cosines.png image/png");
+
+  const PlotRecord* plot = find_plot("##cosines-plot");
+  REQUIRE(plot != nullptr);
+  CHECK(h.app().export_panel("cosines", "svg"));
+  const std::string& svg = h.saved_bytes["grassflow-cosines.svg"];
+  CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+  CHECK(svg.find("fill=\"#ffffff\"") != std::string::npos);  // the light theme's window
+  std::size_t polylines = 0;
+  for (std::size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++polylines;
+  CHECK(polylines == plot->curves.size());
+  for (const PlacedText& label : plot->labels) CHECK(svg.find(label.text.substr(0, 8)) != std::string::npos);
+  CHECK(svg.find("t (simulated time)") != std::string::npos);
+#ifndef __EMSCRIPTEN__
+  // Well-formed XML, by an independent parser.
+  const std::string file = "/tmp/grassflow-test-export.svg";
+  std::ofstream(file) << svg;
+  CHECK(std::system(("/usr/bin/python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' " + file)
+                        .c_str()) == 0);
+#endif
+  CHECK_FALSE(h.app().export_panel("link", "svg"));       // no line plot there
+  CHECK_FALSE(h.app().export_panel("landscape", "png"));  // not drawn
 }
