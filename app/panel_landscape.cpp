@@ -45,7 +45,8 @@ class LandscapePanel final : public Panel {
         ramp_(renderer) {}
   const char* title() const override { return "Loss landscape"; }
   void draw(Explorer& explorer, const PanelFrame& frame) override;
-  /// "landscape": {for (objective/slice), min, max, critical_points (count), compute_ms}, once a grid exists.
+  /// "landscape": {for (objective/slice), min, max, critical_points (count), compute_ms, grid (points a side:
+  /// 64 while M moves, 128 once it rests)}, once a grid exists.
   void add_to_snapshot(nlohmann::json& snapshot) const override;
 
  private:
@@ -102,18 +103,21 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
   const std::string key = std::string(run.objective().name()) + (rotation_slice_ ? "/rotation" : "/cosines") + "/" +
                           std::to_string(reinterpret_cast<std::uintptr_t>(&run));
   const Eigen::MatrixXd& M = run.current().M;
-  // A new slice at once; a moving M (every frame while running) at most every 4× the grid's cost, so that
-  // slow grids (128² at r = 4: ~65 ms) keep the frame rate instead of setting it.
+  // A new slice at once; a moving M (every frame while running) on a grid of half the resolution (a quarter of
+  // the cost) at most every 4× its cost, so that slow grids (128² at r = 4: ~65 ms) keep the frame rate instead of
+  // setting it; once M rests (paused, converged), the full grid.
   const auto start = std::chrono::steady_clock::now();
   const bool moved = computed_at_.size() != M.size() || (computed_at_ - M).norm() > 1e-9;
   const double since_ms = std::chrono::duration<double, std::milli>(start - computed_when_).count();
-  if (key != computed_for_ || (moved && since_ms >= 4.0 * compute_ms_)) {
+  const bool refine = !moved && grid_.n < kGrid && since_ms >= 100.0;
+  if (key != computed_for_ || (moved && since_ms >= 4.0 * compute_ms_) || refine) {
+    const int n = key != computed_for_ || refine ? kGrid : kGrid / 2;
     slice_ = std::make_unique<LandscapeSlice>(run.objective(), kind, M);
-    grid_ = slice_->compute(kGrid);
+    grid_ = slice_->compute(n);
     computed_at_ = M;
     computed_for_ = key;
     std::vector<float> values(grid_.values.begin(), grid_.values.end());
-    values_.upload(kGrid, kGrid, values);
+    values_.upload(n, n, values);
     computed_when_ = std::chrono::steady_clock::now();
     compute_ms_ = std::chrono::duration<double, std::milli>(computed_when_ - start).count();
   }
@@ -251,18 +255,15 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
   }
   ImGui::SetCursorScreenPos(ImVec2(origin.x, image_min.y + side + 1.4f * font));
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("ring: minimum, square: maximum, x: saddle, dot: M(t); grid %dx%d in %.2f ms", kGrid, kGrid,
-                     compute_ms_);
+  ImGui::TextWrapped("ring: minimum, square: maximum, x: saddle, dot: M(t)");
   ImGui::PopStyleColor();
 }
 
 void LandscapePanel::add_to_snapshot(nlohmann::json& snapshot) const {
   if (computed_for_.empty()) return;
-  snapshot["landscape"] = {{"for", computed_for_.substr(0, computed_for_.rfind('/'))},
-                           {"min", grid_.min_value},
-                           {"max", grid_.max_value},
-                           {"critical_points", grid_.critical_points.size()},
-                           {"compute_ms", compute_ms_}};
+  snapshot["landscape"] = {
+      {"for", computed_for_.substr(0, computed_for_.rfind('/'))}, {"min", grid_.min_value},    {"max", grid_.max_value},
+      {"critical_points", grid_.critical_points.size()},          {"compute_ms", compute_ms_}, {"grid", grid_.n}};
 }
 
 }  // namespace

@@ -165,17 +165,20 @@ void Plot::line(const std::vector<double>& xs, const std::vector<double>& ys, Im
     points.clear();
   };
   for (std::size_t i = 0; i < std::min(xs.size(), ys.size()); ++i) {
-    const bool valid = std::isfinite(xs[i]) && std::isfinite(ys[i]) && (!x_.log || xs[i] > 0) && (!y_.log || ys[i] > 0);
+    // t = 0 on a log axis is drawn at its left edge: a run's start shows, and a figure paused at t = 0 shows it.
+    const double x = x_.log && xs[i] == 0.0 ? x_.min : xs[i];
+    const bool valid = std::isfinite(x) && std::isfinite(ys[i]) && (!x_.log || x > 0) && (!y_.log || ys[i] > 0);
     if (!valid) {
       flush();
       continue;
     }
-    ImVec2 p = to_screen(xs[i], ys[i]);
+    ImVec2 p = to_screen(x, ys[i]);
     // Keep far-away points finite for the rasteriser; the clip rectangle does the rest.
     p.x = std::clamp(p.x, min_.x - 1e4f, max_.x + 1e4f);
     p.y = std::clamp(p.y, min_.y - 1e4f, max_.y + 1e4f);
     points.push_back(p);
   }
+  if (points.size() == 1) draw_->AddCircleFilled(points[0], thickness + 1.5f, colour);  // a curve of one point
   flush();
 }
 

@@ -82,7 +82,8 @@ class Plot {
   Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, const char* y_label,
        const std::vector<LegendEntry>& legend = {});
 
-  /// A polyline through (xs[i], ys[i]); points outside a log axis' domain are skipped, the rest clipped.
+  /// A polyline through (xs[i], ys[i]); points outside a log axis' domain are skipped (x = 0 on a log x axis is
+  /// drawn at its left edge: where a trajectory starts), the rest clipped; a single point is drawn as a dot.
   void line(const std::vector<double>& xs, const std::vector<double>& ys, ImU32 colour, float thickness = 2.0f);
   /// A vertical marker at x, labelled near the top, beside the marker; nothing when x is beyond the axis.
   /// `short_label` (optional) is tried where the label does not fit. Labels are placed by finish().

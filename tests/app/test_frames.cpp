@@ -7,6 +7,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -555,4 +556,19 @@ TEST_CASE("export for slides: a panel's PNG is its window two frames on; its lin
 #endif
   CHECK_FALSE(h.app().export_panel("link", "svg"));       // no line plot there
   CHECK_FALSE(h.app().export_panel("landscape", "png"));  // not drawn
+}
+
+TEST_CASE("the landscape recomputes at half resolution while M moves, and at full resolution once it rests") {
+  Harness h("link=preset:staircase2&d=1000&init=isotropic&dt=0.002&panels=landscape");
+  h.frames(1);
+  CHECK(h.snapshot()["landscape"]["grid"] == 128);  // a new slice: at once, in full
+  auto start = std::chrono::steady_clock::now();
+  while (h.snapshot()["landscape"]["grid"] != 64 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
+    h.frames(1);
+  CHECK(h.snapshot()["landscape"]["grid"] == 64);
+  h.app().explorer().pause();
+  start = std::chrono::steady_clock::now();
+  while (h.snapshot()["landscape"]["grid"] != 128 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
+    h.frames(1);
+  CHECK(h.snapshot()["landscape"]["grid"] == 128);
 }
