@@ -33,6 +33,7 @@ EM_JS(void, js_first_frame, (), {
   if (loading) loading.remove();
 });
 EM_JS(bool, js_wants_frame, (bool playing), { return window.grassflow._wantsFrame(playing); });
+EM_JS(void, js_loop_paused, (), { window.grassflow._loopPaused = true; });
 EM_JS(double, js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 EM_JS(int, js_container_width, (), { return document.getElementById("canvas").parentElement.clientWidth; });
 EM_JS(int, js_container_height, (), { return document.getElementById("canvas").parentElement.clientHeight; });
@@ -74,9 +75,12 @@ std::string take_js_string(char* s) {
 double last_time = 0;
 
 void frame() {
-  // An idle figure (paused with nothing happening, or off-screen) draws nothing: the canvas keeps its picture.
+  // An idle figure (paused with nothing happening, or off-screen) stops its frame loop, so the browser has no
+  // frame to schedule for it; the canvas keeps its picture, and the page resumes the loop on the next activity.
   if (app->frames() > 0 && !hash_changed && !js_wants_frame(app->explorer().playing())) {
     last_time = 0;  // no wall time passes for the simulation while it is not drawn
+    js_loop_paused();
+    emscripten_pause_main_loop();
     return;
   }
   if (hash_changed) {
