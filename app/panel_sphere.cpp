@@ -193,8 +193,8 @@ void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
   const double m_now = run.current().M(0, 0);
   char text[256];
   std::snprintf(text, sizeof text,
-                "%s loss over the sphere (dark = low, bright = high); w(t) red, now m = <w, w*> = %.3g; white: w* "
-                "and the equator w ⊥ w*. Drag to rotate.",
+                "%s loss on the sphere (bright = high); w(t) red, m = <w, w*> = %.3g; white: w*, equator. Drag to "
+                "rotate.",
                 run.objective().name(), m_now);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::max(64.0f, std::min(avail.x, avail.y - caption_height(text)));
@@ -211,6 +211,11 @@ void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
                       {Uniform::mat3("u_rotation", R.m), Uniform::vec3("u_target", 0.0f, 0.0f, 1.0f)}});
   ImGui::SetCursorScreenPos(image_min);
   ImGui::Image(sphere_target.image(), ImVec2(side, side), ImVec2(0, 1), ImVec2(1, 0));
+  if (ImGui::IsItemHovered() && !ImGui::IsItemActive())
+    ImGui::SetTooltip(
+        "The sphere through w*, w(0) and one more direction: w(t) stays on its great circle through w*,\n"
+        "at height m = <w, w*> (the pole: w = w*; the equator: w ⊥ w*). The joint loss is even in m,\n"
+        "the planted one is not. Hollow circle: start; dot: now (faint when on the back).");
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     const ImVec2 delta = ImGui::GetIO().MouseDelta;
     yaw -= delta.x * 0.01f;
@@ -285,6 +290,9 @@ void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
   }
   drawn.path_points = static_cast<int>(path.size());
   curve(path, kPalette.direction[0], 2.5f, true);
+  if (!path.empty())
+    draw->AddCircle(project(path.front()(0), path.front()(1), path.front()(2), front), 3.5f * ui_scale,
+                    kPalette.direction[0], 12, 1.5f);
   const ImVec2 w = project(std::sqrt(std::max(0.0, 1 - m_now * m_now)), 0, m_now, front);
   marker(draw, w, front ? kPalette.direction[0] : (kPalette.direction[0] & 0x00FFFFFF) | 0x60000000, 5.0f * ui_scale);
   draw->PopClipRect();
@@ -336,7 +344,7 @@ void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
   const Eigen::MatrixXd& M = run.current().M;
   const Eigen::MatrixXd V = principal_frame(M);
   if (r == 2) {
-    ImGui::TextUnformatted("background: loss with");
+    ImGui::TextUnformatted("loss with");
     for (int k = 0; k < 2; ++k) {
       ImGui::SameLine();
       char label[16];
@@ -347,15 +355,13 @@ void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
   char text[512];
   if (r == 2)
     std::snprintf(text, sizeof text,
-                  "Rows of M(t) = W'W* in the principal frame v1, v2 of span(W*): centre = equator (w ⊥ W*), circle "
-                  "= W* (recovered), faint ring: cos² = ½. w1 red, w2 magenta, dot = now. Background: %s loss with "
-                  "w%d moved across the disk and w%d fixed where it is now (dark = low, bright = high).",
+                  "Rows of M(t) in span(W*)'s principal frame: centre = equator, circle = W*. Background: %s loss, "
+                  "w%d moved, w%d fixed (bright = high).",
                   run.objective().name(), background_row + 1, 2 - background_row);
   else
     std::snprintf(text, sizeof text,
-                  "Rows of M(t) = W'W* in the principal frame v1, v2, v3 of span(W*); the unit ball seen along v3 "
-                  "(v1, v2) and along v2 (v1, v3). Centre = equator (w ⊥ W*), circle = W* (recovered), faint ring: "
-                  "cos² = ½. w1 red, w2 magenta, w3 white, dot = now.");
+                  "Rows of M(t) in span(W*)'s principal frame, the ball seen along v3 and along v2: centre = equator, "
+                  "circle = W*.");
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float below = caption_height(text);
   const float gap = font;
@@ -431,6 +437,19 @@ void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
   }
   ImGui::SetCursorScreenPos(block_min);
   ImGui::Dummy(ImVec2(block_w, block_h));
+  if (ImGui::IsItemHovered()) {
+    char more[160] = "";
+    if (r == 2)
+      std::snprintf(more, sizeof more,
+                    "\nBackground: the loss with w%d moved across the disk and w%d fixed at its current row.",
+                    background_row + 1, 2 - background_row);
+    ImGui::SetTooltip(
+        "Row i of M = W'W* is w_i's projection on span(W*), drawn along its principal directions v1..v%d\n"
+        "(the right singular vectors of M, by decreasing principal cosine). Its radius is the cosine of the\n"
+        "angle between w_i and span(W*): 0 at the centre (the equator, nothing learned), 1 on the circle\n"
+        "(w_i in span(W*)). Faint ring: cos² = ½, the escape level. Hollow circle: start; dot: now.%s",
+        r, more);
+  }
   ImGui::SetCursorScreenPos(ImVec2(origin.x, block_min.y + block_h + ImGui::GetStyle().ItemSpacing.y));
   caption(text);
 }
@@ -445,8 +464,8 @@ void GrassmannianView::State::draw_parallel(const Run& run, float ui_scale) {
   const float font = ImGui::GetFontSize();
   char text[384];
   std::snprintf(text, sizeof text,
-                "Principal cosines cos θ1 ≥ … ≥ cos θ%d (singular values of M = W'W*) as parallel coordinates: one "
-                "line per recorded time, older fainter; bold orange: now (t = %.3g). 0 = equator, 1 = W* recovered.",
+                "Principal cosines cos θ1 ≥ … ≥ cos θ%d in parallel coordinates, one line per recorded time (older "
+                "fainter, orange = now, t = %.3g); 0 = equator, 1 = W*.",
                 r, run.shown_time());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -495,6 +514,11 @@ void GrassmannianView::State::draw_parallel(const Run& run, float ui_scale) {
   for (const ImVec2& p : points) marker(draw, p, kPalette.now, 3.5f * ui_scale);
   draw->PopClipRect();
   ImGui::Dummy(ImVec2(avail.x, height));
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "The principal cosines cos θ_i (the singular values of M = W'W*) say how much of span(W*) is learned,\n"
+        "whatever the learner's frame. Each line crosses the r axes at one recorded time; the escapes show as\n"
+        "lines leaving the bottom one axis after another.");
   caption(text);
 }
 

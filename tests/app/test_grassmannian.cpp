@@ -134,8 +134,8 @@ TEST_CASE("the Grassmannian view for r = 1, 2, 3, 5: a picture for every r, the 
       const char* words;  // in the caption
     };
     NullRenderer renderer;
-    for (const Case& c : {Case{"link=preset:he3&d=1000", "sphere", "loss over the sphere"},
-                          Case{"link=preset:staircase2&d=1000&init=isotropic", "disk", "w1 moved across the disk"},
+    for (const Case& c : {Case{"link=preset:he3&d=1000", "sphere", "loss on the sphere"},
+                          Case{"link=preset:staircase2&d=1000&init=isotropic", "disk", "w1 moved, w2 fixed"},
                           Case{"link=preset:staircase3&d=1000&init=isotropic", "ball", "seen along v3"},
                           Case{"link=preset:he3sum&r=5&d=100", "parallel", "parallel coordinates"}}) {
       const std::string url = c.hash;
