@@ -20,6 +20,7 @@
 #include "grassflow/landscape.h"
 #include "grassflow_shaders.h"
 #include "grassmannian.h"
+#include "layout.h"
 #include "panel.h"
 #include "renderer.h"
 
@@ -174,7 +175,7 @@ void GrassmannianView::draw(const Run& run, float ui_scale) {
 //-----------------------------------------------------------------------------
 
 void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
-  drawn = {"sphere", 0, 0, 1};
+  drawn = {"sphere", 0, 0, 1, 0.0};
   const ProgramHandle program = sphere.get();
   if (!program) {
     ImGui::TextWrapped("The sphere shader failed: %s", sphere.error().c_str());
@@ -193,9 +194,9 @@ void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
   const double m_now = run.current().M(0, 0);
   char text[256];
   std::snprintf(text, sizeof text,
-                "%s loss on the sphere (bright = high); w(t) red, m = <w, w*> = %.3g; white: w*, equator. Drag to "
+                "m = <w, w*> = %.3g. %s loss on the sphere (bright = high); w(t) red; white: w*, equator. Drag to "
                 "rotate.",
-                run.objective().name(), m_now);
+                m_now, run.objective().name());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::max(64.0f, std::min(avail.x, avail.y - caption_height(text)));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -339,7 +340,7 @@ void GrassmannianView::State::update_background(const Run& run, const Eigen::Mat
 
 void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
   const int r = run.objective().r();
-  drawn = {r == 2 ? "disk" : "ball", 0, 0, r == 2 ? 2 : 6};
+  drawn = {r == 2 ? "disk" : "ball", 0, 0, r == 2 ? 2 : 6, 0.0};
   const float font = ImGui::GetFontSize();
   const Eigen::MatrixXd& M = run.current().M;
   const Eigen::MatrixXd V = principal_frame(M);
@@ -390,6 +391,7 @@ void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   if (r == 2) {
     update_background(run, V);
+    drawn.background_ms = background_ms;
     if (const ProgramHandle program = disk.get()) {
       const int px = static_cast<int>(side);
       disk_target.draw(px, px, {program, disk_values.handle(), "u_values", {}});
@@ -412,14 +414,6 @@ void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
     draw->AddLine(ImVec2(centre.x, centre.y - radius), ImVec2(centre.x, centre.y + radius), kPalette.guide);
     draw->AddCircle(centre, kSqrtHalf * radius, kPalette.guide, 64, 1.0f);
     draw->AddCircle(centre, radius, kPalette.frame, 96, 1.5f);
-    char axis[24];
-    std::snprintf(axis, sizeof axis, "v%d", a + 1);
-    shadowed_text(draw, ImVec2(centre.x + radius - ImGui::CalcTextSize(axis).x - 4, centre.y + 2), kPalette.frame,
-                  axis);
-    std::snprintf(axis, sizeof axis, "v%d", b + 1);
-    shadowed_text(draw, ImVec2(centre.x + 4, centre.y - radius + 2), kPalette.frame, axis);
-    shadowed_text(draw, ImVec2(min.x + 2, min.y + 2), kPalette.frame, "W*");
-    shadowed_text(draw, ImVec2(centre.x + 4, centre.y + 2), kPalette.guide | 0xFF000000, "equator");
     for (int i = 0; i < r; ++i) {
       std::vector<ImVec2> points;
       points.reserve(coordinates.size());
@@ -427,12 +421,34 @@ void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
       const ImU32 colour = kPalette.direction[i];
       outlined_polyline(draw, points, colour, 2.0f);
       if (!points.empty()) draw->AddCircle(points.front(), 3.0f * ui_scale, colour, 12, 1.5f);
-      const ImVec2 at = to_screen(now(i, a), now(i, b));
-      marker(draw, at, colour, 4.5f * ui_scale);
+      marker(draw, to_screen(now(i, a), now(i, b)), colour, 4.5f * ui_scale);
+    }
+    // Labels, none on another (layout.h's place_label): the axes and W* where they belong, each direction's name
+    // next to its current point (stepping down past the names already placed), "equator" where room is left.
+    const Rect bounds{min.x, min.y, side, side};
+    std::vector<Rect> taken;
+    auto label_at = [&](float x, float y, const char* label, ImU32 colour, float step_y) {
+      const ImVec2 size = ImGui::CalcTextSize(label);
+      const Rect at = place_label(taken, {x, y, size.x, size.y}, 0.0f, step_y, bounds);
+      shadowed_text(draw, ImVec2(at.x, at.y), colour, label);
+    };
+    char axis[24];
+    std::snprintf(axis, sizeof axis, "v%d", a + 1);
+    label_at(centre.x + radius - ImGui::CalcTextSize(axis).x - 4, centre.y + 2, axis, kPalette.frame, 0.0f);
+    std::snprintf(axis, sizeof axis, "v%d", b + 1);
+    label_at(centre.x + 4, centre.y - radius + 2, axis, kPalette.frame, 0.0f);
+    label_at(min.x + 2, min.y + 2, "W*", kPalette.frame, 0.0f);
+    for (int i = 0; i < r; ++i) {
       char name[24];
       std::snprintf(name, sizeof name, "w%d", i + 1);
-      shadowed_text(draw, ImVec2(at.x + 6 * ui_scale, at.y - font - 2), colour, name);
+      const ImVec2 at = to_screen(now(i, a), now(i, b));
+      label_at(std::min(at.x + 6 * ui_scale, max.x - ImGui::CalcTextSize(name).x - 2), std::max(min.y, at.y - font - 2),
+               name, kPalette.direction[i], 0.5f * font);
     }
+    const ImVec2 equator_size = ImGui::CalcTextSize("equator");
+    const Rect equator{centre.x - equator_size.x - 4, centre.y + 2, equator_size.x, equator_size.y};
+    if (std::none_of(taken.begin(), taken.end(), [&](const Rect& t) { return overlaps(t, equator); }))
+      shadowed_text(draw, ImVec2(equator.x, equator.y), kPalette.guide | 0xFF000000, "equator");
     draw->PopClipRect();
   }
   ImGui::SetCursorScreenPos(block_min);
@@ -460,7 +476,7 @@ void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
 
 void GrassmannianView::State::draw_parallel(const Run& run, float ui_scale) {
   const int r = run.objective().r();
-  drawn = {"parallel", 0, 0, r};
+  drawn = {"parallel", 0, 0, r, 0.0};
   const float font = ImGui::GetFontSize();
   char text[384];
   std::snprintf(text, sizeof text,
@@ -535,12 +551,14 @@ class SpherePanel final : public Panel {
     r_ = run.objective().r();
     view_.draw(run, frame.ui_scale);
   }
-  /// "grassmannian": {view ("sphere", "disk", "ball" or "parallel"), max_path_points, path_points}.
+  /// "grassmannian": {view ("sphere", "disk", "ball" or "parallel"), max_path_points, path_points}, and
+  /// background_ms for the disk.
   void add_to_snapshot(nlohmann::json& snapshot) const override {
     const GrassmannianDrawn& d = view_.drawn();
     if (d.view.empty()) return;
     snapshot["grassmannian"] = {
         {"view", d.view}, {"max_path_points", d.max_path_points}, {"path_points", d.path_points}};
+    if (d.view == "disk") snapshot["grassmannian"]["background_ms"] = d.background_ms;
   }
 
  private:

@@ -18,6 +18,7 @@ struct GrassmannianDrawn {
   int path_points = 0;        ///< samples drawn of the longest path (parallel coordinates: polylines drawn)
   int points_per_sample = 0;  ///< path vertices each sample drawn adds: 1 a path (sphere 1, disk r, ball 2r),
                               ///< r for the parallel coordinates (one polyline across the r axes)
+  double background_ms = 0;   ///< r = 2: CPU time of the disk's last loss grid (milliseconds)
 };
 
 /// The Grassmannian view of a run of r directions (docs/theory.md §1: M = WᵀW*, principal angles (1.5)):
