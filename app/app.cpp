@@ -7,10 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "explorer.h"
+#include "fonts.h"
 #include "grassflow/version.h"
 #include "layout.h"
 #include "panel.h"
 #include "renderer.h"
+#include "theme.h"
 
 namespace grassflow::app {
 
@@ -30,6 +32,16 @@ App::~App() = default;
 //-----------------------------------------------------------------------------
 // [SECTION] Frame: time stepping, layout, panels, status bar
 //-----------------------------------------------------------------------------
+
+bool App::prepare_frame(float display_scale, float height) {
+  const AppState& s = explorer_->state();
+  const float scale = grassflow::app::ui_scale(s.scale, display_scale, height);
+  if (scale == configured_scale_ && s.theme == configured_theme_) return false;
+  configured_scale_ = scale;
+  configured_theme_ = s.theme;
+  configure_ui(scale, s.theme);
+  return true;
+}
 
 void App::frame(float width, float height, float ui_scale, double wall_seconds) {
   const auto start = std::chrono::steady_clock::now();
@@ -92,13 +104,14 @@ void App::draw_status_bar() {
                   to_string(run->status()));
       if (run->status() == FlowStatus::diverged && !run->flow().failure().empty()) {
         ImGui::SameLine();
-        ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "(%s)", run->flow().failure().c_str());
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(active_palette().warning), "(%s)",
+                           run->flow().failure().c_str());
       }
     }
   }
   for (const std::string& m : explorer_->problems()) {
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "| %s", m.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(active_palette().warning), "| %s", m.c_str());
   }
   ImGui::End();
 }
@@ -133,6 +146,7 @@ std::string App::state_hash() const {
 std::string App::snapshot_json() const {
   nlohmann::json j = explorer_->snapshot();
   for (const auto& panel : panels_) panel->add_to_snapshot(j);
+  j["ui_scale"] = configured_scale_;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -34,6 +34,9 @@ struct Platform {
   std::function<void(const std::string& text)> copy;
   /// Publishes the canonical URL state (web: location.hash without a new history entry).
   std::function<void(const std::string& hash)> publish_state;
+  /// The page's address without its hash (web: location's origin, path and query; unset natively): what
+  /// "Copy link" puts before the state's hash.
+  std::function<std::string()> page_url;
   /// Emits an event (JSON) to listeners (web: grassflow.on(...) and the embedding page).
   std::function<void(const std::string& json)> emit;
 };
@@ -45,9 +48,19 @@ class App {
   App(Platform platform, std::unique_ptr<Renderer> renderer, const std::string& query, const std::string& hash);
   ~App();
 
+  /// Call before ImGui::NewFrame (never inside a frame): makes the font and style follow the state's theme and
+  /// scale (theme.h: ui_scale) for a figure `height` layout units high on a display whose own scale is
+  /// `display_scale` (web: devicePixelRatio; native: the monitor's content scale over the framebuffer's pixels
+  /// per window unit), rebuilding them (fonts.h: configure_ui) when either changed. Returns true when the font
+  /// atlas was rebuilt: the renderer backend must then recreate its font texture. The scale chosen is ui_scale().
+  bool prepare_frame(float display_scale, float height);
+  /// The UI scale the last prepare_frame chose (layout units per base unit; pass it to frame()); 0 before.
+  float ui_scale() const { return configured_scale_; }
+
   /// Advances the simulation by one frame (`wall_seconds` since the previous frame, used unless the state
-  /// fixes `dt`) and builds every visible panel for a framebuffer of width×height pixels at `ui_scale`
-  /// (device pixel ratio). Call between ImGui::NewFrame() and ImGui::Render().
+  /// fixes `dt`) and builds every visible panel for a framebuffer of width×height layout units at `ui_scale`
+  /// (ui_scale(): layout units per base unit; marker sizes and the sidebar scale with it). Call between
+  /// ImGui::NewFrame() and ImGui::Render().
   void frame(float width, float height, float ui_scale, double wall_seconds);
   /// Call after ImGui's draw data is rendered into the default framebuffer (PNG export reads it here).
   void after_render(int framebuffer_width, int framebuffer_height);
@@ -61,11 +74,14 @@ class App {
   /// The canonical URL state.
   std::string state_hash() const;
   /// JSON: Explorer::snapshot ({hash, problems, playing, t, loss, cosines, escape_times, status, M, frame_ms:
-  /// {median, p95}, ...}; with compare=1 also "runs", with n > 0 "samples") plus what panels add ("landscape").
+  /// {median, p95}, ...}; with compare=1 also "runs", with n > 0 "samples") plus what panels add ("landscape"),
+  /// and "ui_scale" (ui_scale(): the font is 15 × ui_scale pixels).
   std::string snapshot_json() const;
   /// Saves the next rendered frame as PNG through Platform::save.
   void request_screenshot(const std::string& file_name);
 
+  /// The model and its player: the entry points' scripting API calls reset(), play(), pause(), step_by(dt).
+  Explorer& explorer() { return *explorer_; }
   long frames() const { return frames_; }
 
  private:
@@ -79,6 +95,8 @@ class App {
   std::vector<std::unique_ptr<Panel>> panels_;  // one per registered panel, in registry order
   long frames_ = 0;
   std::string pending_screenshot_;
+  float configured_scale_ = 0;  // what prepare_frame last gave configure_ui (0: never)
+  Theme configured_theme_ = Theme::dark;
 };
 
 }  // namespace grassflow::app

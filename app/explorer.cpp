@@ -8,10 +8,12 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "grassflow/errors.h"
+#include "grassflow/matrix_text.h"
 
 namespace grassflow::app {
 
@@ -28,19 +30,24 @@ void Explorer::apply(const ParsedState& parsed) {
 }
 
 void Explorer::reset() {
-  apply({state_, {}}, true);
+  const bool playing = playing_;
+  apply({state_, {}}, true, /*from_zero=*/true);
+  playing_ = playing;
 }
 
-void Explorer::apply(const ParsedState& parsed, bool restart) {
+void Explorer::apply(const ParsedState& parsed, bool restart, bool from_zero) {
   problems_ = parsed.problems;
   const AppState previous = state_;
   restart = restart || !experiment_ || !same_experiment(previous, parsed.state);
   state_ = parsed.state;
-  playing_ = !state_.paused;
+  // A new experiment, or a new `paused`, sets the player; other changes (the view) leave it playing or paused.
+  if (restart || previous.paused != state_.paused) playing_ = !state_.paused;
   ++generation_;
   if (restart) {
     try {
-      auto next = std::make_unique<Simulation>(state_);
+      AppState start = state_;
+      if (from_zero) start.t_show = 0;  // reset: from t = 0, whatever time the figure opened at
+      auto next = std::make_unique<Simulation>(start);
       experiment_ = std::move(next);
     } catch (const std::exception& e) {
       problems_.push_back(user_message(e, Surface::url));
@@ -69,16 +76,40 @@ void Explorer::publish() const {
 // [SECTION] The player and the keyboard
 //-----------------------------------------------------------------------------
 
+void Explorer::emit(const nlohmann::json& event) const {
+  if (platform_.emit) platform_.emit(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void Explorer::pause() {
+  if (playing_ && experiment_)
+    emit({{"type", "paused"}, {"reason", "pause"}, {"t", experiment_->active().shown_time()}});
+  playing_ = false;
+}
+
 void Explorer::step() {
   playing_ = false;
   step_requested_ = true;
 }
 
+void Explorer::step_by(double dt) {
+  if (!std::isfinite(dt) || dt < 0)
+    throw InputError("dt", "step(dt) needs a simulated time dt >= 0, e.g. step(10); got " + shortest_text(dt));
+  playing_ = false;
+  if (!experiment_) return;
+  for (const std::string& event : experiment_->advance_by(dt))
+    if (platform_.emit) platform_.emit(event);
+}
+
 void Explorer::advance(double wall_seconds) {
   if (!experiment_) return;
-  for (const std::string& event : experiment_->tick(wall_seconds, playing_, step_requested_))
+  bool stopped = false;
+  for (const std::string& event : experiment_->tick(wall_seconds, playing_, step_requested_, &stopped))
     if (platform_.emit) platform_.emit(event);
   step_requested_ = false;
+  if (stopped) {
+    playing_ = false;
+    emit({{"type", "paused"}, {"reason", "escape"}, {"t", experiment_->active().shown_time()}});
+  }
 }
 
 void Explorer::handle_shortcuts() {
@@ -99,7 +130,7 @@ void Explorer::handle_shortcuts() {
 //-----------------------------------------------------------------------------
 
 void Explorer::copy_link() const {
-  if (platform_.copy) platform_.copy(to_hash(state_).empty() ? "#" : "#" + to_hash(state_));
+  if (platform_.copy) platform_.copy((platform_.page_url ? platform_.page_url() : "") + "#" + to_hash(state_));
 }
 
 std::string Explorer::take_screenshot_request() {
@@ -112,7 +143,18 @@ void Explorer::export_trajectory(const std::string& format) const {
   if (!experiment_ || !platform_.save) return;
   std::string text;
   if (format == "csv") {
-    text = "objective,t,loss";
+    // Parameters and escape times in '#' lines, then the trajectory as recorded: the flow's dense output at
+    // fixed times (Run), so the rows do not depend on the frame rate or the speed.
+    text = "# grassflow trajectory: the flow's dense output at t = 0, " + std::to_string(Run::kPerDecade) +
+           " log-spaced times per decade from " + shortest_text(Run::kFirstGridTime) +
+           ", each escape time and the shown time (docs/theory.md §5)\n";
+    text += "# state: " + to_hash(state_) + "\n# command: " + flow_command_line(state_) + "\n";
+    for (const auto& run : experiment_->runs()) {
+      text += std::string("# escape_times ") + run->objective().name() + ":";
+      for (const auto& e : run->shown_escapes()) text += " " + (e ? shortest_text(*e) : std::string("none"));
+      text += "\n";
+    }
+    text += "objective,t,loss";
     for (int k = 0; k < experiment_->analysis().r(); ++k) text += ",cos" + std::to_string(k + 1);
     text += "\n";
     for (const auto& run : experiment_->runs())

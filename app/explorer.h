@@ -25,18 +25,27 @@ class Explorer {
   /// experiment cannot be built (bad link, r > d, ...) is reported and the previous experiment kept (the
   /// default one when there is none yet). Publishes the canonical hash through the platform.
   void apply(const ParsedState& parsed);
-  /// Restarts the current experiment from t = 0, playing unless the state says `paused`.
+  /// Restarts the current experiment from t = 0 with the same start (`t-show` stays in the state but is not
+  /// applied), keeping the player's
+  /// play/pause state: the Reset button, the `r` key and the scripting API's reset().
   void reset();
   /// Moves the simulated clock by one frame of `wall_seconds` (experiment's pacing) when playing or when a
-  /// single step was asked for, and emits the escape events through the platform.
+  /// single step was asked for, and emits the escape events through the platform; with `pause-at=escape`,
+  /// pauses exactly at an escape and emits {"type": "paused", "reason": "escape", "t"}.
   void advance(double wall_seconds);
   /// The keyboard shortcuts of the current ImGui frame (space: play/pause, s: single step, r: reset), unless
   /// a text field has the keyboard or a modifier is held.
   void handle_shortcuts();
 
-  void toggle_playing() { playing_ = !playing_; }
-  /// Pauses and advances exactly one frame at the next `advance`.
+  void toggle_playing() { playing_ ? pause() : play(); }
+  void play() { playing_ = true; }
+  /// Pauses (emits {"type": "paused", "reason": "pause", "t"} when it was playing).
+  void pause();
+  /// Pauses and advances one frame's worth at the next `advance` (0.2 s of play, or one dt).
   void step();
+  /// Pauses and moves the simulated clock by exactly `dt` ≥ 0 now (the scripting API's step(dt)); escapes
+  /// passed are announced. Throws InputError("dt", ...) for a negative or non-finite dt.
+  void step_by(double dt);
   bool playing() const { return playing_; }
 
   const AppState& state() const { return state_; }
@@ -48,7 +57,8 @@ class Explorer {
   std::uint64_t generation() const { return generation_; }
   const Platform& platform() const { return platform_; }
 
-  /// Copies the canonical link ("#" + hash) through the platform.
+  /// Copies the link to this state through the platform: the page's address without its hash
+  /// (Platform::page_url; empty natively) + "#" + the canonical hash.
   void copy_link() const;
   /// Saves the runs' trajectories as "csv" (objective, t, loss, cos1..cosr per row) or "json"
   /// ({state, command, runs: {objective: [{t, loss, cosines}]}}) through the platform.
@@ -65,8 +75,9 @@ class Explorer {
   nlohmann::json snapshot() const;
 
  private:
-  void apply(const ParsedState& parsed, bool restart);
+  void apply(const ParsedState& parsed, bool restart, bool from_zero = false);
   void publish() const;
+  void emit(const nlohmann::json& event) const;
 
   Platform& platform_;
   AppState state_;

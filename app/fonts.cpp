@@ -2,12 +2,14 @@
 
 #include <imgui.h>
 
+#include "theme.h"
+
 extern const unsigned char kUiFont[];
 extern const unsigned int kUiFontSize;
 
 namespace grassflow::app {
 
-void configure_ui(float scale) {
+void configure_ui(float scale, Theme theme) {
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2027, 0x2070,
                                    0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
   ImGuiIO& io = ImGui::GetIO();
@@ -19,11 +21,12 @@ void configure_ui(float scale) {
                                  &config, ranges);
   io.Fonts->Build();
   ImGuiStyle style;
-  ImGui::StyleColorsDark(&style);
+  style_colours(style, theme);
   style.WindowRounding = 0.0f;
   style.FrameRounding = 2.0f;
   style.ScaleAllSizes(scale);
   ImGui::GetStyle() = style;
+  set_active_theme(theme);
 }
 
 }  // namespace grassflow::app

@@ -63,32 +63,6 @@ bool overlaps(const Rect& a, const Rect& b) {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
-Rect place_label(std::vector<Rect>& taken, Rect wanted, float step_x, float step_y, const Rect& bounds) {
-  auto inside = [&](const Rect& r) {
-    return r.x >= bounds.x && r.y >= bounds.y && r.x + r.w <= bounds.x + bounds.w && r.y + r.h <= bounds.y + bounds.h;
-  };
-  Rect at = wanted;
-  const bool moves = step_x > 0 || step_y > 0;
-  while (inside(at)) {
-    bool free = true;
-    for (const Rect& t : taken)
-      if (overlaps(at, t)) {
-        free = false;
-        // Past the label in the way in one step, not by creeping a pixel at a time.
-        if (step_x > 0) at.x = std::max(at.x + step_x, t.x + t.w + step_x);
-        if (step_y > 0) at.y = std::max(at.y + step_y, t.y + t.h);
-        break;
-      }
-    if (free) {
-      taken.push_back(at);
-      return at;
-    }
-    if (!moves) break;
-  }
-  taken.push_back(wanted);
-  return wanted;
-}
-
 std::vector<Rect> legend_layout(const std::vector<float>& widths, float line, float gap, float width) {
   std::vector<Rect> boxes;
   float x = 0, y = 0;

@@ -28,12 +28,6 @@ std::vector<Rect> tile_panels(const std::vector<std::string>& ids, float width, 
 /// True when a and b share interior points (touching edges do not count).
 bool overlaps(const Rect& a, const Rect& b);
 
-/// Where a plot's text label goes: `wanted` (its preferred place) moved by whole steps of (step_x, step_y)
-/// until it overlaps none of `taken` and lies inside `bounds`; if no position within `bounds` is free, the
-/// wanted place. The result is appended to `taken`. Used for escape markers (stepping down a line at a time)
-/// and reference lines (stepping right past the label in the way).
-Rect place_label(std::vector<Rect>& taken, Rect wanted, float step_x, float step_y, const Rect& bounds);
-
 /// A legend's entries, of widths `widths` (pixels) and height `line`, laid out left to right in rows no wider
 /// than `width`, `gap` pixels apart (an entry wider than `width` gets a row of its own). Rectangles relative to
 /// the legend's top-left corner, one per entry in order.

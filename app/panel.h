@@ -22,7 +22,7 @@ class Renderer;
 
 /// What a panel is told about the frame besides the explorer.
 struct PanelFrame {
-  float ui_scale = 1.0f;  ///< device pixels per layout pixel (fonts.h); marker sizes scale with it
+  float ui_scale = 1.0f;  ///< layout units per base unit (theme.h: ui_scale); marker sizes scale with it
 };
 
 class Panel {

@@ -11,6 +11,7 @@
 #include "grassflow/link.h"
 #include "grassflow/matrix_text.h"
 #include "panel.h"
+#include "theme.h"
 
 namespace grassflow::app {
 
@@ -108,7 +109,7 @@ void ControlsPanel::draw(Explorer& explorer, const PanelFrame&) {
     changed = true;
   }
   if (!link_error_.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.4f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, active_palette().warning);
     ImGui::TextWrapped("%s", link_error_.c_str());
     ImGui::PopStyleColor();
   } else {
@@ -195,11 +196,23 @@ void ControlsPanel::draw(Explorer& explorer, const PanelFrame&) {
     if (experiment && experiment->samples()) {
       ImGui::TextDisabled("%s", experiment->samples()->description().c_str());
       if (!experiment->samples()->failure().empty())
-        ImGui::TextColored(ImVec4(1, 0.55f, 0.4f, 1), "%s", experiment->samples()->failure().c_str());
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(active_palette().warning), "%s",
+                           experiment->samples()->failure().c_str());
     }
   }
 
   ImGui::Separator();
+  // The look: dark for screens, light for white lecture pages (theme.h); the size follows `scale` in the URL.
+  int theme = state.theme == Theme::light ? 1 : 0;
+  ImGui::TextUnformatted("Theme");
+  ImGui::SameLine();
+  bool themed = ImGui::RadioButton("dark", &theme, 0);
+  ImGui::SameLine();
+  themed = ImGui::RadioButton("light", &theme, 1) || themed;
+  if (themed) {
+    next.theme = theme == 1 ? Theme::light : Theme::dark;
+    changed = true;
+  }
   bool log_time = state.log_time;
   if (ImGui::Checkbox("log time axis", &log_time)) {
     next.log_time = log_time;

@@ -26,22 +26,22 @@ void CosinesPanel::draw(Explorer& explorer, const PanelFrame&) {
   y.log = false;
   y.min = 0.0;
   y.max = 1.02;
-  // Colour = direction; in compare mode the objective shown is thick and the other thin and pale (a palette
-  // split between the runs ran out of colours at r = 4).
+  // Colour = direction; in compare mode the objective shown is thick and the other thin (a palette split
+  // between the runs ran out of colours at r = 4; a pale one fell below 4.5:1 contrast, theme.h).
+  const Palette& palette = active_palette();
   std::vector<LegendEntry> legend;
   for (int k = 0; k < r; ++k) legend.push_back({"cos θ" + std::to_string(k + 1), series_colour(k)});
-  const ImU32 pale_alpha = 0x90000000;
   if (e.runs().size() > 1)
     for (const auto& run : e.runs()) {
       const bool shown = &*run == &e.active();
-      legend.push_back({std::string(run->objective().name()) + (shown ? " (thick)" : " (thin, pale)"),
-                        shown ? IM_COL32(230, 230, 230, 255) : (IM_COL32(230, 230, 230, 0) | pale_alpha)});
+      legend.push_back({std::string(run->objective().name()) + (shown ? " (thick)" : " (thin)"), palette.text});
     }
-  if (e.samples()) legend.push_back({"on n samples (wide, pale)", IM_COL32(200, 200, 200, 140)});
-  Plot plot("##cosines-plot", ImGui::GetContentRegionAvail(), time_axis(e, state.log_time), y, "t (simulated time)",
-            "cos θ", legend);
+  // The training run is a wide translucent band under the population's curves.
+  if (e.samples()) legend.push_back({"on n samples (wide, pale)", palette.reference});
+  Plot plot("##cosines-plot", ImGui::GetContentRegionAvail(), time_axis(e, state), y, "t (simulated time)", "cos θ",
+            legend);
   // First, at its place on the left: the markers' labels, placed after it, step down past it.
-  plot.hline(std::sqrt(0.5), IM_COL32(255, 255, 255, 70), "escape level cos²θ = ½");
+  plot.hline(std::sqrt(0.5), palette.reference, "escape level cos²θ = ½");
   for (const auto& run : e.runs()) {
     std::vector<double> ts;
     std::vector<std::vector<double>> cos(static_cast<std::size_t>(r));
@@ -49,8 +49,7 @@ void CosinesPanel::draw(Explorer& explorer, const PanelFrame&) {
       ts.push_back(s.t);
       for (int k = 0; k < r; ++k) cos[static_cast<std::size_t>(k)].push_back(s.cosines[static_cast<std::size_t>(k)]);
     }
-    const bool shown = &*run == &e.active();
-    auto colour = [&](int k) { return shown ? series_colour(k) : (series_colour(k) & 0x00FFFFFF) | pale_alpha; };
+    auto colour = [&](int k) { return series_colour(k); };
     for (int k = 0; k < r; ++k) plot.line(ts, cos[static_cast<std::size_t>(k)], colour(k), run_thickness(e, *run));
     const auto escapes = run->shown_escapes();
     for (std::size_t k = 0; k < escapes.size(); ++k)
@@ -98,7 +97,7 @@ void CosinesPanel::draw(Explorer& explorer, const PanelFrame&) {
     else
       std::snprintf(label, sizeof label, "theory: leap %d, %s^%d/%dα² = %.3g", leaps[j], equator ? "(1/ε²)" : "d",
                     leaps[j] - 1, 2 * leaps[j] * (leaps[j] - 1), scales[j]);
-    plot.vline(at[j], IM_COL32(200, 200, 200, 150), label, false);
+    plot.vline(at[j], palette.reference, label, false);
   }
   if (plot.finish()) ImGui::SetTooltip("t = %.4g\ncos = %.4g", plot.mouse_x(), plot.mouse_y());
 }

@@ -17,23 +17,13 @@
 #include "panel.h"
 #include "plot.h"
 #include "renderer.h"
+#include "widgets.h"
 
 namespace grassflow::app {
 
 namespace {
 
 constexpr int kGrid = 128;
-
-ImU32 marker_colour(CriticalPoint::Type type) {
-  switch (type) {
-    case CriticalPoint::Type::minimum:
-      return IM_COL32(255, 80, 80, 255);
-    case CriticalPoint::Type::maximum:
-      return IM_COL32(255, 255, 255, 255);
-    default:
-      return IM_COL32(255, 200, 60, 255);
-  }
-}
 
 // Value of the grid at slice coordinates (bilinear).
 double sample(const Landscape& g, double x, double y) {
@@ -88,10 +78,10 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
     for (double v : profile) top = std::max(top, v);
     Plot plot("##profile", ImGui::GetContentRegionAvail(), {-1, 1, false}, {0, top * 1.05 + 1e-12, false},
               "m = <w, w*>", planted ? "planted loss" : "joint loss");
-    plot.line(ms, profile, IM_COL32(86, 180, 233, 255));
+    plot.line(ms, profile, series_colour(0));
     const double m = run.current().M(0, 0);
-    plot.point(m, run.current().loss, IM_COL32(255, 80, 80, 255), 5.0f * ui_scale);
-    plot.vline(0.0, IM_COL32(200, 200, 200, 100), "equator", true);
+    plot.point(m, run.current().loss, series_colour(1), 5.0f * ui_scale);
+    plot.vline(0.0, active_palette().reference, "equator", true);
     if (plot.finish())
       ImGui::SetTooltip("m = %.4g\nloss = %.6g", plot.mouse_x(),
                         run.objective().loss(Eigen::MatrixXd::Constant(1, 1, plot.mouse_x())));
@@ -179,8 +169,8 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
         const ImVec2 c = to_screen(x, y);
         const float len = 0.4f * side / cells;
         const ImVec2 tip(c.x + static_cast<float>(sx / norm) * len, c.y - static_cast<float>(sy / norm) * len);
-        draw->AddLine(c, tip, IM_COL32(255, 255, 255, 140), 1.0f);
-        draw->AddCircleFilled(tip, 1.8f, IM_COL32(255, 255, 255, 170));
+        overlay_line(draw, c, tip, 1.0f * ui_scale, 0.75f * ui_scale);
+        overlay_circle(draw, tip, 1.5f * ui_scale, 0.0f, 0.75f * ui_scale);
       }
   }
   std::vector<ImVec2> path;
@@ -188,25 +178,32 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
     const Eigen::Vector2d c = slice.coordinates(s.M);
     path.push_back(to_screen(c(0), c(1)));
   }
-  if (path.size() >= 2)
-    draw->AddPolyline(path.data(), static_cast<int>(path.size()), IM_COL32(255, 255, 255, 230), 0, 2.0f);
+  // Overlays are a light core on a dark halo, told apart by shape (theme.h): the trajectory a line, M(t) a
+  // disc with the palette's accent, minima rings, maxima squares, saddles crosses.
+  const float halo = 1.0f * ui_scale;
+  if (path.size() >= 2) overlay_polyline(draw, path.data(), static_cast<int>(path.size()), 2.0f * ui_scale, halo);
   const Eigen::Vector2d now = slice.coordinates(M);
-  draw->AddCircleFilled(to_screen(now(0), now(1)), 5.0f * ui_scale, IM_COL32(255, 80, 80, 255));
+  const ImVec2 now_at = to_screen(now(0), now(1));
+  overlay_circle(draw, now_at, 5.0f * ui_scale, 0.0f, halo);
+  draw->AddCircleFilled(now_at, 2.8f * ui_scale, active_palette().marker);
   for (const CriticalPoint& cp : g.critical_points) {
     const ImVec2 p = to_screen(cp.x, cp.y);
     const float s = 4.0f * ui_scale;
-    const ImU32 c = marker_colour(cp.type);
     if (cp.type == CriticalPoint::Type::saddle) {
-      draw->AddLine(ImVec2(p.x - s, p.y - s), ImVec2(p.x + s, p.y + s), c, 2.0f);
-      draw->AddLine(ImVec2(p.x - s, p.y + s), ImVec2(p.x + s, p.y - s), c, 2.0f);
+      overlay_line(draw, ImVec2(p.x - s, p.y - s), ImVec2(p.x + s, p.y + s), 2.0f * ui_scale, halo);
+      overlay_line(draw, ImVec2(p.x - s, p.y + s), ImVec2(p.x + s, p.y - s), 2.0f * ui_scale, halo);
+    } else if (cp.type == CriticalPoint::Type::maximum) {
+      const ImVec2 square[5] = {ImVec2(p.x - s, p.y - s), ImVec2(p.x + s, p.y - s), ImVec2(p.x + s, p.y + s),
+                                ImVec2(p.x - s, p.y + s), ImVec2(p.x - s, p.y - s)};
+      overlay_polyline(draw, square, 5, 2.0f * ui_scale, halo);
     } else {
-      draw->AddCircle(p, s, c, 12, 2.0f);
+      overlay_circle(draw, p, s, 2.0f * ui_scale, halo);
     }
   }
   draw->PopClipRect();
 
   // Axes labels and the colour legend (the same shader over a ramp).
-  const ImU32 text = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const ImU32 text = active_palette().text_dim;
   // The principal-cosine plane varies the two smallest cosines, θ_{r−1} and θ_r (LandscapeSlice).
   const std::string x_name =
       rotation_slice_ ? "alignment a" : (planted ? "signed " : "") + ("cos θ" + std::to_string(r - 1));
@@ -253,8 +250,10 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
                       run.objective().loss(slice.overlap(x, y)));
   }
   ImGui::SetCursorScreenPos(ImVec2(origin.x, image_min.y + side + 1.4f * font));
-  ImGui::TextDisabled("o minimum  x saddle  o(white) maximum; red dot: M(t); grid %dx%d in %.2f ms", kGrid, kGrid,
-                      compute_ms_);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("ring: minimum, square: maximum, x: saddle, dot: M(t); grid %dx%d in %.2f ms", kGrid, kGrid,
+                     compute_ms_);
+  ImGui::PopStyleColor();
 }
 
 void LandscapePanel::add_to_snapshot(nlohmann::json& snapshot) const {

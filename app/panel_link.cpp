@@ -10,6 +10,7 @@
 #include "grassflow/link.h"
 #include "grassflow/time_scales.h"
 #include "panel.h"
+#include "theme.h"
 
 namespace grassflow::app {
 
@@ -31,7 +32,8 @@ void LinkPanel::draw(Explorer& explorer, const PanelFrame&) {
     for (const PresetInfo& p : presets())
       if ("preset:" + p.name == spec) ImGui::TextDisabled("= %s: %s", p.expression.c_str(), p.description.c_str());
   // Warnings are sentences with the fix at the end: wrapped to the panel, never clipped.
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.75f, 0.4f, 1));
+  const Palette& palette = active_palette();
+  ImGui::PushStyleColor(ImGuiCol_Text, palette.warning);
   for (const std::string& w : a.warnings) ImGui::TextWrapped("%s", w.c_str());
   ImGui::PopStyleColor();
 
@@ -53,11 +55,10 @@ void LinkPanel::draw(Explorer& explorer, const PanelFrame&) {
     const float h = static_cast<float>(energy[k] / top) * (height - font);
     const bool first = static_cast<int>(k) == a.information_exponent;
     draw->AddRectFilled(ImVec2(x + 2, at.y + height - font - h), ImVec2(x + bar - 2, at.y + height - font),
-                        first ? IM_COL32(230, 159, 0, 255) : IM_COL32(86, 180, 233, 255));
+                        first ? palette.bar_highlight : palette.bar);
     char label[24];
     std::snprintf(label, sizeof label, "%zu", k);
-    draw->AddText(ImVec2(x + bar / 2 - font / 4, at.y + height - font), ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                  label);
+    draw->AddText(ImVec2(x + bar / 2 - font / 4, at.y + height - font), palette.text_dim, label);
   }
   ImGui::Dummy(ImVec2(bar * static_cast<float>(energy.size()), height));
 
@@ -66,7 +67,8 @@ void LinkPanel::draw(Explorer& explorer, const PanelFrame&) {
   for (int l : a.leaps.leaps) leaps += (leaps.empty() ? "" : ", ") + std::to_string(l);
   ImGui::Text("leaps (%s), leap exponent s* = %d", leaps.c_str(), a.leaps.leap_exponent);
   if (a.leaps.learnable_dimension < r)
-    ImGui::TextColored(ImVec4(1, 0.75f, 0.4f, 1), "%d of %d directions can never be learned (not in the index space)",
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette.warning),
+                       "%d of %d directions can never be learned (not in the index space)",
                        r - a.leaps.learnable_dimension, r);
   // Stage durations at leading order (docs/theory.md §6), from μ0² = 1/d (time_scales.h).
   std::string stages;

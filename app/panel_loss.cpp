@@ -28,14 +28,16 @@ void LossPanel::draw(Explorer& explorer, const PanelFrame&) {
   y.log = true;
   y.max = std::pow(10.0, std::ceil(std::log10(top * 1.2)));
   y.min = std::max(1e-12, y.max * 1e-10);
-  // The first run in white, the second (compare mode: planted) in orange; the test loss on samples in green.
-  auto run_colour = [](std::size_t i) { return i == 0 ? IM_COL32(230, 230, 230, 255) : IM_COL32(230, 159, 0, 255); };
-  const ImU32 samples_colour = IM_COL32(0, 158, 115, 255);
+  // The first run in the text colour, the second (compare mode: planted) in orange; the test loss on samples
+  // in green (theme.h).
+  const Palette& palette = active_palette();
+  auto run_colour = [&](std::size_t i) { return palette.run[i == 0 ? 0 : 1]; };
+  const ImU32 samples_colour = palette.samples;
   std::vector<LegendEntry> legend;
   for (std::size_t i = 0; i < e.runs().size(); ++i) legend.push_back({e.runs()[i]->objective().name(), run_colour(i)});
   if (e.samples()) legend.push_back({"test loss on n samples", samples_colour});
-  Plot plot("##loss-plot", ImGui::GetContentRegionAvail(), time_axis(e, state.log_time), y, "t (simulated time)",
-            "loss", legend);
+  Plot plot("##loss-plot", ImGui::GetContentRegionAvail(), time_axis(e, state), y, "t (simulated time)", "loss",
+            legend);
   for (std::size_t i = 0; i < e.runs().size(); ++i) {
     const Run& run = *e.runs()[i];
     std::vector<double> ts, ls;
@@ -57,7 +59,7 @@ void LossPanel::draw(Explorer& explorer, const PanelFrame&) {
   for (std::size_t j = 0; j < plateaus.size(); ++j) {
     char label[48];
     std::snprintf(label, sizeof label, "plateau %zu (joint theory)", j);
-    plot.hline(plateaus[j], IM_COL32(200, 200, 200, 120), label);
+    plot.hline(plateaus[j], palette.reference, label);
   }
   if (plot.finish()) ImGui::SetTooltip("t = %.4g\nloss = %.4g", plot.mouse_x(), plot.mouse_y());
 }

@@ -23,35 +23,36 @@
 #include "layout.h"
 #include "panel.h"
 #include "renderer.h"
+#include "theme.h"
 
 namespace grassflow::app {
 
 namespace {
 
-// The panel's colours, in one table. The loss is coloured by viridis (shaders/colormap.glsl: dark violet, blue,
-// green, yellow), so the paths drawn over it use hues outside that range (red, magenta, white), each over a dark
-// outline; the parallel coordinates (no background) run from a faint blue (old) to a light blue (new).
-struct Palette {
-  ImU32 direction[3];  ///< the learned directions w1, w2, w3 (and w(t) on the sphere: direction[0])
-  ImU32 outline;       ///< under every path and marker
-  ImU32 frame;         ///< the boundary circle (W*), the parallel axes
+// The panel's colours by role, all from the active theme (theme.h); the one place this file chooses colours.
+// Over the colormap (the sphere, the r = 2 disk) everything is drawn on the palette's dark halo; the learned
+// directions use the direction colours (series), w(t) on the sphere and the boundary the overlay colour.
+struct Colours {
+  ImU32 halo;          ///< under every path, marker and label drawn over the colormap
+  ImU32 overlay;       ///< w(t), w* and the equator on the sphere; the disk's boundary circle (W*)
+  ImU32 frame;         ///< the r = 3 views' circles, the parallel axes, labels off the colormap
   ImU32 guide;         ///< principal axes, the cos² = ½ ring, grid lines
-  ImU32 target;        ///< w*'s axis on the sphere
-  ImU32 equator;       ///< the sphere's equator
+  ImU32 dim;           ///< secondary labels ("equator", tick labels)
   ImU32 older, newer;  ///< the parallel coordinates' polylines, oldest and newest recorded
   ImU32 now;           ///< the current polyline of the parallel coordinates
+  ImU32 direction(int k) const { return series_colour(k); }  ///< learned direction w_{k+1}
 };
-constexpr Palette kPalette = {
-    {IM_COL32(255, 84, 84, 255), IM_COL32(255, 112, 236, 255), IM_COL32(250, 250, 250, 255)},
-    IM_COL32(8, 8, 12, 230),
-    IM_COL32(235, 235, 235, 230),
-    IM_COL32(235, 235, 235, 80),
-    IM_COL32(255, 255, 255, 255),
-    IM_COL32(255, 255, 255, 170),
-    IM_COL32(70, 110, 190, 40),
-    IM_COL32(150, 215, 255, 210),
-    IM_COL32(255, 160, 40, 255),
-};
+Colours colours() {
+  const Palette& p = active_palette();
+  return {p.overlay_halo,
+          p.overlay,
+          p.text,
+          p.grid,
+          p.text_dim,
+          (mix(p.window, p.series[0], 0.5f) & 0x00FFFFFF) | 0x50000000,
+          (p.series[0] & 0x00FFFFFF) | 0xD0000000,
+          p.text};
+}
 
 constexpr int kMaxPathPoints = 2000;  // vertices per path at most, whatever the view's size
 constexpr int kDiskGrid = 64;         // the r = 2 background's loss grid, kDiskGrid² cells over [−1, 1]²
@@ -83,20 +84,36 @@ int path_budget(float pixels) {
 void outlined_polyline(ImDrawList* draw, const std::vector<ImVec2>& points, ImU32 colour, float width) {
   if (points.size() < 2) return;
   const int n = static_cast<int>(points.size());
-  draw->AddPolyline(points.data(), n, kPalette.outline, 0, width + 2.5f);
+  draw->AddPolyline(points.data(), n, colours().halo, 0, width + 2.5f);
   draw->AddPolyline(points.data(), n, colour, 0, width);
 }
 
 // A filled marker over a dark ring.
 void marker(ImDrawList* draw, ImVec2 at, ImU32 colour, float radius) {
-  draw->AddCircleFilled(at, radius + 1.5f, kPalette.outline, 16);
+  draw->AddCircleFilled(at, radius + 1.5f, colours().halo, 16);
   draw->AddCircleFilled(at, radius, colour, 16);
 }
 
-// Text over a dark shadow, so that it reads on any background.
-void shadowed_text(ImDrawList* draw, ImVec2 at, ImU32 colour, const char* text) {
-  draw->AddText(ImVec2(at.x + 1, at.y + 1), kPalette.outline, text);
+// Text in `colour`, over the halo colour one pixel wider all round when `halo` (on the colormap).
+void label_text(ImDrawList* draw, ImVec2 at, ImU32 colour, const char* text, bool halo) {
+  if (halo)
+    for (int dx = -1; dx <= 1; ++dx)
+      for (int dy = -1; dy <= 1; ++dy)
+        if (dx || dy)
+          draw->AddText(ImVec2(at.x + static_cast<float>(dx), at.y + static_cast<float>(dy)), colours().halo, text);
   draw->AddText(at, colour, text);
+}
+
+// Where a label goes: `wanted` moved down by `step_y` until it overlaps none of `taken` and stays inside
+// `bounds` (the wanted place if none is free); appended to `taken`.
+Rect place_apart(std::vector<Rect>& taken, Rect wanted, float step_y, const Rect& bounds) {
+  for (Rect at = wanted; step_y > 0 && at.y + at.h <= bounds.y + bounds.h; at.y += step_y)
+    if (std::none_of(taken.begin(), taken.end(), [&](const Rect& t) { return overlaps(t, at); })) {
+      taken.push_back(at);
+      return at;
+    }
+  taken.push_back(wanted);
+  return wanted;
 }
 
 // The caption under a picture: wrapped to the window, in the disabled text colour; its height is reserved
@@ -134,10 +151,10 @@ struct GrassmannianView::State {
   std::chrono::steady_clock::time_point background_when;
   GrassmannianDrawn drawn;
 
-  void draw_sphere(const Run& run, float ui_scale);
-  void draw_balls(const Run& run, float ui_scale);
-  void update_background(const Run& run, const Eigen::MatrixXd& V);
-  void draw_parallel(const Run& run, float ui_scale);
+  void draw_sphere(const GrassmannianTrajectory& run, float ui_scale);
+  void draw_balls(const GrassmannianTrajectory& run, float ui_scale);
+  void update_background(const GrassmannianTrajectory& run, const Eigen::MatrixXd& V);
+  void draw_parallel(const GrassmannianTrajectory& run, float ui_scale);
 };
 
 GrassmannianView::GrassmannianView(Renderer& renderer) : state_(std::make_unique<State>(renderer)) {}
@@ -161,6 +178,11 @@ const GrassmannianDrawn& GrassmannianView::drawn() const {
 }
 
 void GrassmannianView::draw(const Run& run, float ui_scale) {
+  draw(GrassmannianTrajectory(run.objective(), run.history(), &run), ui_scale);
+}
+
+void GrassmannianView::draw(const GrassmannianTrajectory& run, float ui_scale) {
+  if (run.history().empty()) return;
   const int r = run.objective().r();
   if (r == 1)
     state_->draw_sphere(run, ui_scale);
@@ -174,14 +196,15 @@ void GrassmannianView::draw(const Run& run, float ui_scale) {
 // r = 1: the sphere
 //-----------------------------------------------------------------------------
 
-void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
+void GrassmannianView::State::draw_sphere(const GrassmannianTrajectory& run, float ui_scale) {
   drawn = {"sphere", 0, 0, 1, 0.0};
   const ProgramHandle program = sphere.get();
   if (!program) {
     ImGui::TextWrapped("The sphere shader failed: %s", sphere.error().c_str());
     return;
   }
-  const std::string key = std::string(run.objective().name()) + std::to_string(reinterpret_cast<std::uintptr_t>(&run));
+  const std::string key =
+      std::string(run.objective().name()) + std::to_string(reinterpret_cast<std::uintptr_t>(run.identity()));
   if (profile_for != key) {
     const std::vector<double> values = loss_profile(run.objective(), 256);
     double top = 1e-300;
@@ -194,7 +217,7 @@ void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
   const double m_now = run.current().M(0, 0);
   char text[256];
   std::snprintf(text, sizeof text,
-                "m = <w, w*> = %.3g. %s loss on the sphere (bright = high); w(t) red; white: w*, equator. Drag to "
+                "m = <w, w*> = %.3g. %s loss on the sphere (bright = high); w(t) thick; white: w*, equator. Drag to "
                 "rotate.",
                 m_now, run.objective().name());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -241,11 +264,12 @@ void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
     std::vector<ImVec2> run_points;
     bool run_front = false;
     auto flush = [&] {
-      const ImU32 c = run_front ? colour : (colour & 0x00FFFFFF) | 0x48000000;
-      if (outlined && run_front) {
-        outlined_polyline(draw, run_points, c, width);
+      // The far side thin (theme.h: overlays differ by shape and thickness, not by colour).
+      const float w = (run_front ? width : 0.5f * width) * ui_scale;
+      if (outlined) {
+        outlined_polyline(draw, run_points, colour, w);
       } else if (run_points.size() >= 2) {
-        draw->AddPolyline(run_points.data(), static_cast<int>(run_points.size()), c, 0, width);
+        draw->AddPolyline(run_points.data(), static_cast<int>(run_points.size()), colour, 0, w);
       }
       run_points.clear();
     };
@@ -271,16 +295,16 @@ void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
   std::vector<Eigen::Vector3d> equator;
   for (int i = 0; i <= 96; ++i)
     equator.emplace_back(std::cos(6.283185307 * i / 96), std::sin(6.283185307 * i / 96), 0.0);
-  curve(equator, kPalette.equator, 1.5f, false);  // w ⊥ w*
-  curve({Eigen::Vector3d(0, 0, -1.2), Eigen::Vector3d(0, 0, 0), Eigen::Vector3d(0, 0, 1.2)}, kPalette.target, 2.0f,
-        false);
+  const Colours c = colours();
+  curve(equator, c.overlay, 1.0f, true);  // w ⊥ w*
+  curve({Eigen::Vector3d(0, 0, -1.2), Eigen::Vector3d(0, 0, 0), Eigen::Vector3d(0, 0, 1.2)}, c.overlay, 2.0f, true);
   bool front = false;
   const ImVec2 star = project(0, 0, 1.08, front);
   const ImVec2 star_size = ImGui::CalcTextSize("w*");
-  shadowed_text(draw,
-                ImVec2(std::clamp(star.x + 4, image_min.x + 2, image_max.x - star_size.x - 2),
-                       std::clamp(star.y - star_size.y, image_min.y + 2, image_max.y - star_size.y - 2)),
-                kPalette.target, "w*");
+  label_text(draw,
+             ImVec2(std::clamp(star.x + 4, image_min.x + 2, image_max.x - star_size.x - 2),
+                    std::clamp(star.y - star_size.y, image_min.y + 2, image_max.y - star_size.y - 2)),
+             c.overlay, "w*", true);
   // w(t) = (√(1 − m²), 0, m) in the plane of w* and the first direction of w(0) ⊥ w*, decimated.
   drawn.max_path_points = path_budget(side);
   const std::vector<Sample>& history = run.history();
@@ -290,12 +314,13 @@ void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
     path.emplace_back(std::sqrt(std::max(0.0, 1 - m * m)), 0.0, m);
   }
   drawn.path_points = static_cast<int>(path.size());
-  curve(path, kPalette.direction[0], 2.5f, true);
+  curve(path, c.overlay, 3.0f, true);
   if (!path.empty())
-    draw->AddCircle(project(path.front()(0), path.front()(1), path.front()(2), front), 3.5f * ui_scale,
-                    kPalette.direction[0], 12, 1.5f);
+    draw->AddCircle(project(path.front()(0), path.front()(1), path.front()(2), front), 3.5f * ui_scale, c.overlay, 12,
+                    1.5f);
   const ImVec2 w = project(std::sqrt(std::max(0.0, 1 - m_now * m_now)), 0, m_now, front);
-  marker(draw, w, front ? kPalette.direction[0] : (kPalette.direction[0] & 0x00FFFFFF) | 0x60000000, 5.0f * ui_scale);
+  marker(draw, w, c.overlay, (front ? 5.0f : 3.0f) * ui_scale);
+  draw->AddCircleFilled(w, 2.5f * ui_scale, active_palette().marker);
   draw->PopClipRect();
   ImGui::SetCursorScreenPos(ImVec2(origin.x, image_max.y + ImGui::GetStyle().ItemSpacing.y));
   caption(text);
@@ -305,10 +330,11 @@ void GrassmannianView::State::draw_sphere(const Run& run, float ui_scale) {
 // r = 2, 3: the disk and the ball of span(W*)
 //-----------------------------------------------------------------------------
 
-void GrassmannianView::State::update_background(const Run& run, const Eigen::MatrixXd& V) {
+void GrassmannianView::State::update_background(const GrassmannianTrajectory& run, const Eigen::MatrixXd& V) {
   const Eigen::MatrixXd& M = run.current().M;
   const std::string key = std::string(run.objective().name()) + "/" +
-                          std::to_string(reinterpret_cast<std::uintptr_t>(&run)) + "/" + std::to_string(background_row);
+                          std::to_string(reinterpret_cast<std::uintptr_t>(run.identity())) + "/" +
+                          std::to_string(background_row);
   // A new grid at once; a moving M at most every 4× the grid's cost (as the landscape panel does).
   const auto start = std::chrono::steady_clock::now();
   const bool moved = background_at.size() != M.size() || (background_at - M).norm() > 1e-9;
@@ -338,7 +364,7 @@ void GrassmannianView::State::update_background(const Run& run, const Eigen::Mat
   background_ms = std::chrono::duration<double, std::milli>(background_when - start).count();
 }
 
-void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
+void GrassmannianView::State::draw_balls(const GrassmannianTrajectory& run, float ui_scale) {
   const int r = run.objective().r();
   drawn = {r == 2 ? "disk" : "ball", 0, 0, r == 2 ? 2 : 6, 0.0};
   const float font = ImGui::GetFontSize();
@@ -410,45 +436,49 @@ void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
       return ImVec2(centre.x + static_cast<float>(x) * radius, centre.y - static_cast<float>(y) * radius);
     };
     draw->PushClipRect(min, max, true);
-    draw->AddLine(ImVec2(centre.x - radius, centre.y), ImVec2(centre.x + radius, centre.y), kPalette.guide);
-    draw->AddLine(ImVec2(centre.x, centre.y - radius), ImVec2(centre.x, centre.y + radius), kPalette.guide);
-    draw->AddCircle(centre, kSqrtHalf * radius, kPalette.guide, 64, 1.0f);
-    draw->AddCircle(centre, radius, kPalette.frame, 96, 1.5f);
+    const Colours c = colours();
+    const bool on_map = r == 2;  // the disk's loss under everything: halos
+    draw->AddLine(ImVec2(centre.x - radius, centre.y), ImVec2(centre.x + radius, centre.y), c.guide);
+    draw->AddLine(ImVec2(centre.x, centre.y - radius), ImVec2(centre.x, centre.y + radius), c.guide);
+    draw->AddCircle(centre, kSqrtHalf * radius, c.guide, 64, 1.0f);
+    if (on_map) draw->AddCircle(centre, radius, c.halo, 96, 3.5f);
+    draw->AddCircle(centre, radius, on_map ? c.overlay : c.frame, 96, 1.5f);
     for (int i = 0; i < r; ++i) {
       std::vector<ImVec2> points;
       points.reserve(coordinates.size());
-      for (const Eigen::MatrixXd& c : coordinates) points.push_back(to_screen(c(i, a), c(i, b)));
-      const ImU32 colour = kPalette.direction[i];
+      for (const Eigen::MatrixXd& x : coordinates) points.push_back(to_screen(x(i, a), x(i, b)));
+      const ImU32 colour = c.direction(i);
       outlined_polyline(draw, points, colour, 2.0f);
       if (!points.empty()) draw->AddCircle(points.front(), 3.0f * ui_scale, colour, 12, 1.5f);
       marker(draw, to_screen(now(i, a), now(i, b)), colour, 4.5f * ui_scale);
     }
-    // Labels, none on another (layout.h's place_label): the axes and W* where they belong, each direction's name
+    // Labels, none on another (place_apart): the axes and W* where they belong, each direction's name
     // next to its current point (stepping down past the names already placed), "equator" where room is left.
     const Rect bounds{min.x, min.y, side, side};
     std::vector<Rect> taken;
     auto label_at = [&](float x, float y, const char* label, ImU32 colour, float step_y) {
       const ImVec2 size = ImGui::CalcTextSize(label);
-      const Rect at = place_label(taken, {x, y, size.x, size.y}, 0.0f, step_y, bounds);
-      shadowed_text(draw, ImVec2(at.x, at.y), colour, label);
+      const Rect at = place_apart(taken, {x, y, size.x, size.y}, step_y, bounds);
+      label_text(draw, ImVec2(at.x, at.y), colour, label, on_map);
     };
     char axis[24];
     std::snprintf(axis, sizeof axis, "v%d", a + 1);
-    label_at(centre.x + radius - ImGui::CalcTextSize(axis).x - 4, centre.y + 2, axis, kPalette.frame, 0.0f);
+    label_at(centre.x + radius - ImGui::CalcTextSize(axis).x - 4, centre.y + 2, axis, on_map ? c.overlay : c.frame,
+             0.0f);
     std::snprintf(axis, sizeof axis, "v%d", b + 1);
-    label_at(centre.x + 4, centre.y - radius + 2, axis, kPalette.frame, 0.0f);
-    label_at(min.x + 2, min.y + 2, "W*", kPalette.frame, 0.0f);
+    label_at(centre.x + 4, centre.y - radius + 2, axis, on_map ? c.overlay : c.frame, 0.0f);
+    label_at(min.x + 2, min.y + 2, "W*", c.frame, 0.0f);
     for (int i = 0; i < r; ++i) {
       char name[24];
       std::snprintf(name, sizeof name, "w%d", i + 1);
       const ImVec2 at = to_screen(now(i, a), now(i, b));
       label_at(std::min(at.x + 6 * ui_scale, max.x - ImGui::CalcTextSize(name).x - 2), std::max(min.y, at.y - font - 2),
-               name, kPalette.direction[i], 0.5f * font);
+               name, c.direction(i), 0.5f * font);
     }
     const ImVec2 equator_size = ImGui::CalcTextSize("equator");
     const Rect equator{centre.x - equator_size.x - 4, centre.y + 2, equator_size.x, equator_size.y};
     if (std::none_of(taken.begin(), taken.end(), [&](const Rect& t) { return overlaps(t, equator); }))
-      shadowed_text(draw, ImVec2(equator.x, equator.y), kPalette.guide | 0xFF000000, "equator");
+      label_text(draw, ImVec2(equator.x, equator.y), on_map ? c.overlay : c.dim, "equator", on_map);
     draw->PopClipRect();
   }
   ImGui::SetCursorScreenPos(block_min);
@@ -474,14 +504,14 @@ void GrassmannianView::State::draw_balls(const Run& run, float ui_scale) {
 // r ≥ 4: parallel coordinates of the principal cosines
 //-----------------------------------------------------------------------------
 
-void GrassmannianView::State::draw_parallel(const Run& run, float ui_scale) {
+void GrassmannianView::State::draw_parallel(const GrassmannianTrajectory& run, float ui_scale) {
   const int r = run.objective().r();
   drawn = {"parallel", 0, 0, r, 0.0};
   const float font = ImGui::GetFontSize();
   char text[384];
   std::snprintf(text, sizeof text,
                 "Principal cosines cos θ1 ≥ … ≥ cos θ%d in parallel coordinates, one line per recorded time (older "
-                "fainter, orange = now, t = %.3g); 0 = equator, 1 = W*.",
+                "fainter, bold = now, t = %.3g); 0 = equator, 1 = W*.",
                 r, run.shown_time());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -491,17 +521,18 @@ void GrassmannianView::State::draw_parallel(const Run& run, float ui_scale) {
   auto x_of = [&](int k) { return left + (right - left) * (static_cast<float>(k) + 0.5f) / static_cast<float>(r); };
   auto y_of = [&](double c) { return bottom - static_cast<float>(std::clamp(c, 0.0, 1.0)) * (bottom - top); };
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  const ImU32 label = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  for (double c : {0.0, 0.25, 0.5, 0.75, 1.0}) {
-    const float y = y_of(c);
-    draw->AddLine(ImVec2(left, y), ImVec2(right, y), kPalette.guide);
+  const Colours c = colours();
+  const ImU32 label = c.dim;
+  for (double value : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+    const float y = y_of(value);
+    draw->AddLine(ImVec2(left, y), ImVec2(right, y), c.guide);
     char tick[24];
-    std::snprintf(tick, sizeof tick, "%g", c);
+    std::snprintf(tick, sizeof tick, "%g", value);
     draw->AddText(ImVec2(left - ImGui::CalcTextSize(tick).x - 0.3f * font, y - font / 2), label, tick);
   }
   for (int k = 0; k < r; ++k) {
     const float x = x_of(k);
-    draw->AddLine(ImVec2(x, top), ImVec2(x, bottom), kPalette.frame, 1.5f);
+    draw->AddLine(ImVec2(x, top), ImVec2(x, bottom), c.frame, 1.5f);
     char name[32];
     std::snprintf(name, sizeof name, "cos θ%d", k + 1);
     draw->AddText(ImVec2(x - ImGui::CalcTextSize(name).x / 2, bottom + 0.3f * font), label, name);
@@ -511,23 +542,23 @@ void GrassmannianView::State::draw_parallel(const Run& run, float ui_scale) {
   const std::vector<Sample>& history = run.history();
   const std::vector<std::size_t> times = decimate(history.size(), static_cast<std::size_t>(drawn.max_path_points));
   drawn.path_points = static_cast<int>(times.size());
-  const ImVec4 older = ImGui::ColorConvertU32ToFloat4(kPalette.older),
-               newer = ImGui::ColorConvertU32ToFloat4(kPalette.newer);
+  const ImVec4 older = ImGui::ColorConvertU32ToFloat4(c.older), newer = ImGui::ColorConvertU32ToFloat4(c.newer);
   std::vector<ImVec2> points(static_cast<std::size_t>(r));
   draw->PushClipRect(ImVec2(left - 4, top - 4), ImVec2(right + 4, bottom + 4), true);
   for (std::size_t n = 0; n + 1 < times.size(); ++n) {
     const float f = static_cast<float>(n) / static_cast<float>(std::max<std::size_t>(1, times.size() - 2));
-    const ImVec4 c(older.x + f * (newer.x - older.x), older.y + f * (newer.y - older.y),
-                   older.z + f * (newer.z - older.z), older.w + f * (newer.w - older.w));
+    const ImVec4 mixed(older.x + f * (newer.x - older.x), older.y + f * (newer.y - older.y),
+                       older.z + f * (newer.z - older.z), older.w + f * (newer.w - older.w));
     const std::vector<double>& cosines = history[times[n]].cosines;
     for (int k = 0; k < r; ++k)
       points[static_cast<std::size_t>(k)] = ImVec2(x_of(k), y_of(cosines[static_cast<std::size_t>(k)]));
-    draw->AddPolyline(points.data(), r, ImGui::ColorConvertFloat4ToU32(c), 0, 1.0f);
+    draw->AddPolyline(points.data(), r, ImGui::ColorConvertFloat4ToU32(mixed), 0, 1.0f);
   }
-  const Eigen::VectorXd& cosines = run.current().cosines;
-  for (int k = 0; k < r; ++k) points[static_cast<std::size_t>(k)] = ImVec2(x_of(k), y_of(cosines(k)));
-  outlined_polyline(draw, points, kPalette.now, 3.0f);
-  for (const ImVec2& p : points) marker(draw, p, kPalette.now, 3.5f * ui_scale);
+  const std::vector<double>& cosines = run.current().cosines;
+  for (int k = 0; k < r; ++k)
+    points[static_cast<std::size_t>(k)] = ImVec2(x_of(k), y_of(cosines[static_cast<std::size_t>(k)]));
+  draw->AddPolyline(points.data(), r, c.now, 0, 3.0f * ui_scale);
+  for (const ImVec2& p : points) draw->AddCircleFilled(p, 3.5f * ui_scale, c.now);
   draw->PopClipRect();
   ImGui::Dummy(ImVec2(avail.x, height));
   if (ImGui::IsItemHovered())

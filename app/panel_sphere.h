@@ -5,11 +5,34 @@
 
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "grassflow/objective.h"
+#include "simulation.h"
 
 namespace grassflow::app {
 
 class Renderer;
-class Run;
+
+/// What the view draws: an objective and a recorded trajectory (simulation.h's Samples, sorted by t, the
+/// current point last). `identity` names the run: the view's caches (the sphere's loss profile, the disk's
+/// loss grid) are remade when it or the objective changes. The references must outlive the draw.
+class GrassmannianTrajectory {
+ public:
+  GrassmannianTrajectory(const Objective& objective, const std::vector<Sample>& history, const void* identity)
+      : objective_(objective), history_(history), identity_(identity) {}
+  const Objective& objective() const { return objective_; }
+  const std::vector<Sample>& history() const { return history_; }
+  /// The current point: the history's last sample (requires a non-empty history).
+  const Sample& current() const { return history_.back(); }
+  double shown_time() const { return history_.back().t; }
+  const void* identity() const { return identity_; }
+
+ private:
+  const Objective& objective_;
+  const std::vector<Sample>& history_;
+  const void* identity_;
+};
 
 /// What one GrassmannianView::draw showed.
 struct GrassmannianDrawn {
@@ -43,6 +66,8 @@ class GrassmannianView {
   /// Draws `run` (its history and current point) into the current ImGui window's remaining content region,
   /// markers scaled by `ui_scale` (device pixels per layout pixel). Call between ImGui::Begin and End.
   void draw(const Run& run, float ui_scale);
+  /// The same for any recorded trajectory (tests draw histories of 10⁵ samples); nothing for an empty history.
+  void draw(const GrassmannianTrajectory& trajectory, float ui_scale);
   /// What the last draw showed.
   const GrassmannianDrawn& drawn() const;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "layout.h"
+#include "theme.h"
 
 namespace grassflow::app {
 
@@ -36,14 +37,38 @@ struct PlacedText {
   Rect rect;
 };
 
+/// A polyline a plot drew (screen pixels, inside the plotting area after clipping), with its style.
+struct DrawnCurve {
+  std::vector<ImVec2> points;
+  ImU32 colour = 0;
+  float thickness = 1.0f;
+  bool reference = false;  ///< a marker or reference line (vline, hline), not data
+  bool dashed = false;
+};
+
 /// What one Plot placed: kept for the frame so that tests can check the layout of real frames (no label on
-/// another, labels inside the plotting area, the legend above it).
+/// another, none crossing a curve or a reference line, labels inside the plotting area, the legend above it) and
+/// so that the plot can be written as SVG (plot_svg).
 struct PlotRecord {
   std::string id;                  ///< the Plot's ImGui id, e.g. "##cosines-plot"
+  Rect bounds;                     ///< the whole plot: area, ticks, titles and legend
   Rect area;                       ///< the plotting area
+  Axis x, y;                       ///< its axes
+  std::string x_label, y_label;    ///< axis titles
   std::vector<PlacedText> legend;  ///< legend entries, swatch and name
-  std::vector<PlacedText> labels;  ///< marker and reference-line labels where place_label put them (padding included)
+  std::vector<ImU32> legend_colours;
+  std::vector<PlacedText> labels;  ///< marker and reference-line labels where they were placed (padding included)
+  std::vector<ImU32> label_colours;
+  std::vector<std::string> dropped;  ///< labels with no free place, listed in the notes line below the plot
+  std::vector<DrawnCurve> curves;    ///< data curves and reference lines, in drawing order
 };
+
+/// Whether the segment a–b meets the rectangle (its interior or edges).
+bool segment_meets(ImVec2 a, ImVec2 b, const Rect& r);
+
+/// The plot as a standalone SVG document (its area, ticks, curves, labels and legend, in the colours drawn,
+/// on a `background` of the theme), for slides. Coordinates are the record's screen pixels, shifted to the plot.
+std::string plot_svg(const PlotRecord& plot, ImU32 background, ImU32 text);
 
 /// The plots finished in the current ImGui frame of the current context (after ImGui::Render: the frame just
 /// rendered), in drawing order.
@@ -58,16 +83,20 @@ class Plot {
 
   /// A polyline through (xs[i], ys[i]); points outside a log axis' domain are skipped, the rest clipped.
   void line(const std::vector<double>& xs, const std::vector<double>& ys, ImU32 colour, float thickness = 2.0f);
-  /// A vertical marker at x with a label near the top, right of the marker (left of it at the right edge),
-  /// moved down past the labels already placed; nothing when x is beyond the axis.
-  void vline(double x, ImU32 colour, const char* label, bool dashed = true);
-  /// A horizontal reference line at y with a label just above it at the left (below it at the top of the
-  /// plot), moved right past the labels already placed; nothing when y is beyond the axis.
-  void hline(double y, ImU32 colour, const char* label);
+  /// A vertical marker at x, labelled near the top, beside the marker; nothing when x is beyond the axis.
+  /// `short_label` (optional) is tried where the label does not fit. Labels are placed by finish().
+  void vline(double x, ImU32 colour, const char* label, bool dashed = true, const char* short_label = nullptr);
+  /// A horizontal reference line at y, labelled just above (or below) it, from the left; nothing when y is
+  /// beyond the axis. Labels are placed by finish().
+  void hline(double y, ImU32 colour, const char* label, const char* short_label = nullptr);
   /// A filled point.
   void point(double x, double y, ImU32 colour, float radius = 4.0f);
-  /// Ends the plot (and adds its PlotRecord to recorded_plots()); when hovered, draws a crosshair at the
-  /// mouse. Returns true if hovered.
+  /// Places the labels of vline and hline, one at a time in the order they were asked for, each at the first
+  /// free place near its line: inside the plotting area, on no other label, crossing no curve and no reference
+  /// line (its own included). A label identical to an earlier one is merged into it ("(×2)"). Where the label
+  /// finds no place its short form is tried; where neither fits, it is dropped from the plot and listed in a notes
+  /// line under it, in its colour. Then ends the plot (adding its PlotRecord to recorded_plots()) and, when
+  /// hovered, draws a crosshair at the mouse. Returns true if hovered.
   bool finish();
 
   ImVec2 to_screen(double x, double y) const;
@@ -82,14 +111,20 @@ class Plot {
   Axis x_, y_;
   bool hovered_ = false;
   double mouse_x_ = 0, mouse_y_ = 0;
-  std::vector<Rect> labels_;  // the marker labels placed so far (screen pixels)
+  struct PendingLabel {
+    std::string text, short_text;
+    ImU32 colour;
+    bool vertical;  // beside a vline at `at` (x), else above or below an hline at `at` (y)
+    float at;
+    int count = 1;
+  };
+  std::vector<PendingLabel> pending_;
   PlotRecord record_;
-  Rect area() const;  // the plotting area as a Rect
+  ImVec2 notes_at_;                    // where the notes line (dropped labels) starts
+  Rect area() const;                   // the plotting area as a Rect
+  void label_backing(const Rect& at);  // the plot's background under a label placed at `at`
   double unit(const Axis& a, double v) const;
   double from_unit(const Axis& a, double u) const;
 };
-
-/// Distinguishable line colours (Okabe–Ito, colour-blind safe), cycled by index.
-ImU32 series_colour(int index);
 
 }  // namespace grassflow::app

@@ -32,29 +32,65 @@ Run::Run(std::shared_ptr<const Objective> objective, const Eigen::MatrixXd& M0, 
   flow_ = std::make_unique<ReducedFlow>(objective_, M0, options);
   current_ = flow_->observe(0.0);
   announced_.assign(static_cast<std::size_t>(objective_->r()), false);
-  record();
+  record(current_);
 }
 
-void Run::record() {
-  const Eigen::VectorXd& c = current_.cosines;
-  history_.push_back({current_.t, current_.loss, std::vector<double>(c.data(), c.data() + c.size()), current_.M});
+double Run::grid_time(long k) {
+  return kFirstGridTime * std::pow(10.0, static_cast<double>(k) / static_cast<double>(kPerDecade));
 }
 
-std::vector<int> Run::advance(double t, int max_steps) {
-  for (int i = 0; i < max_steps && flow_->time() < t && flow_->step(); ++i) {
+void Run::record(const FlowPoint& point) {
+  const Eigen::VectorXd& c = point.cosines;
+  history_.push_back({point.t, point.loss, std::vector<double>(c.data(), c.data() + c.size()), point.M});
+}
+
+void Run::integrate(double t, int max_steps) {
+  for (int i = 0; (max_steps < 0 || i < max_steps) && flow_->time() < t && flow_->step(); ++i) {
   }
-  const double shown = std::min(t, flow_->time());
+}
+
+std::optional<double> Run::escape_before(double t) const {
+  std::optional<double> first;
+  const double until = std::min(t, flow_->time());
+  for (std::size_t k = 0; k < announced_.size(); ++k) {
+    const std::optional<double>& e = flow_->escape_times()[k];
+    if (!announced_[k] && e && *e <= until && (!first || *e < *first)) first = *e;
+  }
+  return first;
+}
+
+FlowPoint Run::observe(double t) const {
+  if (t <= flow_->time()) return flow_->observe(t);
+  FlowPoint end = flow_->observe(flow_->time());  // converged or stalled: M stays where the flow ended
+  end.t = t;
+  return end;
+}
+
+std::vector<int> Run::show(double t) {
   std::vector<int> escaped;
+  // A converged or stalled flow stays where it ended, so the clock may go on; a flow stopped at t_max or by
+  // divergence is shown up to its end only.
+  const bool at_rest = flow_->status() == FlowStatus::converged || flow_->status() == FlowStatus::stalled;
+  const double shown = at_rest ? t : std::min(t, flow_->time());
   if (shown <= shown_t_) return escaped;
-  shown_t_ = shown;
-  current_ = flow_->observe(shown_t_);
-  record();
+  // The grid times and escapes in (shown_t_, shown], in order, before the new shown point.
+  std::vector<double> times;
+  for (; grid_time(next_grid_) < shown; ++next_grid_) times.push_back(grid_time(next_grid_));
   const auto& escapes = flow_->escape_times();
   for (std::size_t k = 0; k < escapes.size(); ++k)
-    if (!announced_[k] && escapes[k] && *escapes[k] <= shown_t_) {
+    if (!announced_[k] && escapes[k] && *escapes[k] <= shown) {
       announced_[k] = true;
       escaped.push_back(static_cast<int>(k));
+      times.push_back(*escapes[k]);
     }
+  std::sort(times.begin(), times.end());
+  if (last_is_transient_) history_.pop_back();  // the previous shown point, neither on the grid nor an escape
+  for (const double time : times)
+    if (time > history_.back().t) record(observe(time));
+  shown_t_ = shown;
+  current_ = observe(shown_t_);
+  last_is_transient_ = history_.back().t < shown_t_;
+  if (last_is_transient_) record(current_);
   return escaped;
 }
 
@@ -118,17 +154,29 @@ void SampleRun::advance(double t, double budget_ms) {
   try {
     while (trainer_->records().back().t + trainer_->options().lr <= t &&
            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() < budget_ms) {
+      if (last_is_transient_) history_.pop_back();
+      last_is_transient_ = false;
       trainer_->step();
       moved = true;
+      // Kept: the first step at or after each time of the runs' grid (Run::grid_time).
+      const double now = trainer_->records().back().t;
+      if (now >= Run::grid_time(next_grid_)) {
+        record();
+        while (Run::grid_time(next_grid_) <= now) ++next_grid_;
+        moved = false;
+      }
     }
   } catch (const std::exception& e) {
     failure_ = e.what();
   }
-  if (moved) record();
+  if (moved) {  // the latest step, until the next call replaces it
+    record();
+    last_is_transient_ = true;
+  }
 }
 
 bool same_experiment(const AppState& a, const AppState& b) {
-  if (a.compare != b.compare) return false;
+  if (a.compare != b.compare || a.t_show != b.t_show) return false;
   if (!a.compare) return same_flow(a, b);
   grassflow::Experiment shown = b;
   shown.objective = a.objective;  // compare mode runs both objectives: the one shown is a view setting
@@ -145,6 +193,7 @@ Simulation::Simulation(const AppState& state)
     if (kind == state.objective) active_ = runs_.size() - 1;
   }
   if (state.n > 0) samples_ = std::make_unique<SampleRun>(*analysis_, state, M0_);
+  if (state.t_show > 0) move_clock(state.t_show, -1, false, nullptr);  // opens on a later stage
 }
 
 void Simulation::set_view(const AppState& state) {
@@ -153,25 +202,41 @@ void Simulation::set_view(const AppState& state) {
     if (state.objective == runs_[i]->objective().kind()) active_ = i;
 }
 
-bool Simulation::finished() const {
-  for (const auto& run : runs_)
-    if (run->status() == FlowStatus::running) return false;
-  return true;
+std::vector<std::string> Simulation::tick(double wall_seconds, bool playing, bool single_step, bool* paused) {
+  if (paused) *paused = false;
+  if (!playing && !single_step) return {};
+  // A single step is 0.2 s of play (a tenth of a decade when log-paced), or one dt.
+  const double seconds = single_step ? 0.2 : wall_seconds;
+  double target = clock_;
+  if (state_.dt > 0) {
+    target += state_.dt;
+  } else if (state_.speed > 0) {
+    target += state_.speed * seconds;
+  } else {
+    target = std::max(kAutoFirstTime, clock_ * std::pow(10.0, kAutoDecadesPerSecond * std::min(seconds, 0.25)));
+  }
+  return move_clock(target, kMaxStepsPerFrame, state_.pause_at_escape && !single_step, paused);
 }
 
-std::vector<std::string> Simulation::tick(double wall_seconds, bool playing, bool single_step) {
-  std::vector<std::string> events;
-  if (!playing && !single_step) return events;
-  if (state_.dt > 0) {
-    clock_ += state_.dt;
-  } else if (state_.speed > 0) {
-    clock_ += state_.speed * (single_step ? 1.0 / 30.0 : wall_seconds);
-  } else {
-    const double seconds = single_step ? 1.0 / 30.0 : std::min(wall_seconds, 0.25);
-    clock_ = std::max(kAutoFirstTime, clock_ * std::pow(10.0, kAutoDecadesPerSecond * seconds));
+std::vector<std::string> Simulation::advance_by(double dt) {
+  return move_clock(clock_ + dt, -1, false, nullptr);
+}
+
+std::vector<std::string> Simulation::move_clock(double target, int max_steps, bool stop_at_escape, bool* stopped) {
+  for (const auto& run : runs_) run->integrate(target, max_steps);
+  if (stop_at_escape) {
+    std::optional<double> first;
+    for (const auto& run : runs_)
+      if (const std::optional<double> e = run->escape_before(target); e && (!first || *e < *first)) first = e;
+    if (first) {
+      target = *first;
+      for (const auto& run : runs_) run->integrate(target, -1);  // every run shown at that very time
+      if (stopped) *stopped = true;
+    }
   }
+  std::vector<std::string> events;
   for (const auto& run : runs_) {
-    for (int k : run->advance(clock_, kMaxStepsPerFrame)) {
+    for (int k : run->show(target)) {
       nlohmann::json e = {{"type", "escape"},
                           {"index", k + 1},
                           {"t", *run->flow().escape_times()[static_cast<std::size_t>(k)]},
@@ -179,12 +244,12 @@ std::vector<std::string> Simulation::tick(double wall_seconds, bool playing, boo
       events.push_back(e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
   }
-  if (samples_) samples_->advance(clock_, kSampleBudgetMs);
+  if (samples_) samples_->advance(target, max_steps < 0 ? 1e9 : kSampleBudgetMs);
   // Never run ahead of the slowest flow: the clock shows what has been computed.
-  double reached = clock_;
+  double reached = target;
   for (const auto& run : runs_)
     if (run->status() == FlowStatus::running) reached = std::min(reached, run->shown_time());
-  clock_ = std::max(reached, 0.0);
+  clock_ = std::max(reached, clock_);
   return events;
 }
 

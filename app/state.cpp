@@ -90,9 +90,29 @@ void apply(AppState& s, const std::string& key, const std::string& value, std::v
     if (!parse_flag(value, s.compare)) bad("1 or 0");
   } else if (key == "paused") {
     if (!parse_flag(value, s.paused)) bad("1 or 0");
+  } else if (key == "pause-at") {
+    if (value != "escape" && value != "none") return bad("escape, to stop at each escape time, or none");
+    s.pause_at_escape = value == "escape";
+  } else if (key == "t-range") {
+    const auto comma = value.find(',');
+    double a = 0, b = 0;
+    if (comma == std::string::npos || !parse_number(value.substr(0, comma), a) ||
+        !parse_number(value.substr(comma + 1), b) || a < 0 || b <= a)
+      return bad("two times a,b with 0 <= a < b, e.g. 0.01,1e4; a > 0 on a log axis");
+    s.t_min = a;
+    s.t_max_shown = b;
+  } else if (key == "t-show") {
+    if (!parse_number(value, v) || v < 0) return bad("a simulated time >= 0 to open at, e.g. 100");
+    s.t_show = v;
   } else if (key == "axis") {
     if (value != "log" && value != "linear") return bad("log or linear");
     s.log_time = value == "log";
+  } else if (key == "theme") {
+    if (value != "dark" && value != "light") return bad("dark or light");
+    s.theme = value == "light" ? Theme::light : Theme::dark;
+  } else if (key == "scale") {
+    if (!parse_number(value, v) || v < 0.5 || v > 4) return bad("a number from 0.5 to 4");
+    s.scale = v;
   } else {
     problems.push_back("URL: unknown key '" + key + "' ignored");
   }
@@ -199,6 +219,11 @@ std::string to_hash(const AppState& s) {
   if (s.compare) kv.emplace_back("compare", "1");
   if (!s.log_time) kv.emplace_back("axis", "linear");
   if (s.paused) kv.emplace_back("paused", "1");
+  if (s.pause_at_escape) kv.emplace_back("pause-at", "escape");
+  if (s.t_max_shown > 0) kv.emplace_back("t-range", format_number(s.t_min) + "," + format_number(s.t_max_shown));
+  if (s.t_show > 0) kv.emplace_back("t-show", format_number(s.t_show));
+  if (s.theme != def.theme) kv.emplace_back("theme", "light");
+  if (s.scale != def.scale) kv.emplace_back("scale", format_number(s.scale));
   std::string out;
   for (const auto& [k, v] : kv) out += (out.empty() ? "" : "&") + k + "=" + percent_encode(v);
   return out;

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "app.h"
-#include "fonts.h"
 #include "gl.h"
+#include "theme.h"
 
 namespace {
 
@@ -94,7 +94,6 @@ int main(int argc, char** argv) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
-  grassflow::app::configure_ui(1.0f);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -120,6 +119,13 @@ int main(int argc, char** argv) {
     int fb_w = 0, fb_h = 0, win_w = 0, win_h = 0;
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
     glfwGetWindowSize(window, &win_w, &win_h);
+    // Font and style follow the theme and the monitor's content scale, with text at least 1/60 of the window's
+    // height (theme.h); layout is in window units, which are fb/win pixels each.
+    float content_scale = 1.0f, unused = 1.0f;
+    glfwGetWindowContentScale(window, &content_scale, &unused);
+    const float pixels_per_unit = win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f;
+    if (app.prepare_frame(content_scale / pixels_per_unit, static_cast<float>(win_h)))
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
@@ -127,11 +133,11 @@ int main(int argc, char** argv) {
     const double wall = std::chrono::duration<double>(now - last).count();
     last = now;
     if (app.frames() + 1 == options.frames && !options.screenshot.empty()) app.request_screenshot(options.screenshot);
-    app.frame(static_cast<float>(win_w), static_cast<float>(win_h),
-              win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f, wall);
+    app.frame(static_cast<float>(win_w), static_cast<float>(win_h), app.ui_scale(), wall);
     ImGui::Render();
     glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+    const ImVec4 background = ImGui::ColorConvertU32ToFloat4(grassflow::app::active_palette().background);
+    glClearColor(background.x, background.y, background.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     app.after_render(fb_w, fb_h);

@@ -1,6 +1,7 @@
 // Browser entry point: GLFW (Emscripten's built-in port) on a WebGL2 canvas running the grassflow app.
-// Page integration goes through small EM_JS functions: ready flag, device pixel ratio and container size,
-// URL state (query, hash, hashchange), downloads, clipboard, events to the scripting API (web/index.html).
+// Page integration goes through small EM_JS functions: the API's start, whether to draw a frame, device pixel ratio and
+// container size, URL state (query, hash, hashchange), downloads, clipboard, events to the scripting API
+// (web/index.html).
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
@@ -14,8 +15,9 @@
 #include <vector>
 
 #include "app.h"
-#include "fonts.h"
+#include "explorer.h"
 #include "gl.h"
+#include "theme.h"
 
 namespace {
 
@@ -25,12 +27,12 @@ std::string snapshot_buffer;
 bool hash_changed = false;
 
 // clang-format off
-EM_JS(void, js_mark_ready, (), {
-  window.grassflow = window.grassflow || {};
-  window.grassflow.ready = true;
+EM_JS(void, js_started, (), { window.grassflow._started(); });
+EM_JS(void, js_first_frame, (), {
   const loading = document.getElementById("loading");
   if (loading) loading.remove();
 });
+EM_JS(bool, js_wants_frame, (bool playing), { return window.grassflow._wantsFrame(playing); });
 EM_JS(double, js_device_pixel_ratio, (), { return window.devicePixelRatio || 1; });
 EM_JS(int, js_container_width, (), { return document.getElementById("canvas").parentElement.clientWidth; });
 EM_JS(int, js_container_height, (), { return document.getElementById("canvas").parentElement.clientHeight; });
@@ -53,6 +55,7 @@ EM_JS(void, js_save, (const char* name, const char* mime, const unsigned char* b
   a.click();
   setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 });
+EM_JS(char*, js_page_url, (), { return allocateUTF8(location.href.split("#")[0]); });
 EM_JS(void, js_copy, (const char* text), {
   const t = UTF8ToString(text);
   if (navigator.clipboard) navigator.clipboard.writeText(t).catch((e) => console.warn("clipboard: " + e));
@@ -69,9 +72,13 @@ std::string take_js_string(char* s) {
 }
 
 double last_time = 0;
-double ui_scale = 0;
 
 void frame() {
+  // An idle figure (paused with nothing happening, or off-screen) draws nothing: the canvas keeps its picture.
+  if (app->frames() > 0 && !hash_changed && !js_wants_frame(app->explorer().playing())) {
+    last_time = 0;  // no wall time passes for the simulation while it is not drawn
+    return;
+  }
   if (hash_changed) {
     hash_changed = false;
     app->replace_state(take_js_string(js_location_hash()));
@@ -86,25 +93,23 @@ void frame() {
     glfwSetWindowSize(window, fb_w, fb_h);
     emscripten_set_element_css_size("#canvas", css_w, css_h);
   }
-  if (dpr != ui_scale) {
-    ui_scale = dpr;
-    grassflow::app::configure_ui(static_cast<float>(dpr));
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-  }
+  // Font and style follow the theme and the scale (text at least 1/60 of the figure's height; theme.h).
+  if (app->prepare_frame(static_cast<float>(dpr), static_cast<float>(fb_h))) ImGui_ImplOpenGL3_DestroyFontsTexture();
   const double now = emscripten_get_now() / 1000.0;
   const double wall = last_time > 0 ? now - last_time : 0.0;
   last_time = now;
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
-  app->frame(static_cast<float>(fb_w), static_cast<float>(fb_h), static_cast<float>(dpr), wall);
+  app->frame(static_cast<float>(fb_w), static_cast<float>(fb_h), app->ui_scale(), wall);
   ImGui::Render();
   glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+  const ImVec4 background = ImGui::ColorConvertU32ToFloat4(grassflow::app::active_palette().background);
+  glClearColor(background.x, background.y, background.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   app->after_render(fb_w, fb_h);
-  if (app->frames() == 1) js_mark_ready();
+  if (app->frames() == 1) js_first_frame();
 }
 
 }  // namespace
@@ -118,6 +123,29 @@ EMSCRIPTEN_KEEPALIVE void grassflow_set_state(const char* hash) {
 EMSCRIPTEN_KEEPALIVE const char* grassflow_snapshot() {
   snapshot_buffer = app->snapshot_json();
   return snapshot_buffer.c_str();
+}
+/// Scripting API: the player. `action` is "reset", "play", "pause" or "step" (by exactly `dt` of simulated
+/// time); returns "" or the message of a bad call (valid until the next call).
+EMSCRIPTEN_KEEPALIVE const char* grassflow_player(const char* action, double dt) {
+  static std::string error;
+  error.clear();
+  const std::string a = action ? action : "";
+  try {
+    grassflow::app::Explorer& explorer = app->explorer();
+    if (a == "reset")
+      explorer.reset();
+    else if (a == "play")
+      explorer.play();
+    else if (a == "pause")
+      explorer.pause();
+    else if (a == "step")
+      explorer.step_by(dt);
+    else
+      error = "unknown player action '" + a + "'";
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  return error.c_str();
 }
 EMSCRIPTEN_KEEPALIVE void grassflow_hash_changed() {
   hash_changed = true;
@@ -145,9 +173,11 @@ int main() {
   platform.copy = [](const std::string& text) { js_copy(text.c_str()); };
   platform.publish_state = [](const std::string& hash) { js_publish_hash(hash.c_str()); };
   platform.emit = [](const std::string& json) { js_emit(json.c_str()); };
+  platform.page_url = [] { return take_js_string(js_page_url()); };
   app = std::make_unique<grassflow::app::App>(platform, grassflow::app::make_gl_renderer(),
                                               take_js_string(js_location_query()), take_js_string(js_location_hash()));
   js_watch_hash();
+  js_started();
   emscripten_set_main_loop(frame, 0, false);
   return 0;
 }

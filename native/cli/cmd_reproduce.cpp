@@ -513,9 +513,10 @@ bool in_grid(const nlohmann::json& line, const SampleComplexityGrid& g) {
 }
 
 // Runs every grid's units through one work queue (run_units: under mpirun spread over the ranks), recording each
-// run in `store` (rank 0) as it arrives; configurations the folder holds are not trained again. Returns the rows
-// on rank 0 (none elsewhere).
-std::vector<SampleComplexityRow> sample_complexity(const std::string& scale, RunStore* store) {
+// run in `store` (rank 0) as it arrives; configurations the folder `out` holds are not trained again (the other
+// ranks read its complete lines too, so that a resumed bisection repeats no run). Returns the rows on rank 0 (none
+// elsewhere).
+std::vector<SampleComplexityRow> sample_complexity(const std::string& scale, RunStore* store, const std::string& out) {
   const std::vector<SampleComplexityGrid>& table = scale == "small" ? kSmallSampleGrids : kSampleGrids;
   const int seeds = scale == "small" ? kSmallSampleSeeds : kSampleSeeds;
   std::vector<SampleComplexityRow> rows;
@@ -541,10 +542,10 @@ std::vector<SampleComplexityRow> sample_complexity(const std::string& scale, Run
   for (std::size_t g = 0; g < grids.size(); ++g)
     for (std::size_t u = 0; u < grids[g]->units(); ++u) units.emplace_back(g, u);
   std::vector<std::size_t> todo;
+  for (const nlohmann::json& line : store ? store->runs() : read_runs(out))
+    for (std::size_t g = 0; g < grids.size(); ++g)
+      if (in_grid(line, table[g])) grids[g]->remember(line);
   if (store) {
-    for (const nlohmann::json& line : store->runs())
-      for (std::size_t g = 0; g < grids.size(); ++g)
-        if (in_grid(line, table[g])) grids[g]->remember(line);
     for (std::size_t i = 0; i < units.size(); ++i) {
       const auto [g, u] = units[i];
       nlohmann::json key = grids[g]->key(u);
@@ -1057,7 +1058,8 @@ void run(const ReproduceCommand& options) {
   Trajectories trajectories;
   const auto has = [&](const char* section) { return sections.count(section) > 0; };
   // The sample-complexity grids first, then the pooled flows: under mpirun every rank takes part in both.
-  if (has("sample-complexity")) results.sample_complexity = sample_complexity(options.scale, store ? &*store : nullptr);
+  if (has("sample-complexity"))
+    results.sample_complexity = sample_complexity(options.scale, store ? &*store : nullptr, options.out);
   FlowPool pool;
   plan_flows(sections, all, pool);
   pool.run();

@@ -74,6 +74,12 @@ std::string receive_text(MPI_Status& status) {
 
 void start_mpi() {
   if (!launched_by_mpirun()) return;
+  // All ranks on this machine (Open MPI's local size = world size): its shared-memory transport (pml ob1 over the
+  // vader btl) is the one used anyway, and choosing it skips the probing of network transports, which takes most
+  // of MPI_Init. Every rank sees the same variables, so all choose alike; a pml the user chose is kept.
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const char* world = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (local && world && std::string(local) == world) setenv("OMPI_MCA_pml", "ob1", /*overwrite=*/0);
   // Rank 0 answers the other ranks from a service thread while its main thread computes (run_units); only one
   // thread calls MPI at a time.
   int provided = 0;
@@ -123,11 +129,14 @@ void run_units(const std::vector<std::size_t>& units, const std::function<nlohma
     return;
   }
   if (rank != 0) {
+    // One unit in reserve: the request for the next unit goes out before this one is computed, so rank 0's answer
+    // (from a thread that naps between polls) arrives while this rank computes, and it never waits for it.
     send_text("", 0, kReady);
     for (;;) {
       long long unit = -1;
       MPI_Recv(&unit, 1, MPI_LONG_LONG, 0, kWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       if (unit < 0) return;
+      send_text("", 0, kReady);  // the reserve: answered while this unit is computed
       std::string result;
       try {
         result = compute(static_cast<std::size_t>(unit)).dump();
@@ -152,38 +161,51 @@ void run_units(const std::vector<std::size_t>& units, const std::function<nlohma
   long dispatched = 0;
   std::thread service([&] {
     int working = size - 1;  // ranks that have not been told to stop
-    while (working > 0) {
-      // Open MPI's blocking probe spins a core, which this rank's computing thread needs: poll, then nap.
+    long in_flight = 0;      // units handed out whose results have not arrived
+    // Open MPI's blocking probe spins a core, which this rank's computing thread needs: poll, then nap, the naps
+    // growing while nothing arrives (the other ranks hold a unit in reserve, so a late answer costs them nothing).
+    auto nap = std::chrono::microseconds(50);
+    while (working > 0 || in_flight > 0) {
       int waiting = 0;
       MPI_Status status;
       MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &waiting, &status);
       if (!waiting) {
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        std::this_thread::sleep_for(nap);
+        nap = std::min(nap * 2, std::chrono::microseconds(3200));
         continue;
       }
+      nap = std::chrono::microseconds(50);
       const std::string text = receive_text(status);
       const double begin = MPI_Wtime();
-      long long next = -1;
-      {
-        const std::lock_guard<std::mutex> guard(lock);
-        if (status.MPI_TAG == kResult) {
-          nlohmann::json result = nlohmann::json::parse(text);
+      if (status.MPI_TAG == kResult) {
+        nlohmann::json result = nlohmann::json::parse(text);
+        --in_flight;
+        ++dispatched;
+        {
+          const std::lock_guard<std::mutex> guard(lock);
           if (result.contains("error")) {
             failure = "rank " + std::to_string(status.MPI_SOURCE) + ": " + result.at("error").get<std::string>();
             queue.clear();
           } else {
             inbox.push_back(std::move(result));
           }
-          ++dispatched;
         }
-        if (!queue.empty()) {
-          next = static_cast<long long>(queue.front());
-          queue.pop_front();
+        arrived.notify_one();
+      } else {  // kReady: a request for a unit
+        long long next = -1;
+        {
+          const std::lock_guard<std::mutex> guard(lock);
+          if (!queue.empty()) {
+            next = static_cast<long long>(queue.front());
+            queue.pop_front();
+          }
         }
+        if (next < 0)
+          --working;
+        else
+          ++in_flight;
+        MPI_Send(&next, 1, MPI_LONG_LONG, status.MPI_SOURCE, kWork, MPI_COMM_WORLD);
       }
-      arrived.notify_one();
-      if (next < 0) --working;
-      MPI_Send(&next, 1, MPI_LONG_LONG, status.MPI_SOURCE, kWork, MPI_COMM_WORLD);
       dispatch_seconds += MPI_Wtime() - begin;
     }
     const std::lock_guard<std::mutex> guard(lock);

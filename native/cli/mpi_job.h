@@ -43,9 +43,10 @@ void sum_over_ranks(double* values, std::size_t count);
 /// in order. Under MPI, a service thread of rank 0 hands the units of `units` out from the front (the other ranks'
 /// `units` are ignored: they receive indices from rank 0) while rank 0's thread computes units from the back (give
 /// `units` costliest first: the cheap ones keep rank 0's results flowing), and calls record() on rank 0 for every
-/// result as it arrives (in no fixed order); the other ranks only compute. Returns on every rank once every unit is
-/// recorded. An exception in compute() on another rank ends the job (its message printed by rank 0, MPI_Abort with
-/// status 2).
+/// result as it arrives (in no fixed order); the other ranks only compute, each asking for its next unit before it
+/// computes the current one (one unit in reserve, so rank 0's answer is never waited for). Returns on every rank once
+/// every unit is recorded. An exception in compute() on another rank ends the job (its message printed by rank 0,
+/// MPI_Abort with status 2).
 void run_units(const std::vector<std::size_t>& units, const std::function<nlohmann::json(std::size_t)>& compute,
                const std::function<void(const nlohmann::json&)>& record);
 

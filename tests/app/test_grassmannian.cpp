@@ -5,6 +5,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -27,15 +28,30 @@ Eigen::Matrix2d rotation(double phi) {
   return R;
 }
 
-// The run `hash` describes, recorded at `samples` evenly spaced times over [0, t_end] (one sample per advance).
-std::unique_ptr<Run> recorded_run(const std::string& hash, int samples, double t_end) {
-  const ParsedState parsed = parse_state("", hash);
-  REQUIRE(parsed.problems.empty());
-  const Simulation experiment(parsed.state);
-  const Run& model = experiment.active();
-  auto run = std::make_unique<Run>(model.objective_ptr(), experiment.start(), parsed.state.t_max);
-  for (int k = 1; k < samples; ++k) run->advance(t_end * k / (samples - 1), 100000);
-  return run;
+// A synthetic recorded trajectory of `samples` points over t ∈ [0, 10] for r directions: principal cosines
+// rising one after another from 0.03 to 1 (sigmoids), with the learner's and the target's frames turning, so
+// that every path moves in the disk. Only its length matters to the cost test.
+std::vector<Sample> synthetic_history(int r, int samples) {
+  std::vector<Sample> history;
+  history.reserve(static_cast<std::size_t>(samples));
+  for (int k = 0; k < samples; ++k) {
+    const double t = 10.0 * k / (samples - 1);
+    Eigen::VectorXd c(r);
+    for (int j = 0; j < r; ++j) c(j) = 0.03 + 0.97 / (1.0 + std::exp(-3.0 * (t - 2.0 - 2.0 * j)));
+    Eigen::MatrixXd P = Eigen::MatrixXd::Identity(r, r), Q = Eigen::MatrixXd::Identity(r, r);
+    if (r >= 2) {
+      P.topLeftCorner(2, 2) = rotation(0.2 * t);
+      Q.bottomRightCorner(2, 2) = rotation(-0.1 * t);
+    }
+    Sample s;
+    s.t = t;
+    s.M = P * c.asDiagonal() * Q.transpose();
+    std::vector<double> cosines(c.data(), c.data() + r);
+    std::sort(cosines.rbegin(), cosines.rend());
+    s.cosines = cosines;
+    history.push_back(s);
+  }
+  return history;
 }
 
 // What `view` drew for `run` in a 640×480 window (a context of its own, no backend): ImGui's vertices, and the
@@ -44,7 +60,7 @@ struct Drawing {
   int vertices = 0;
   std::string text;
 };
-Drawing draw_view(GrassmannianView& view, const Run& run) {
+Drawing draw_view(GrassmannianView& view, const GrassmannianTrajectory& run) {
   Drawing out;
   ImGui::NewFrame();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -140,15 +156,20 @@ TEST_CASE("the Grassmannian view for r = 1, 2, 3, 5: a picture for every r, the 
                           Case{"link=preset:he3sum&r=5&d=100", "parallel", "parallel coordinates"}}) {
       const std::string url = c.hash;
       CAPTURE(url);
+      const ParsedState parsed = parse_state("", url);
+      REQUIRE(parsed.problems.empty());
+      const Simulation experiment(parsed.state);
+      const grassflow::Objective& objective = experiment.active().objective();
+      const int r = objective.r();
+      const std::vector<Sample> h_few = synthetic_history(r, 100), h_many = synthetic_history(r, 10000),
+                                h_most = synthetic_history(r, 100000);
+      const GrassmannianTrajectory few(objective, h_few, &h_few), many(objective, h_many, &h_few),
+          most(objective, h_most, &h_few);
       GrassmannianView view(renderer);
-      const auto few = recorded_run(url, 100, 10.0);
-      const auto many = recorded_run(url, 10000, 10.0);
-      const auto most = recorded_run(url, 100000, 10.0);
-      REQUIRE(most->history().size() == 100000);
-      const Drawing d_few = draw_view(view, *few);
+      const Drawing d_few = draw_view(view, few);
       const GrassmannianDrawn drawn_few = view.drawn();
-      const Drawing d_many = draw_view(view, *many);
-      const Drawing d_most = draw_view(view, *most);
+      const Drawing d_many = draw_view(view, many);
+      const Drawing d_most = draw_view(view, most);
       const GrassmannianDrawn drawn_most = view.drawn();
       CHECK(drawn_most.view == c.view);
       CHECK_MESSAGE(d_most.text.find(c.words) != std::string::npos, d_most.text);

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "layout.h"
+#include "plot.h"
 #include "state.h"
 
 using namespace grassflow::app;
@@ -172,31 +173,16 @@ TEST_CASE("the CLI line quotes expressions for a POSIX shell, quotes included") 
   CHECK(flow_command_line(s).find("--link 'it'\\''s'") != std::string::npos);
 }
 
-TEST_CASE("plot labels: each is moved past the ones placed before it, inside the plot, never onto another") {
-  const Rect plot{100, 50, 400, 200};
-  std::vector<Rect> taken;
-  // Three escape labels at nearly the same time (staircase2's two escapes and a theory marker): stacked down.
-  const Rect a = place_label(taken, {300, 52, 80, 14}, 0.0f, 1.4f, plot);
-  const Rect b = place_label(taken, {310, 52, 90, 14}, 0.0f, 1.4f, plot);
-  const Rect c = place_label(taken, {305, 52, 70, 14}, 0.0f, 1.4f, plot);
-  CHECK(a.y == 52);
-  CHECK(b.y == doctest::Approx(66.0));  // just below a
-  CHECK(c.y == doctest::Approx(80.0));  // below b
-  // Two reference lines' labels at the same height (plateaus 1 and 1/2 on a log axis): side by side.
-  const Rect p0 = place_label(taken, {104, 120, 120, 14}, 7.0f, 0.0f, plot);
-  const Rect p1 = place_label(taken, {104, 125, 120, 14}, 7.0f, 0.0f, plot);
-  CHECK(p0.x == 104);
-  CHECK(p1.x == doctest::Approx(231.0));  // right of p0 plus one step
-  CHECK(p1.y == 125);
-  for (std::size_t i = 0; i < taken.size(); ++i)
-    for (std::size_t j = i + 1; j < taken.size(); ++j) CHECK_FALSE(overlaps(taken[i], taken[j]));
-  // With no free place inside the plot the label stays where it was wanted (and may overlap).
-  std::vector<Rect> full = {plot};
-  const Rect stuck = place_label(full, {120, 60, 50, 14}, 0.0f, 1.4f, plot);
-  CHECK(stuck.x == 120);
-  CHECK(stuck.y == 60);
-  std::vector<Rect> blocked = {{110, 60, 50, 14}};
-  CHECK(place_label(blocked, {120, 60, 50, 14}, 0.0f, 0.0f, plot).y == 60);  // no step: no loop
+TEST_CASE("segment_meets: a segment meets a rectangle when it crosses, touches or lies inside it") {
+  const Rect r{10, 10, 20, 10};                      // x in [10, 30], y in [10, 20]
+  CHECK(segment_meets({0, 15}, {40, 15}, r));        // across
+  CHECK(segment_meets({15, 12}, {16, 13}, r));       // inside
+  CHECK(segment_meets({0, 0}, {10, 10}, r));         // touches a corner
+  CHECK(segment_meets({20, 0}, {20, 30}, r));        // vertical, across
+  CHECK_FALSE(segment_meets({0, 0}, {9, 30}, r));    // left of it
+  CHECK_FALSE(segment_meets({0, 0}, {40, 9}, r));    // above it, slanted
+  CHECK_FALSE(segment_meets({31, 5}, {31, 25}, r));  // vertical, right of it
+  CHECK_FALSE(segment_meets({0, 30}, {40, 21}, r));  // below it
 }
 
 TEST_CASE("legend entries flow into rows no wider than the space, without overlap") {
@@ -223,4 +209,69 @@ TEST_CASE("a bad value in the hash over a query that set the key keeps the query
   CHECK(p.problems[0].find("keeping its value from before") != std::string::npos);
   const ParsedState fresh = parse_state("", "#d=abc");
   CHECK(fresh.problems[0].find("using the default") != std::string::npos);
+}
+
+TEST_CASE("the lecture keys: pause-at, t-range and t-show round-trip; bad values name the key and the fix") {
+  const ParsedState good = parse_state("", "pause-at=escape&t-range=0.01,1e4&t-show=250");
+  CHECK(good.problems.empty());
+  CHECK(good.state.pause_at_escape);
+  CHECK(good.state.t_min == 0.01);
+  CHECK(good.state.t_max_shown == 1e4);
+  CHECK(good.state.t_show == 250);
+  const std::string hash = to_hash(good.state);
+  CHECK(hash == "pause-at=escape&t-range=0.01%2C10000&t-show=250");
+  CHECK(to_hash(parse_state("", hash).state) == hash);
+  CHECK(to_hash(parse_state("", "pause-at=none&t-show=0").state).empty());
+
+  const ParsedState bad = parse_state("", "pause-at=stage&t-range=5,1&t-show=-3");
+  REQUIRE(bad.problems.size() == 3);
+  CHECK(bad.problems[0].find("URL pause-at: 'stage'") == 0);
+  CHECK(bad.problems[1].find("URL t-range: '5,1'") == 0);
+  CHECK(bad.problems[1].find("a < b") != std::string::npos);
+  CHECK(bad.problems[2].find("URL t-show: '-3'") == 0);
+  CHECK_FALSE(bad.state.pause_at_escape);
+  CHECK(bad.state.t_max_shown == 0);
+  CHECK(bad.state.t_show == 0);
+  CHECK(parse_state("", "t-range=1").problems.size() == 1);
+  CHECK(parse_state("", "t-range=a,b").problems.size() == 1);
+}
+
+TEST_CASE("theme and scale: read from the URL, written to the hash only when not the default") {
+  const ParsedState p = parse_state("?theme=light", "scale=1.5");
+  CHECK(p.problems.empty());
+  CHECK(p.state.theme == Theme::light);
+  CHECK(p.state.scale == 1.5);
+  CHECK(to_hash(p.state) == "theme=light&scale=1.5");
+  const ParsedState back = parse_state("", to_hash(p.state));
+  CHECK(back.problems.empty());
+  CHECK(back.state.theme == Theme::light);
+  CHECK(back.state.scale == 1.5);
+  // The defaults (dark, automatic scale) are not written; theme=dark reads back as the default.
+  const ParsedState dark = parse_state("", "theme=dark&scale=4");
+  CHECK(dark.problems.empty());
+  CHECK(dark.state.theme == Theme::dark);
+  CHECK(to_hash(dark.state) == "scale=4");
+  CHECK(to_hash(parse_state("", "scale=0.5").state) == "scale=0.5");
+}
+
+TEST_CASE("bad theme and scale values: reported as the other view keys, the default kept") {
+  for (const char* bad : {"scale=0.4", "scale=4.01", "scale=big", "scale=", "scale=nan", "scale=-1", "scale=1e9"}) {
+    CAPTURE(bad);
+    const ParsedState p = parse_state("", std::string(bad) + "&d=300");
+    CHECK(p.state.scale == 0);
+    CHECK(p.state.d == 300);  // the rest of the URL is applied
+    REQUIRE(p.problems.size() == 1);
+    CHECK(p.problems[0].rfind("URL scale: '", 0) == 0);
+    CHECK(p.problems[0].find("(a number from 0.5 to 4); using the default") != std::string::npos);
+  }
+  const ParsedState p = parse_state("", "theme=solarized");
+  CHECK(p.state.theme == Theme::dark);
+  REQUIRE(p.problems.size() == 1);
+  CHECK(p.problems[0] == "URL theme: 'solarized' is not valid (dark or light); using the default");
+  // Over a query that set them (the scripting API's set()), a bad value keeps the value from before.
+  const ParsedState kept = parse_state("theme=light&scale=2", "theme=sepia&scale=9");
+  CHECK(kept.state.theme == Theme::light);
+  CHECK(kept.state.scale == 2);
+  REQUIRE(kept.problems.size() == 2);
+  CHECK(kept.problems[1].find("keeping its value from before") != std::string::npos);
 }

@@ -46,19 +46,26 @@ export async function launch() {
   return { browser, context, page, problems };
 }
 
-/** Decodes a PNG buffer and tells whether it has content: distinct colours and contrast. */
+/** Decodes a PNG buffer and tells whether it has content: distinct colours and contrast; and the WCAG relative
+ *  luminance of its commonest colour (the background the figure is drawn on). */
 export function pngStats(buffer) {
   const png = PNG.sync.read(buffer);
-  const seen = new Set();
+  const seen = new Map();
   let sum = 0, sum2 = 0, n = 0;
   for (let i = 0; i < png.data.length; i += 4 * 7) {
     const v = png.data[i] * 65536 + png.data[i + 1] * 256 + png.data[i + 2];
-    seen.add(v);
+    seen.set(v, (seen.get(v) || 0) + 1);
     const g = (png.data[i] + png.data[i + 1] + png.data[i + 2]) / 3;
     sum += g; sum2 += g * g; ++n;
   }
   const std = Math.sqrt(Math.max(0, sum2 / n - (sum / n) ** 2));
-  return { width: png.width, height: png.height, colours: seen.size, std, blank: seen.size < 6 || std < 3 };
+  let commonest = 0, most = -1;
+  for (const [v, count] of seen) if (count > most) { most = count; commonest = v; }
+  const linear = (c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const commonest_luminance = 0.2126 * linear(commonest >> 16) + 0.7152 * linear((commonest >> 8) & 255) +
+                              0.0722 * linear(commonest & 255);
+  return { width: png.width, height: png.height, colours: seen.size, std, blank: seen.size < 6 || std < 3,
+           commonest_luminance };
 }
 
 export function tempProfile() { return mkdtempSync(join(tmpdir(), 'grassflow-chromium-')); }

@@ -1,7 +1,8 @@
 // The explorer in headless Chromium: a URL state with a fixed dt reproduces the core's escape times
 // (docs/theory.md §6 reference values), toggling the objective changes the landscape, the URL state round-trips
 // (expressions with '+' included), bad URL values are reported without a blank page, and the lecture page
-// with two embedded instances works. Fails on any console error or failed request.
+// with three embedded instances works, theme=light gives a white page with the app in the light palette, and
+// text grows with a 1080-pixel-high figure. Fails on any console error or failed request.
 // usage: node explorer.mjs SITE_DIR OUT_DIR
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,27 +93,69 @@ try {
   check(misuse.notAFunction.includes('must be a function'), `grassflow.on without a function throws (${misuse.notAFunction})`);
   check(misuse.after.hash === setReply.hash, 'the rejected calls left the state as it was');
 
-  // 5. The lecture page: two embedded instances, addressed separately.
+  // 5. The lecture page: three embedded instances, addressed separately, each stopping at its escapes.
   const lecture = await context.newPage();
   await lecture.goto(`${server.url}examples/lecture.html`);
   await lecture.evaluate(() => {
-    window.firstEscape = new Promise((resolve) => window.lectureInstances.joint.on('escape', resolve));
+    window.firstEscape = new Promise((resolve) => window.lectureInstances.trap.on('escape', resolve));
+    window.firstPause = new Promise((resolve) => window.lectureInstances.trap.on('paused', resolve));
   });
   const embedMisuse = await lecture.evaluate(async () => {
-    const g = window.lectureInstances.joint;
+    const g = window.lectureInstances.trap;
     const caught = async (f) => { try { await f(); return 'no error'; } catch (e) { return `${e.name}: ${e.message}`; } };
     return [await caught(() => g.set(null)), await caught(() => g.on('finish', () => {}))];
   });
   check(embedMisuse[0].startsWith('TypeError: set') && embedMisuse[1].includes("unknown event 'finish'"),
         `embed.js rejects set(null) and on('finish') (${embedMisuse.join(' / ')})`);
-  const joint = await lecture.evaluate(() => window.lectureInstances.joint.get());
-  const planted = await lecture.evaluate(() => window.lectureInstances.planted.get());
-  check(joint.objective === 'joint' && planted.objective === 'planted', 'the two embedded instances answer for themselves');
+  const he3 = await lecture.evaluate(() => window.lectureInstances.he3.get());
+  const staircase = await lecture.evaluate(() => window.lectureInstances.staircase.get());
+  check(he3.r === 1 && staircase.r === 2 && he3.hash.includes('he3') && !staircase.hash.includes('link='),
+        `the embedded instances answer for themselves (r = ${he3.r}: ${he3.hash}; r = ${staircase.r}: ${staircase.hash})`);
+  // A figure runs while it is on screen: bring the second one into view.
+  await lecture.evaluate(() => document.getElementById('trap').scrollIntoView());
   const escaped = await lecture.evaluate(() => Promise.race([window.firstEscape, new Promise((r) => setTimeout(() => r(null), 30000))]));
-  check(escaped && escaped.index === 1, `the joint instance reports its escape through on('escape') (${JSON.stringify(escaped)})`);
-  const trapped = await lecture.evaluate(() => window.lectureInstances.planted.get());
-  check(trapped.escape_times[0] === null && trapped.M[0][0] < 0, `the planted instance has not escaped (m = ${trapped.M[0][0]})`);
+  check(escaped && escaped.index === 1 && escaped.objective === 'joint',
+        `the trap figure reports the joint escape through on('escape') (${JSON.stringify(escaped)})`);
+  const paused = await lecture.evaluate(() => Promise.race([window.firstPause, new Promise((r) => setTimeout(() => r(null), 10000))]));
+  check(paused && paused.reason === 'escape' && paused.t === escaped.t, `and pauses at that very time (${JSON.stringify(paused)})`);
+  const trap = await lecture.evaluate(() => window.lectureInstances.trap.get());
+  const plantedRun = trap.runs.find((run) => run.objective === 'planted');
+  check(!trap.playing && plantedRun.escape_times[0] === null && plantedRun.M[0][0] < -0.6,
+        `the planted run is trapped (m = ${plantedRun.M[0][0]}) while the figure waits for the next stage`);
+  const caption = await lecture.evaluate(() => document.getElementById('trap-caption').textContent);
+  check(caption.includes('escaped the equator at t = ') && caption.includes('Next stage'), `the caption follows the events ("${caption}")`);
   writeFileSync(join(outDir, 'lecture.png'), await lecture.screenshot());
+
+  // 6. theme=light: the page is white before the app runs (index.html's script), and so is the app's frame
+  // (its most common colour); theme=dark stays dark. At 1920×1080 text is at least 1/60 of the height (18 px).
+  const themed = await context.newPage();
+  await themed.goto(`${server.url}index.html#link=preset%3Astaircase2&d=1000&init=isotropic&dt=0.1&theme=light`);
+  const pageBackground = await themed.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  check(pageBackground === 'rgb(255, 255, 255)', `theme=light: the page's background is white before the app runs (${pageBackground})`);
+  await themed.waitForFunction(() => window.grassflow && window.grassflow.ready === true, null, { timeout: 60000 });
+  s = await waitFor(themed, (x) => x.t >= 8, 't >= 8 (theme=light)');
+  const light = await themed.screenshot();
+  writeFileSync(join(outDir, 'explorer-light.png'), light);
+  const lightStats = pngStats(light);
+  check(!lightStats.blank && lightStats.commonest_luminance > 0.9,
+        `theme=light: the app's background is white-ish (commonest colour's luminance ${lightStats.commonest_luminance.toFixed(3)})`);
+  check(s.hash.includes('theme=light'), `theme=light stays in the hash (${s.hash})`);
+  check(s.ui_scale === 1, `at 1280×800 the UI scale is the screen's own (${s.ui_scale})`);
+  await themed.close();
+  // A new page rather than a resize: resizing a running page raises "Permissions check failed" page errors
+  // (Emscripten's GLFW port; not the theme's doing).
+  const tall = await context.newPage();
+  await tall.setViewportSize({ width: 1920, height: 1080 });
+  await tall.goto(`${server.url}index.html#link=preset%3Astaircase2&d=1000&init=isotropic&dt=0.1&theme=light`);
+  await tall.waitForFunction(() => window.grassflow && window.grassflow.ready === true, null, { timeout: 60000 });
+  s = await waitFor(tall, (x) => x.t >= 4, 't >= 4 (1920×1080)');
+  check(15 * s.ui_scale >= 18, `at 1920×1080 the text is ${15 * s.ui_scale} px, at least 1/60 of the height`);
+  writeFileSync(join(outDir, 'explorer-light-1080.png'), await tall.screenshot());
+  await tall.evaluate(() => window.grassflow.set({ theme: 'dark' }));
+  await tall.waitForTimeout(300);
+  const darkStats = pngStats(await tall.screenshot());
+  check(darkStats.commonest_luminance < 0.05, `theme=dark: the app's background is dark (luminance ${darkStats.commonest_luminance.toFixed(3)})`);
+  await tall.close();
 } catch (e) {
   check(false, e.message);
 }

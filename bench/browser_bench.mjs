@@ -1,0 +1,86 @@
+// The explorer in Chromium (issue 14), measured by scripts/bench (--only browser): the first frame after load
+// from a local server; the frame's CPU time (the app's own measure, snapshot.frame_ms over its last 600
+// frames) at the default state, and at the same state after a one-hour-equivalent run (216,000 player steps
+// from t = 0, the frames of an hour at 60 per second, then playing); the CPU used by a page with three embedded figures,
+// all paused, over 10 s (every Chromium process, from /proc); and the page's weight (gzip -9 of what the page
+// downloads). Headless Chromium renders WebGL2 with SwiftShader on the CPU here: frame times include the
+// app's work, not the GPU's. Prints one JSON object.
+// usage: node bench/browser_bench.mjs SITE_DIR
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launch, serve } from '../tests/browser/browser.mjs';
+
+const [site] = process.argv.slice(2);
+const server = await serve(site);
+const { browser, context, page } = await launch();
+const result = {};
+const settle = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// CPU seconds of each Chromium process by pid (utime + stime of /proc/PID/stat, in clock ticks of 1/100 s).
+function chromiumCpuSeconds() {
+  const seconds = new Map();
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!/\((chromium|chrome)[^)]*\)/.test(stat)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch { /* the process ended */ }
+  }
+  return seconds;
+}
+// CPU seconds used between two readings by the processes alive at both.
+const cpuBetween = (a, b) => [...b].reduce((sum, [pid, s]) => sum + (a.has(pid) ? s - a.get(pid) : 0), 0);
+
+// 1. First frame: from navigation start to the loading overlay's removal (done by the first frame).
+await page.goto(`${server.url}index.html`);
+await page.waitForFunction(() => !document.getElementById('loading'), null, { timeout: 60000 });
+result.first_frame_ms = await page.evaluate(() => performance.now());
+
+// 2. Frame CPU time at the default state, playing.
+await settle(12000);
+result.default_state = (await page.evaluate(() => window.grassflow.get())).frame_ms;
+
+// 3. The same state after a one-hour-equivalent run: from t = 0, 216,000 steps of the player (an hour of frames
+// at 60 per second), then playing.
+await page.evaluate(() => window.grassflow.pause().then(() => window.grassflow.reset()));
+const stepped = await page.evaluate(async () => {
+  const begin = performance.now();
+  for (let i = 0; i < 216000; ++i) await window.grassflow.step(1e-5);
+  return { seconds: (performance.now() - begin) / 1000, t: (await window.grassflow.get()).t };
+});
+await page.evaluate(() => window.grassflow.play());
+await settle(12000);
+result.after_one_hour = Object.assign((await page.evaluate(() => window.grassflow.get())).frame_ms,
+                                      { steps: 216000, t_before_playing: stepped.t, stepping_seconds: stepped.seconds });
+await page.close();
+
+// 4. Three embedded figures, all paused, on a lecture page: CPU over 10 s (after 3 s to settle).
+const lecture = await context.newPage();
+await lecture.setContent(`<!doctype html><script src="${server.url}embed.js"></script>
+  <div id="a" style="height:300px"></div><div id="b" style="height:300px"></div><div id="c" style="height:300px"></div>
+  <script>window.figures = ['a', 'b', 'c'].map((id) => grassflow.embed(document.getElementById(id), {paused: 1}));</script>`);
+await lecture.evaluate(() => Promise.all(window.figures.map((g) => g.get())));
+await settle(3000);
+const cpuBefore = chromiumCpuSeconds();
+await settle(10000);
+result.idle_three_paused_figures_core_fraction = cpuBetween(cpuBefore, chromiumCpuSeconds()) / 10;
+
+// 5. Page weight: what index.html downloads, gzip -9.
+const files = ['index.html', 'grassflow.js', 'grassflow.wasm', 'embed.js'];
+result.page_bytes = Object.fromEntries(files.map((f) => [f, readFileSync(join(site, f)).length]));
+result.page_gzip_bytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(site, f)), { level: 9 }).length, 0);
+
+result.targets_met = {
+  'frame median <= 4 ms (default)': result.default_state.median <= 4,
+  'frame p95 <= 8 ms (default)': result.default_state.p95 <= 8,
+  'frame median <= 4 ms (one hour)': result.after_one_hour.median <= 4,
+  'frame p95 <= 8 ms (one hour)': result.after_one_hour.p95 <= 8,
+  'idle three paused figures < 2% of a core': result.idle_three_paused_figures_core_fraction < 0.02,
+  'first frame <= 1.5 s': result.first_frame_ms <= 1500,
+  'page <= 1 MB compressed': result.page_gzip_bytes <= 1e6,
+};
+await browser.close();
+server.stop();
+console.log(JSON.stringify(result, null, 2));
