@@ -467,7 +467,7 @@ void GrassmannianView::State::draw_balls(const GrassmannianTrajectory& run, floa
              0.0f);
     std::snprintf(axis, sizeof axis, "v%d", b + 1);
     label_at(centre.x + 4, centre.y - radius + 2, axis, on_map ? c.overlay : c.frame, 0.0f);
-    label_at(min.x + 2, min.y + 2, "W*", c.frame, 0.0f);
+    label_at(min.x + 2, min.y + 2, "W*", on_map ? c.overlay : c.frame, 0.0f);
     for (int i = 0; i < r; ++i) {
       char name[24];
       std::snprintf(name, sizeof name, "w%d", i + 1);
