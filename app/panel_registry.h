@@ -17,6 +17,8 @@ namespace grassflow::app {
 //   id         the URL id (lower case, no ','); also names app/panel_<id>.cpp and make_<id>_panel
 //   shown      by_default: in the set shown when the URL has no `panels`; on_request: only when named
 //   placement  sidebar: the fixed-width column at the left, left out in embed mode; tiled: the grid
+// Ids are URL contracts: `sphere` is the Grassmannian for every r (the sphere at r = 1, the disk or ball of
+// span(W*) at r = 2, 3, the principal angles beyond; panel_sphere.h), its title following r.
 #define GRASSFLOW_PANELS(X)        \
   X(controls, by_default, sidebar) \
   X(cosines, by_default, tiled)    \

@@ -1,5 +1,5 @@
 // Pieces several panels draw, so that no panel reaches into another: the time axis and line widths of the
-// run plots (cosines, loss) and the overlap matrix with its principal cosines (matrix, and sphere for r ≠ 1).
+// run plots (cosines, loss) and the overlap matrix with its principal cosines (the matrix panel).
 #pragma once
 
 #include "plot.h"

@@ -290,11 +290,42 @@ TEST_CASE("the landscape and the sphere draw through the renderer: one heatmap a
     CHECK(passes[0].pass.uniforms[0].kind == Uniform::Kind::mat3);
     CHECK(h.renderer().counts().texels == 256);  // the loss profile, made once per objective
   }
-  SUBCASE("sphere, r = 2: the overlap matrix instead, nothing for the renderer") {
+  SUBCASE("sphere panel, r = 2: the disk's loss through the disk shader, a 64 × 64 grid") {
     Harness h("panels=sphere&dt=0.1");
     h.frames(2);
-    CHECK(h.renderer().passes().empty());
-    CHECK(h.drawn_windows().at("Sphere##sphere") > 100);
+    const auto& passes = h.renderer().passes();
+    REQUIRE(passes.size() == 2);
+    CHECK(passes[0].pass.sampler == "u_values");
+    CHECK(passes[0].width == passes[0].height);
+    CHECK(h.renderer().counts().texels % (64 * 64) == 0);
+    CHECK(h.renderer().counts().texels >= 64 * 64);
+    CHECK(h.drawn_windows().at("Grassmannian: disk of span(W*)##sphere") > 100);
+  }
+}
+
+TEST_CASE("the sphere panel shows the Grassmannian for every r: its title and picture follow r") {
+  struct Case {
+    const char* hash;
+    const char* title;
+    const char* view;
+  };
+  for (const Case& c :
+       {Case{"link=preset:he3&panels=sphere&dt=0.1", "Sphere", "sphere"},
+        Case{"link=preset:he4sum2&panels=sphere&dt=0.1", "Grassmannian: disk of span(W*)", "disk"},
+        Case{"link=preset:staircase3&panels=sphere&dt=0.1", "Grassmannian: ball of span(W*)", "ball"},
+        Case{"link=preset:he3sum&r=5&d=100&panels=sphere&dt=0.5", "Grassmannian: principal angles", "parallel"}}) {
+    const std::string hash = c.hash;
+    CAPTURE(hash);
+    Harness h(hash);
+    h.frames(3);
+    const ImGuiWindow* window = panel_window("sphere");
+    REQUIRE(window != nullptr);
+    CHECK(window_title(window) == c.title);
+    const std::map<std::string, int> drawn = h.drawn_windows();
+    REQUIRE(drawn.count(window->Name) == 1);
+    CHECK(drawn.at(window->Name) > 500);
+    CHECK(h.snapshot()["grassmannian"]["view"] == c.view);
+    CHECK(h.snapshot()["grassmannian"]["path_points"].get<int>() >= 4);
   }
 }
 
