@@ -97,6 +97,16 @@ class Harness {
     ImGui::GetIO().AddInputCharacter(static_cast<unsigned int>(c));
     frames(1);
   }
+  // A left click at `at` (pressed in one frame, released in the next, as ImGui's buttons need).
+  void click(ImVec2 at) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = at;
+    frames(1);
+    io.MouseDown[0] = true;
+    frames(1);
+    io.MouseDown[0] = false;
+    frames(1);
+  }
 
   nlohmann::json snapshot() const { return nlohmann::json::parse(app_->snapshot_json()); }
   App& app() { return *app_; }
@@ -602,4 +612,29 @@ TEST_CASE("the landscape recomputes at half resolution while M moves, and at ful
   while (h.snapshot()["landscape"]["grid"] != 128 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
     h.frames(1);
   CHECK(h.snapshot()["landscape"]["grid"] == 128);
+}
+
+TEST_CASE("the Reset button restarts the run from t = 0 and keeps the player as it was") {
+  Harness h("init=isotropic&dt=0.1&panels=controls,cosines");
+  h.frames(10);
+  CHECK(h.snapshot()["t"].get<double>() == doctest::Approx(1.0));
+  // The player's first row: [Pause] [Step] [Reset], from the window's first content position.
+  const ImGuiWindow* controls = panel_window("controls");
+  REQUIRE(controls != nullptr);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const auto button = [&](const char* label) { return ImGui::CalcTextSize(label).x + 2 * style.FramePadding.x; };
+  const float x = controls->DC.CursorStartPos.x + button("Pause") + button("Step") + 2 * style.ItemSpacing.x;
+  const ImVec2 reset(x + button("Reset") / 2, controls->DC.CursorStartPos.y + ImGui::GetFrameHeight() / 2);
+  h.click(reset);
+  nlohmann::json s = h.snapshot();
+  CHECK(s["playing"] == true);
+  CHECK(s["t"].get<double>() == 0.0);  // the frame of the release: advanced, then reset by the button
+  h.frames(1);
+  CHECK(h.snapshot()["t"].get<double>() == doctest::Approx(0.1));  // still playing
+  h.app().explorer().pause();
+  h.frames(2);
+  h.click(reset);
+  s = h.snapshot();
+  CHECK(s["playing"] == false);
+  CHECK(s["t"].get<double>() == 0.0);
 }
