@@ -17,18 +17,23 @@ const { browser, context, page } = await launch();
 const result = {};
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// CPU seconds of each Chromium process by pid (utime + stime of /proc/PID/stat, in clock ticks of 1/100 s).
+// CPU seconds of each process of the browser this benchmark launched (it and its descendants: other Chromiums on
+// the machine do not count), by pid (utime + stime of /proc/PID/stat, in clock ticks of 1/100 s).
 function chromiumCpuSeconds() {
-  const seconds = new Map();
+  const stats = new Map();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!/\((chromium|chrome)[^)]*\)/.test(stat)) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+      stats.set(pid, { parent: fields[1], seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
     } catch { /* the process ended */ }
   }
-  return seconds;
+  const root = String(browser.process().pid);
+  const ours = (pid) => {
+    for (let p = pid, hops = 0; p && stats.has(p) && hops < 16; p = stats.get(p).parent, ++hops) if (p === root) return true;
+    return false;
+  };
+  return new Map([...stats].filter(([pid]) => ours(pid)).map(([pid, s]) => [pid, s.seconds]));
 }
 // CPU seconds used between two readings by the processes alive at both.
 const cpuBetween = (a, b) => [...b].reduce((sum, [pid, s]) => sum + (a.has(pid) ? s - a.get(pid) : 0), 0);
