@@ -41,7 +41,8 @@ void Explorer::apply(const ParsedState& parsed, bool restart, bool from_zero) {
   restart = restart || !experiment_ || !same_experiment(previous, parsed.state);
   state_ = parsed.state;
   // A new experiment, or a new `paused`, sets the player; other changes (the view) leave it playing or paused.
-  if (restart || previous.paused != state_.paused) playing_ = !state_.paused;
+  // A figure that opens on a later stage (t-show) waits there for play().
+  if (restart || previous.paused != state_.paused) playing_ = !state_.paused && !(state_.t_show > 0 && !from_zero);
   ++generation_;
   if (restart) {
     try {

@@ -34,7 +34,8 @@ void CosinesPanel::draw(Explorer& explorer, const PanelFrame&) {
   if (e.runs().size() > 1)
     for (const auto& run : e.runs()) {
       const bool shown = &*run == &e.active();
-      legend.push_back({std::string(run->objective().name()) + (shown ? " (thick)" : " (thin)"), palette.text});
+      legend.push_back({std::string(run->objective().name()) + (shown ? " (thick)" : " (thin)"), palette.text,
+                        run_thickness(e, *run)});
     }
   // The training run is a wide translucent band under the population's curves.
   if (e.samples()) legend.push_back({"on n samples (wide, pale)", palette.reference});

@@ -128,7 +128,11 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float font = ImGui::GetFontSize();
   const float legend_w = 3.2f * font;
-  const float side = std::max(64.0f, std::min(avail.x - legend_w - 2.5f * font, avail.y - 2.2f * font));
+  // The key under the picture, wrapped to the panel's width: the picture takes what is left, so that nothing
+  // scrolls or is cut.
+  static constexpr const char* kKey = "ring: minimum, square: maximum, x: saddle, dot: M(t)";
+  const float key_h = ImGui::CalcTextSize(kKey, nullptr, false, avail.x).y + ImGui::GetStyle().ItemSpacing.y;
+  const float side = std::max(64.0f, std::min(avail.x - legend_w - 2.5f * font, avail.y - 1.6f * font - key_h));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 image_min(origin.x + 3.0f * font, origin.y);
   if (!heatmap) {
@@ -255,7 +259,7 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
   }
   ImGui::SetCursorScreenPos(ImVec2(origin.x, image_min.y + side + 1.4f * font));
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("ring: minimum, square: maximum, x: saddle, dot: M(t)");
+  ImGui::TextWrapped("%s", kKey);
   ImGui::PopStyleColor();
 }
 

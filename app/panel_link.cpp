@@ -42,8 +42,8 @@ void LinkPanel::draw(Explorer& explorer, const PanelFrame&) {
   // (z1*...*z8 at K = 2) stay invisible instead of filling the panel.
   double top = std::max(1e-300, a.expansion.truncation_residual);
   for (std::size_t k = 1; k < energy.size(); ++k) top = std::max(top, energy[k]);
-  ImGui::Text("Hermite degree energies ||f*_k||^2, k = 1..%d  (residual above K: %.2g)", a.expansion.degree,
-              a.expansion.truncation_residual);
+  ImGui::TextWrapped("Hermite degree energies ||f*_k||^2, k = 1..%d  (residual above K: %.2g)", a.expansion.degree,
+                     a.expansion.truncation_residual);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float font = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();

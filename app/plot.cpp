@@ -110,7 +110,8 @@ Plot::Plot(const char* id, ImVec2 size, Axis x, Axis y, const char* x_label, con
   const float legend_height = boxes.empty() ? 0.0f : boxes.back().y + line;
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     const ImVec2 at(legend_x + boxes[i].x, origin.y + boxes[i].y);
-    draw_->AddLine(ImVec2(at.x, at.y + font / 2), ImVec2(at.x + 1.2f * font, at.y + font / 2), legend[i].colour, 2.5f);
+    draw_->AddLine(ImVec2(at.x, at.y + font / 2), ImVec2(at.x + 1.2f * font, at.y + font / 2), legend[i].colour,
+                   legend[i].thickness);
     draw_->AddText(ImVec2(at.x + swatch, at.y), palette.text, legend[i].name.c_str());
     record_.legend.push_back({legend[i].name, {at.x, at.y, boxes[i].w, boxes[i].h}});
     record_.legend_colours.push_back(legend[i].colour);
@@ -318,7 +319,7 @@ std::string plot_svg(const PlotRecord& plot, ImU32 background, ImU32 text) {
   }
   if (!plot.dropped.empty()) {
     std::string notes;
-    for (const std::string& d : plot.dropped) notes += (notes.empty() ? "" : "; ") + d;
+    for (const std::string& d : plot.dropped) notes += (notes.empty() ? "labels: " : "; ") + d;
     out += label(a.x, a.y + a.h + 1.2f * font, text, notes);
   }
   return out + "</svg>\n";
@@ -452,7 +453,8 @@ bool Plot::finish() {
   for (std::size_t i = 0, k = 0; i < labels.size() && k < record_.dropped.size(); ++i) {
     const std::string suffix = labels[i].count > 1 ? " (×" + std::to_string(labels[i].count) + ")" : "";
     if (labels[i].text + suffix != record_.dropped[k]) continue;
-    const std::string note = (k == 0 ? "" : "; ") + record_.dropped[k];
+    // "labels:" first, so that the row reads as the plot's markers, not as an axis annotation.
+    const std::string note = (k == 0 ? "labels: " : "; ") + record_.dropped[k];
     ++k;
     const float w = ImGui::CalcTextSize(note.c_str()).x;
     if (x + w > title_x - font) break;  // no room left: the rest stay in the record (and the SVG) only

@@ -29,6 +29,7 @@ std::string tick_label(double value);
 struct LegendEntry {
   std::string name;
   ImU32 colour;
+  float thickness = 2.5f;  ///< of its swatch (pixels): the curve's, where thickness tells curves apart
 };
 
 /// A text a plot placed, and its box (screen pixels).

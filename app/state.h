@@ -27,7 +27,7 @@ struct AppState : grassflow::Experiment {
   bool paused = false;                ///< `paused=1` starts paused
   bool pause_at_escape = false;       ///< `pause-at=escape`: the clock stops exactly at each escape time
   double t_min = 0, t_max_shown = 0;  ///< `t-range=a,b`: a fixed time axis [a, b] (both 0: it follows t)
-  double t_show = 0;                  ///< `t-show=T`: open with the trajectory already shown up to T
+  double t_show = 0;                  ///< `t-show=T`: open with the trajectory shown up to T, paused there
   Theme theme = Theme::dark;          ///< `theme=light` or `theme=dark`
   double scale = 0;                   ///< `scale=`: UI and font scale in [0.5, 4]; 0 = automatic (theme.h: ui_scale)
 };

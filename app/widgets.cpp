@@ -36,7 +36,7 @@ void overlap_matrix(const Run& run) {
   const float cell =
       std::clamp((ImGui::GetContentRegionAvail().x * 0.45f) / static_cast<float>(r), font * 1.5f, font * 5);
   const Palette& palette = active_palette();
-  ImGui::TextUnformatted("M(t) = W(t)'W*  (blue < 0 < red)");
+  ImGui::TextWrapped("M(t) = W(t)'W*  (blue < 0 < red)");
   const ImVec2 at = ImGui::GetCursorScreenPos();
   for (int i = 0; i < r; ++i)
     for (int j = 0; j < r; ++j) {

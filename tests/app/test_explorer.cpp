@@ -161,7 +161,10 @@ TEST_CASE("the recorded trajectory is the flow's dense output on a fixed grid, w
 
 TEST_CASE("t-show opens on a later stage; reset goes back to t = 0") {
   Platform platform;
-  Explorer explorer(platform, parse_state("", "link=preset:staircase2&d=100&t-show=50&paused=1"));
+  Explorer explorer(platform, parse_state("", "link=preset:staircase2&d=100&t-show=50"));
+  CHECK(shown_time(explorer) == 50.0);
+  CHECK_FALSE(explorer.playing());  // it waits at the later stage for play()
+  explorer.advance(1.0);
   CHECK(shown_time(explorer) == 50.0);
   CHECK(explorer.experiment()->active().history().size() > 400);  // drawn from 1e-3 up to 50
   CHECK(to_hash(explorer.state()).find("t-show=50") != std::string::npos);
