@@ -24,6 +24,7 @@ namespace grassflow::app {
 namespace {
 
 constexpr int kGrid = 128;
+constexpr double kMovingIntervalMs = 500;  // the background's refresh while M moves
 
 // Value of the grid at slice coordinates (bilinear).
 double sample(const Landscape& g, double x, double y) {
@@ -104,13 +105,14 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
                           std::to_string(reinterpret_cast<std::uintptr_t>(&run));
   const Eigen::MatrixXd& M = run.current().M;
   // A new slice at once; a moving M (every frame while running) on a grid of half the resolution (a quarter of
-  // the cost) at most every 4× its cost, so that slow grids (128² at r = 4: ~65 ms) keep the frame rate instead of
-  // setting it; once M rests (paused, converged), the full grid.
+  // the cost) twice a second, or every 4× its cost if longer, so that the grid's cost stays out of most frames
+  // (slow grids, 128² at r = 4: ~65 ms, keep the frame rate instead of setting it); the path and the dot follow
+  // M every frame. Once M rests (paused, converged), the full grid.
   const auto start = std::chrono::steady_clock::now();
   const bool moved = computed_at_.size() != M.size() || (computed_at_ - M).norm() > 1e-9;
   const double since_ms = std::chrono::duration<double, std::milli>(start - computed_when_).count();
   const bool refine = !moved && grid_.n < kGrid && since_ms >= 100.0;
-  if (key != computed_for_ || (moved && since_ms >= 4.0 * compute_ms_) || refine) {
+  if (key != computed_for_ || (moved && since_ms >= std::max(4.0 * compute_ms_, kMovingIntervalMs)) || refine) {
     const int n = key != computed_for_ || refine ? kGrid : kGrid / 2;
     slice_ = std::make_unique<LandscapeSlice>(run.objective(), kind, M);
     grid_ = slice_->compute(n);

@@ -339,7 +339,9 @@ void GrassmannianView::State::update_background(const GrassmannianTrajectory& ru
   const auto start = std::chrono::steady_clock::now();
   const bool moved = background_at.size() != M.size() || (background_at - M).norm() > 1e-9;
   const double since_ms = std::chrono::duration<double, std::milli>(start - background_when).count();
-  if (key == background_for && !(moved && since_ms >= 4.0 * background_ms)) return;
+  // While M moves: twice a second, or every 4× its cost if longer (the paths follow M every frame), as the
+  // landscape panel does.
+  if (key == background_for && !(moved && since_ms >= std::max(4.0 * background_ms, 500.0))) return;
   std::vector<double> values(static_cast<std::size_t>(kDiskGrid * kDiskGrid));
   double lo = 1e300, hi = -1e300;
   Eigen::VectorXd p(2);

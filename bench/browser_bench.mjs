@@ -17,20 +17,22 @@ const { browser, context, page } = await launch();
 const result = {};
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// CPU seconds of each process of the browser this benchmark launched (it and its descendants: other Chromiums on
-// the machine do not count), by pid (utime + stime of /proc/PID/stat, in clock ticks of 1/100 s).
+// CPU seconds of each process of the browser this benchmark launched (the Chromium child of this node process and
+// its descendants: other Chromiums on the machine do not count), by pid (utime + stime of /proc/PID/stat, in clock
+// ticks of 1/100 s).
 function chromiumCpuSeconds() {
   const stats = new Map();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(pid, { parent: fields[1], seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      stats.set(pid, { name, parent: fields[1], seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
     } catch { /* the process ended */ }
   }
-  const root = String(browser.process().pid);
   const ours = (pid) => {
-    for (let p = pid, hops = 0; p && stats.has(p) && hops < 16; p = stats.get(p).parent, ++hops) if (p === root) return true;
+    for (let p = pid, hops = 0; p && stats.has(p) && hops < 16; p = stats.get(p).parent, ++hops)
+      if (stats.get(p).parent === String(process.pid)) return /chrom/.test(stats.get(p).name);
     return false;
   };
   return new Map([...stats].filter(([pid]) => ours(pid)).map(([pid, s]) => [pid, s.seconds]));
