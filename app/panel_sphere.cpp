@@ -376,7 +376,7 @@ void GrassmannianView::State::draw_balls(const GrassmannianTrajectory& run, floa
     ImGui::TextUnformatted("loss with");
     for (int k = 0; k < 2; ++k) {
       ImGui::SameLine();
-      char label[16];
+      char label[32];
       std::snprintf(label, sizeof label, "w%d moved", k + 1);
       ImGui::RadioButton(label, &background_row, k);
     }

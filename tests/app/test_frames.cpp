@@ -416,9 +416,9 @@ TEST_CASE("the vertices drawn per frame do not grow with the number of steps rec
   many.frames(1);
   const std::map<std::string, int> b = many.drawn_windows();
   REQUIRE(a.size() == b.size());
-  for (const auto& [window, vertices] : a) {
-    INFO(window);
-    CHECK(std::abs(b.at(window) - vertices) <= 4 * 16);
+  for (const auto& drawn : a) {
+    INFO(drawn.first);
+    CHECK(std::abs(b.at(drawn.first) - drawn.second) <= 4 * 16);
   }
 }
 
