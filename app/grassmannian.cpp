@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace grassflow::app {
 
@@ -34,8 +35,10 @@ std::vector<std::size_t> decimate(std::size_t count, std::size_t max_points) {
   const std::size_t n = std::min(count, std::max<std::size_t>(2, max_points));
   if (n == 1) return {0};
   indices.reserve(n);
-  // ⌊i·(count − 1)/(n − 1)⌋: strictly increasing since count − 1 ≥ n − 1, from 0 to count − 1.
-  for (std::size_t i = 0; i < n; ++i) indices.push_back(i * (count - 1) / (n - 1));
+  // ⌊i·(count − 1)/(n − 1)⌋: strictly increasing since count − 1 ≥ n − 1, from 0 to count − 1. The product in 64
+  // bits: size_t is 32 bits in WebAssembly.
+  for (std::size_t i = 0; i < n; ++i)
+    indices.push_back(static_cast<std::size_t>(static_cast<std::uint64_t>(i) * (count - 1) / (n - 1)));
   return indices;
 }
 
