@@ -400,6 +400,7 @@ bool Plot::finish() {
   const SegmentIndex index(record_.curves, area());
   const Rect bounds = area();
   std::vector<Rect> taken;
+  std::vector<ImU32> dropped_colours;  // of record_.dropped, for the notes line
   const auto free_box = [&](const Rect& r) {
     if (r.x < bounds.x || r.y < bounds.y || r.x + r.w > bounds.x + bounds.w || r.y + r.h > bounds.y + bounds.h)
       return false;
@@ -440,7 +441,10 @@ bool Plot::finish() {
           break;
         }
     }
-    if (!placed) record_.dropped.push_back(label.text + suffix);
+    if (!placed) {
+      record_.dropped.push_back(label.text + suffix);
+      dropped_colours.push_back(label.colour);
+    }
   }
   draw_->PopClipRect();
   // The row under the ticks: the notes (labels dropped from the plot, in their colours) from the left, the x
@@ -450,15 +454,12 @@ bool Plot::finish() {
   const float title_x = record_.dropped.empty() ? (min_.x + max_.x - title_w) / 2 : max_.x - title_w;
   draw_->AddText(ImVec2(title_x, notes_at_.y), text_colour, record_.x_label.c_str());
   float x = notes_at_.x;
-  for (std::size_t i = 0, k = 0; i < labels.size() && k < record_.dropped.size(); ++i) {
-    const std::string suffix = labels[i].count > 1 ? " (×" + std::to_string(labels[i].count) + ")" : "";
-    if (labels[i].text + suffix != record_.dropped[k]) continue;
+  for (std::size_t k = 0; k < record_.dropped.size(); ++k) {
     // "labels:" first, so that the row reads as the plot's markers, not as an axis annotation.
     const std::string note = (k == 0 ? "labels: " : "; ") + record_.dropped[k];
-    ++k;
     const float w = ImGui::CalcTextSize(note.c_str()).x;
     if (x + w > title_x - font) break;  // no room left: the rest stay in the record (and the SVG) only
-    draw_->AddText(ImVec2(x, notes_at_.y), labels[i].colour, note.c_str());
+    draw_->AddText(ImVec2(x, notes_at_.y), dropped_colours[k], note.c_str());
     x += w;
   }
   record_.area = area();
