@@ -82,7 +82,7 @@ void App::frame(float width, float height, float ui_scale, double wall_seconds) 
 }
 
 void App::draw_panel(Panel& panel, float ui_scale) {
-  const std::string title = std::string(panel.title()) + "##" + panel.id();
+  const std::string title = std::string(panel.title(*explorer_)) + "##" + panel.id();
   ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove;
   if (explorer_->state().embed) flags |= ImGuiWindowFlags_NoResize;
   ImGui::Begin(title.c_str(), nullptr, flags);

@@ -35,8 +35,8 @@ class Panel {
   /// The URL id of the panel's registry line (`panels=` in the URL; the window's ImGui id).
   const char* id() const { return type_->id; }
   const PanelType& type() const { return *type_; }
-  /// The window title shown in its title bar.
-  virtual const char* title() const = 0;
+  /// The window title shown in its title bar, for the explorer's current state (asked before `draw`).
+  virtual const char* title(const Explorer& explorer) const = 0;
   /// False for panels that have something to show without an experiment (the controls, the help); the App
   /// shows a notice in the others when the explorer has none.
   virtual bool needs_experiment() const { return true; }

@@ -37,7 +37,7 @@ bool log_slider(const char* label, double& value, double lo, double hi, const ch
 
 class ControlsPanel final : public Panel {
  public:
-  const char* title() const override { return "Controls"; }
+  const char* title(const Explorer&) const override { return "Controls"; }
   bool needs_experiment() const override { return false; }
   void draw(Explorer& explorer, const PanelFrame& frame) override;
 

@@ -14,7 +14,7 @@ namespace {
 
 class CosinesPanel final : public Panel {
  public:
-  const char* title() const override { return "Principal cosines"; }
+  const char* title(const Explorer&) const override { return "Principal cosines"; }
   void draw(Explorer& explorer, const PanelFrame& frame) override;
 };
 

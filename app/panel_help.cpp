@@ -9,7 +9,7 @@ namespace {
 
 class HelpPanel final : public Panel {
  public:
-  const char* title() const override { return "Help"; }
+  const char* title(const Explorer&) const override { return "Help"; }
   bool needs_experiment() const override { return false; }
   void draw(Explorer&, const PanelFrame&) override {
     ImGui::TextWrapped(

@@ -44,7 +44,7 @@ class LandscapePanel final : public Panel {
         legend_(renderer),
         values_(renderer),
         ramp_(renderer) {}
-  const char* title() const override { return "Loss landscape"; }
+  const char* title(const Explorer&) const override { return "Loss landscape"; }
   void draw(Explorer& explorer, const PanelFrame& frame) override;
   /// "landscape": {for (objective/slice), min, max, critical_points (count), compute_ms, grid (points a side:
   /// 64 while M moves, 128 once it rests)}, once a grid exists.

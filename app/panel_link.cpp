@@ -18,7 +18,7 @@ namespace {
 
 class LinkPanel final : public Panel {
  public:
-  const char* title() const override { return "Link"; }
+  const char* title(const Explorer&) const override { return "Link"; }
   void draw(Explorer& explorer, const PanelFrame& frame) override;
 };
 

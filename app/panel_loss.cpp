@@ -14,7 +14,7 @@ namespace {
 
 class LossPanel final : public Panel {
  public:
-  const char* title() const override { return "Loss"; }
+  const char* title(const Explorer&) const override { return "Loss"; }
   void draw(Explorer& explorer, const PanelFrame& frame) override;
 };
 

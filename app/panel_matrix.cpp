@@ -9,7 +9,7 @@ namespace {
 
 class MatrixPanel final : public Panel {
  public:
-  const char* title() const override { return "Overlap M(t)"; }
+  const char* title(const Explorer&) const override { return "Overlap M(t)"; }
   void draw(Explorer& explorer, const PanelFrame&) override { overlap_matrix(explorer.experiment()->active()); }
 };
 

@@ -576,13 +576,12 @@ namespace {
 class SpherePanel final : public Panel {
  public:
   explicit SpherePanel(Renderer& renderer) : view_(renderer) {}
-  /// Follows the r of the last frame drawn (the App asks for the title before the panel draws: one frame late
-  /// when an experiment of another r starts).
-  const char* title() const override { return GrassmannianView::title(r_); }
+  /// Follows the r of the current experiment (the sphere's without one).
+  const char* title(const Explorer& explorer) const override {
+    return GrassmannianView::title(explorer.experiment() ? explorer.experiment()->active().objective().r() : 1);
+  }
   void draw(Explorer& explorer, const PanelFrame& frame) override {
-    const Run& run = explorer.experiment()->active();
-    r_ = run.objective().r();
-    view_.draw(run, frame.ui_scale);
+    view_.draw(explorer.experiment()->active(), frame.ui_scale);
   }
   /// "grassmannian": {view ("sphere", "disk", "ball" or "parallel"), max_path_points, path_points}, and
   /// background_ms for the disk.
@@ -596,7 +595,6 @@ class SpherePanel final : public Panel {
 
  private:
   GrassmannianView view_;
-  int r_ = 0;
 };
 
 }  // namespace

@@ -61,6 +61,14 @@ EM_JS(void, js_copy, (const char* text), {
   const t = UTF8ToString(text);
   if (navigator.clipboard) navigator.clipboard.writeText(t).catch((e) => console.warn("clipboard: " + e));
 });
+// grassflow has no gamepad input, but Emscripten's GLFW listens for gamepads and reads them on every key: either
+// makes Chromium poll the gamepad hardware 60 times a second for as long as the page is open, the whole idle cost
+// of a paused figure (bench/README.md). Drop the listeners and the reads.
+EM_JS(void, js_no_gamepads, (), {
+  window.removeEventListener("gamepadconnected", GLFW.onGamepadConnected, true);
+  window.removeEventListener("gamepaddisconnected", GLFW.onGamepadDisconnected, true);
+  GLFW.refreshJoysticks = () => {};
+});
 EM_JS(void, js_emit, (const char* json), {
   if (window.grassflow && window.grassflow._emit) window.grassflow._emit(JSON.parse(UTF8ToString(json)));
 });
@@ -158,6 +166,7 @@ EMSCRIPTEN_KEEPALIVE void grassflow_hash_changed() {
 
 int main() {
   if (!glfwInit()) return 1;
+  js_no_gamepads();
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   window = glfwCreateWindow(js_container_width(), js_container_height(), "grassflow", nullptr, nullptr);

@@ -339,6 +339,15 @@ TEST_CASE("the sphere panel shows the Grassmannian for every r: its title and pi
   }
 }
 
+TEST_CASE("the sphere panel's title follows a change of r in the frame that shows it") {
+  Harness h("link=preset:he3&panels=sphere&dt=0.1");
+  h.frames(2);
+  h.app().set_state("link=preset:he4sum2");
+  h.frames(1);
+  REQUIRE(panel_window("sphere") != nullptr);
+  CHECK(window_title(panel_window("sphere")) == "Grassmannian: disk of span(W*)");
+}
+
 TEST_CASE("compare mode: both objectives in the legend and the snapshot, no label on another") {
   Harness h("compare=1&link=preset:staircase2&d=1000&init=isotropic&dt=0.1&panels=controls,cosines,loss,landscape");
   h.frames(90);

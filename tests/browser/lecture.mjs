@@ -1,8 +1,8 @@
 // The explorer in the lecture hall, in headless Chromium: the narrative API (reset through the API and the `r`
 // key, step(dt), pause-at=escape against the CLI's `flow` for the same state), keyboard focus (hover never
-// takes it), and failures that a host page can see: with the WebAssembly module missing and with WebGL2
-// unavailable, get() rejects within 10 s, 'error' is emitted and the page shows a readable message; without
-// WebGL2 the module is not even fetched.
+// takes it), no gamepad polling (an idle figure's CPU), and failures that a host page can see: with the
+// WebAssembly module missing and with WebGL2 unavailable, get() rejects within 10 s, 'error' is emitted and the
+// page shows a readable message; without WebGL2 the module is not even fetched.
 // usage: node lecture.mjs SITE_DIR OUT_DIR GRASSFLOW_CLI
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,16 @@ try {
   const state = 'link=preset%3Astaircase2&d=1000&init=isotropic&speed=2&pause-at=escape';
   const flow = JSON.parse(execFileSync(cli, ['flow', '--link', 'preset:staircase2', '--d', '1000', '--init', 'isotropic', '--objective', 'joint',
                                              '--json']));
+  // Gamepad listeners and reads make Chromium poll the gamepad hardware 60 times a second, even for a paused
+  // figure: count both (web/main.cpp removes Emscripten's).
+  await page.addInitScript(() => {
+    window.gamepad = { reads: 0, listeners: 0 };
+    const read = navigator.getGamepads.bind(navigator);
+    navigator.getGamepads = () => { ++window.gamepad.reads; return read(); };
+    const add = window.addEventListener, remove = window.removeEventListener;
+    window.addEventListener = function (type, ...rest) { if (/^gamepad/.test(type)) ++window.gamepad.listeners; return add.call(this, type, ...rest); };
+    window.removeEventListener = function (type, ...rest) { if (/^gamepad/.test(type)) --window.gamepad.listeners; return remove.call(this, type, ...rest); };
+  });
   await page.goto(`${server.url}index.html#${state}`);
   await started(page);
   await page.evaluate(() => {
@@ -63,6 +73,9 @@ try {
   await page.waitForTimeout(300);
   const afterKey = await api(page, 'get');
   check(afterKey.t === 0 && !afterKey.playing, `the r key resets to t = 0 and keeps paused (t = ${afterKey.t})`);
+  const gamepad = await page.evaluate(() => window.gamepad);
+  check(gamepad.reads === 0 && gamepad.listeners === 0,
+        `no gamepad listener or read after frames and keys (${gamepad.listeners} listeners, ${gamepad.reads} reads)`);
   const bad = await page.evaluate(async () => { try { await window.grassflow.step(-1); return 'no error'; } catch (e) { return `${e.name}: ${e.message}`; } });
   check(bad.startsWith('TypeError') && bad.includes('dt'), `step(-1) is rejected naming dt (${bad})`);
 } catch (e) {
