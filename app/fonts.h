@@ -12,7 +12,9 @@ namespace grassflow::app {
 /// devicePixelRatio and text is rasterised at the screen's resolution rather than magnified). Call before the
 /// first frame and whenever the scale or the theme changes (App::prepare_frame does), never between
 /// ImGui::NewFrame and ImGui::Render; the renderer backend must then rebuild its font texture
-/// (ImGui_ImplOpenGL3_DestroyFontsTexture(): the next NewFrame re-creates it).
+/// (ImGui_ImplOpenGL3_DestroyFontsTexture() then ImGui_ImplOpenGL3_CreateFontsTexture(): in ImGui 1.86 the next
+/// NewFrame re-creates it only after the whole backend was destroyed, so destroying it alone leaves every
+/// glyph and filled shape black).
 void configure_ui(float scale, Theme theme = Theme::dark);
 
 }  // namespace grassflow::app

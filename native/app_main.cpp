@@ -124,8 +124,11 @@ int main(int argc, char** argv) {
     float content_scale = 1.0f, unused = 1.0f;
     glfwGetWindowContentScale(window, &content_scale, &unused);
     const float pixels_per_unit = win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f;
-    if (app.prepare_frame(content_scale / pixels_per_unit, static_cast<float>(win_h)))
+    // (ImGui 1.86's NewFrame does not re-create a destroyed font texture: it is made here.)
+    if (app.prepare_frame(content_scale / pixels_per_unit, static_cast<float>(win_h))) {
       ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();

@@ -106,7 +106,11 @@ void frame() {
     emscripten_set_element_css_size("#canvas", css_w, css_h);
   }
   // Font and style follow the theme and the scale (text at least 1/60 of the figure's height; theme.h).
-  if (app->prepare_frame(static_cast<float>(dpr), static_cast<float>(fb_h))) ImGui_ImplOpenGL3_DestroyFontsTexture();
+  // (ImGui 1.86's NewFrame does not re-create a destroyed font texture: it is made here.)
+  if (app->prepare_frame(static_cast<float>(dpr), static_cast<float>(fb_h))) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
   const double now = emscripten_get_now() / 1000.0;
   const double wall = last_time > 0 ? now - last_time : 0.0;
   last_time = now;

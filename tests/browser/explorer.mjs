@@ -151,10 +151,20 @@ try {
   s = await waitFor(tall, (x) => x.t >= 4, 't >= 4 (1920×1080)');
   check(15 * s.ui_scale >= 18, `at 1920×1080 the text is ${15 * s.ui_scale} px, at least 1/60 of the height`);
   writeFileSync(join(outDir, 'explorer-light-1080.png'), await tall.screenshot());
+  // A theme switched on the open page rebuilds the font texture: before it did, every glyph and filled shape
+  // came out black (the dark palette's background is not black: luminance 0.008).
   await tall.evaluate(() => window.grassflow.set({ theme: 'dark' }));
   await tall.waitForTimeout(300);
   const darkStats = pngStats(await tall.screenshot());
-  check(darkStats.commonest_luminance < 0.05, `theme=dark: the app's background is dark (luminance ${darkStats.commonest_luminance.toFixed(3)})`);
+  check(darkStats.commonest_luminance < 0.05 && darkStats.commonest_luminance > 0.002 && !darkStats.blank,
+        `theme=dark set on the open page: the app's background is dark, not black (luminance ${darkStats.commonest_luminance.toFixed(4)})`);
+  await tall.evaluate(() => { location.hash = `${location.hash.slice(1)}&theme=light`; });
+  await tall.waitForTimeout(500);
+  const relit = await tall.screenshot();
+  writeFileSync(join(outDir, 'explorer-light-again.png'), relit);
+  const relitStats = pngStats(relit);
+  check(relitStats.commonest_luminance > 0.9 && !relitStats.blank,
+        `theme=light through the hash of the open page: light again (luminance ${relitStats.commonest_luminance.toFixed(3)})`);
   await tall.close();
 } catch (e) {
   check(false, e.message);

@@ -1,0 +1,14 @@
+import { launch, serve } from './browser.mjs';
+const server = await serve('/work/main/build/web/site');
+const { browser, page, problems } = await launch();
+page.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 200)));
+await page.goto(server.url + 'index.html');
+await page.waitForTimeout(4000);
+await page.screenshot({ path: '/tmp/h0.png' });
+await page.evaluate(() => { location.hash = 'theme=light'; });
+await page.waitForTimeout(3000);
+console.log(JSON.stringify((await page.evaluate(() => window.grassflow.get())).state));
+await page.screenshot({ path: '/tmp/h1.png' });
+console.log(await page.evaluate(() => ({ cls: document.documentElement.className, loopPaused: window.grassflow._loopPaused })));
+console.log(problems);
+await browser.close(); server.stop();
