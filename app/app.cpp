@@ -59,26 +59,87 @@ void App::frame(float width, float height, float ui_scale, double wall_seconds) 
                                return type && type->placement == PanelType::Placement::sidebar;
                              }),
               ids.end());
-  const std::vector<Rect> rects = tile_panels(ids, width, height, status_height, ui_scale);
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (rects[i].w <= 0.0f) continue;
-    const auto panel = std::find_if(panels_.begin(), panels_.end(),
-                                    [&](const std::unique_ptr<Panel>& p) { return ids[i] == p->id(); });
-    if (panel == panels_.end()) continue;
-    ImGui::SetNextWindowPos(ImVec2(rects[i].x, rects[i].y), ImGuiCond_Always);
-    ImGui::SetNextWindowSize(ImVec2(rects[i].w, rects[i].h), ImGuiCond_Always);
-    draw_panel(**panel, ui_scale);
+  const bool tabs = chrome && shows_tabs(width, ui_scale);
+  if (tabs) {
+    const float strip_height = draw_tab_strip(ids, width);
+    ids = {tab_};
+    const Rect below{0.0f, strip_height, width, std::max(0.0f, height - status_height - strip_height)};
+    draw_panels(ids, {below}, ui_scale);
+  } else {
+    tab_rects_.clear();
+    draw_panels(ids, tile_panels(ids, width, height, status_height, ui_scale), ui_scale);
   }
   if (chrome) {
     ImGui::SetNextWindowPos(ImVec2(0, height - status_height), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(width, status_height), ImGuiCond_Always);
-    draw_status_bar();
+    draw_status_bar(!tabs);
   }
   std::string screenshot = explorer_->take_screenshot_request();
   if (!screenshot.empty()) pending_screenshot_ = std::move(screenshot);
   ++frames_;
   explorer_->record_frame_ms(
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+}
+
+Panel* App::find_panel(const std::string& id) {
+  const auto panel =
+      std::find_if(panels_.begin(), panels_.end(), [&](const std::unique_ptr<Panel>& p) { return id == p->id(); });
+  return panel == panels_.end() ? nullptr : panel->get();
+}
+
+void App::draw_panels(const std::vector<std::string>& ids, const std::vector<Rect>& rects, float ui_scale) {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    Panel* panel = find_panel(ids[i]);
+    if (!panel || rects[i].w <= 0.0f) continue;
+    ImGui::SetNextWindowPos(ImVec2(rects[i].x, rects[i].y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(rects[i].w, rects[i].h), ImGuiCond_Always);
+    draw_panel(*panel, ui_scale);
+  }
+}
+
+float App::draw_tab_strip(const std::vector<std::string>& ids, float width) {
+  // The tab shown: the one picked before if it is still in the set, else the first view (the figure, not the
+  // controls, is what a phone opens on).
+  if (std::find(ids.begin(), ids.end(), tab_) == ids.end()) {
+    const auto view = std::find_if(ids.begin(), ids.end(), [](const std::string& id) {
+      const PanelType* type = find_panel_type(id);
+      return type && type->placement == PanelType::Placement::tiled;
+    });
+    tab_ = view != ids.end() ? *view : ids.empty() ? std::string() : ids.front();
+  }
+  // One button per panel, named by its title up to the colon ("Grassmannian: disk of span(W*)" is
+  // "Grassmannian"), in rows as wide as the canvas (layout.h: legend_layout): every tab stays in sight.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  std::vector<std::string> labels;
+  std::vector<float> widths;
+  for (const std::string& id : ids) {
+    const Panel* panel = find_panel(id);
+    const std::string title = panel ? panel->title(*explorer_) : id;
+    labels.push_back(title.substr(0, title.find(':')));
+    widths.push_back(ImGui::CalcTextSize(labels.back().c_str()).x + 2.0f * style.FramePadding.x);
+  }
+  const float line = ImGui::GetFrameHeight() + style.ItemSpacing.y;
+  const std::vector<Rect> boxes =
+      legend_layout(widths, line, style.ItemSpacing.x, std::max(1.0f, width - 2.0f * style.WindowPadding.x));
+  const float strip_height =
+      (boxes.empty() ? line : boxes.back().y + line) - style.ItemSpacing.y + 2.0f * style.WindowPadding.y;
+  ImGui::SetNextWindowPos(ImVec2(0, 0), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(width, strip_height), ImGuiCond_Always);
+  ImGui::Begin("##tabs", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  tab_rects_.clear();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const bool shown = ids[i] == tab_;
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + boxes[i].x, origin.y + boxes[i].y));
+    // The tab shown in the pressed button's colour, the others in the frames'.
+    ImGui::PushStyleColor(ImGuiCol_Button, style.Colors[shown ? ImGuiCol_ButtonActive : ImGuiCol_FrameBg]);
+    if (ImGui::Button((labels[i] + "##tab-" + ids[i]).c_str())) tab_ = ids[i];
+    ImGui::PopStyleColor();
+    tab_rects_[ids[i]] = {origin.x + boxes[i].x, origin.y + boxes[i].y, boxes[i].w, ImGui::GetFrameHeight()};
+  }
+  ImGui::End();
+  return strip_height;
 }
 
 void App::draw_panel(Panel& panel, float ui_scale) {
@@ -104,15 +165,18 @@ void App::draw_panel(Panel& panel, float ui_scale) {
   ImGui::End();
 }
 
-void App::draw_status_bar() {
+void App::draw_status_bar(bool with_build) {
   ImGui::Begin("##status", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-  ImGui::Text("grassflow %s | %s | SIMD %s", version(), platform_.name.c_str(), simd_enabled() ? "on" : "off");
+  if (with_build)
+    ImGui::Text("grassflow %s | %s | SIMD %s", version(), platform_.name.c_str(), simd_enabled() ? "on" : "off");
+  const char* separator = with_build ? "| " : "";
   if (const Simulation* experiment = explorer_->experiment()) {
     for (const auto& run : experiment->runs()) {
-      ImGui::SameLine();
-      ImGui::Text("| %s: t = %.4g, loss = %.4g, %s", run->objective().name(), run->shown_time(), run->current().loss,
-                  to_string(run->status()));
+      if (*separator) ImGui::SameLine();
+      ImGui::Text("%s%s: t = %.4g, loss = %.4g, %s", separator, run->objective().name(), run->shown_time(),
+                  run->current().loss, to_string(run->status()));
+      separator = "| ";
       if (run->status() == FlowStatus::diverged && !run->flow().failure().empty()) {
         ImGui::SameLine();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(active_palette().warning), "(%s)",

@@ -61,8 +61,9 @@ class App {
 
   /// Advances the simulation by one frame (`wall_seconds` since the previous frame, used unless the state
   /// fixes `dt`) and builds every visible panel for a framebuffer of width×height layout units at `ui_scale`
-  /// (ui_scale(): layout units per base unit; marker sizes and the sidebar scale with it). Call between
-  /// ImGui::NewFrame() and ImGui::Render().
+  /// (ui_scale(): layout units per base unit; marker sizes and the sidebar scale with it): tiled, or on a
+  /// narrow canvas (layout.h: shows_tabs) one at a time under a row of tabs. Call between ImGui::NewFrame() and
+  /// ImGui::Render().
   void frame(float width, float height, float ui_scale, double wall_seconds);
   /// Call after ImGui's draw data is rendered into the default framebuffer (PNG export reads it here).
   void after_render(int framebuffer_width, int framebuffer_height);
@@ -88,13 +89,24 @@ class App {
   /// or, for "svg", has no line plot. The panels' right-click menu calls it.
   bool export_panel(const std::string& id, const std::string& format);
 
+  /// Where the last frame drew each panel's tab (layout units; empty unless the canvas was narrow: layout.h,
+  /// shows_tabs), by panel id: a tap there shows that panel.
+  const std::map<std::string, Rect>& tab_rects() const { return tab_rects_; }
+
   /// The model and its player: the entry points' scripting API calls reset(), play(), pause(), step_by(dt).
   Explorer& explorer() { return *explorer_; }
   long frames() const { return frames_; }
 
  private:
+  Panel* find_panel(const std::string& id);
+  // The panels `ids` in their windows `rects` (one per id; w = 0: not drawn).
+  void draw_panels(const std::vector<std::string>& ids, const std::vector<Rect>& rects, float ui_scale);
   void draw_panel(Panel& panel, float ui_scale);
-  void draw_status_bar();
+  // A narrow canvas (layout.h: shows_tabs): the row of tabs at the top, one per panel of `ids`; sets tab_ to
+  // the one picked. Returns the row's height.
+  float draw_tab_strip(const std::vector<std::string>& ids, float width);
+  // `with_build`: the version, platform and SIMD before the runs (left out on a narrow canvas).
+  void draw_status_bar(bool with_build);
 
   Platform platform_;
   std::string query_;
@@ -109,6 +121,8 @@ class App {
   std::map<std::string, std::vector<PlotRecord>> panel_plots_;  // and its plots
   float configured_scale_ = 0;                                  // what prepare_frame last gave configure_ui (0: never)
   Theme configured_theme_ = Theme::dark;
+  std::string tab_;                        // the panel shown on a narrow canvas
+  std::map<std::string, Rect> tab_rects_;  // and where its tabs were drawn
 };
 
 }  // namespace grassflow::app

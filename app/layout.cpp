@@ -59,6 +59,10 @@ std::vector<Rect> tile_panels(const std::vector<std::string>& ids, float width, 
   return rects;
 }
 
+bool shows_tabs(float width, float ui_scale) {
+  return width < 720.0f * ui_scale;
+}
+
 bool overlaps(const Rect& a, const Rect& b) {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }

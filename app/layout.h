@@ -1,6 +1,7 @@
 // Layout without ImGui, so that it is testable: the tiled panels (Dear ImGui 1.86 has no docking, docs/toolchain.md,
 // so panels are plain windows placed here: a controls column on the left, the views tiled in a grid to its
-// right, a status bar below; recomputed every frame from the canvas size, so resizing re-tiles), and where a
+// right, a status bar below; recomputed every frame from the canvas size, so resizing re-tiles; on a narrow
+// canvas, one panel at a time under tabs), and where a
 // plot's labels and legend entries go so that none covers another.
 #pragma once
 
@@ -24,6 +25,11 @@ const std::vector<std::string>& all_panel_ids();
 /// same order (w = h = 0 if hidden).
 std::vector<Rect> tile_panels(const std::vector<std::string>& ids, float width, float height, float status_height,
                               float ui_scale);
+
+/// Whether a canvas `width` layout units wide at `ui_scale` (layout units per base unit) shows one panel at a
+/// time under a row of tabs rather than tiling them: below 720 base units (a phone in portrait is 390), where the
+/// controls column and a grid of views would leave each view too small to read. Embedded figures always tile.
+bool shows_tabs(float width, float ui_scale);
 
 /// True when a and b share interior points (touching edges do not count).
 bool overlaps(const Rect& a, const Rect& b);

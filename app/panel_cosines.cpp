@@ -90,7 +90,8 @@ void CosinesPanel::draw(Explorer& explorer, const PanelFrame&) {
     scales = at = {*first};
   }
   for (std::size_t j = 0; j < scales.size(); ++j) {
-    char label[64];
+    char label[64], short_label[48];
+    std::snprintf(short_label, sizeof short_label, "theory%s %.3g", planted ? " (planted)" : "", scales[j]);
     if (planted)
       std::snprintf(label, sizeof label, "theory (planted): first escape ~ %.3g", scales[j]);
     else if (leaps[j] == 1)
@@ -98,7 +99,7 @@ void CosinesPanel::draw(Explorer& explorer, const PanelFrame&) {
     else
       std::snprintf(label, sizeof label, "theory: leap %d, %s^%d/%dα² = %.3g", leaps[j], equator ? "(1/ε²)" : "d",
                     leaps[j] - 1, 2 * leaps[j] * (leaps[j] - 1), scales[j]);
-    plot.vline(at[j], palette.reference, label, false);
+    plot.vline(at[j], palette.reference, label, false, short_label);
   }
   if (plot.finish()) ImGui::SetTooltip("t = %.4g\ncos = %.4g", plot.mouse_x(), plot.mouse_y());
 }

@@ -307,6 +307,7 @@ void GrassmannianView::State::draw_sphere(const GrassmannianTrajectory& run, flo
              c.overlay, "w*", true);
   // w(t) = (√(1 − m²), 0, m) in the plane of w* and the first direction of w(0) ⊥ w*, decimated.
   drawn.max_path_points = path_budget(side);
+  drawn.side = side;
   const std::vector<Sample>& history = run.history();
   std::vector<Eigen::Vector3d> path;
   for (std::size_t i : decimate(history.size(), static_cast<std::size_t>(drawn.max_path_points))) {
@@ -409,6 +410,7 @@ void GrassmannianView::State::draw_balls(const GrassmannianTrajectory& run, floa
 
   // The learned directions' coordinates along the path, decimated, in the current principal frame.
   drawn.max_path_points = path_budget(side);
+  drawn.side = side;
   const std::vector<Sample>& history = run.history();
   std::vector<Eigen::MatrixXd> coordinates;
   for (std::size_t i : decimate(history.size(), static_cast<std::size_t>(drawn.max_path_points)))
@@ -583,13 +585,13 @@ class SpherePanel final : public Panel {
   void draw(Explorer& explorer, const PanelFrame& frame) override {
     view_.draw(explorer.experiment()->active(), frame.ui_scale);
   }
-  /// "grassmannian": {view ("sphere", "disk", "ball" or "parallel"), max_path_points, path_points}, and
-  /// background_ms for the disk.
+  /// "grassmannian": {view ("sphere", "disk", "ball" or "parallel"), max_path_points, path_points, side (the
+  /// picture's, layout units)}, and background_ms for the disk.
   void add_to_snapshot(nlohmann::json& snapshot) const override {
     const GrassmannianDrawn& d = view_.drawn();
     if (d.view.empty()) return;
     snapshot["grassmannian"] = {
-        {"view", d.view}, {"max_path_points", d.max_path_points}, {"path_points", d.path_points}};
+        {"view", d.view}, {"max_path_points", d.max_path_points}, {"path_points", d.path_points}, {"side", d.side}};
     if (d.view == "disk") snapshot["grassmannian"]["background_ms"] = d.background_ms;
   }
 

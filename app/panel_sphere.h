@@ -42,6 +42,7 @@ struct GrassmannianDrawn {
   int points_per_sample = 0;  ///< path vertices each sample drawn adds: 1 a path (sphere 1, disk r, ball 2r),
                               ///< r for the parallel coordinates (one polyline across the r axes)
   double background_ms = 0;   ///< r = 2: CPU time of the disk's last loss grid (milliseconds)
+  float side = 0;             ///< the sphere's or disk's side (layout units; r = 3: each view's; 0: parallel)
 };
 
 /// The Grassmannian view of a run of r directions (docs/theory.md §1: M = WᵀW*, principal angles (1.5)):

@@ -400,7 +400,8 @@ bool Plot::finish() {
   const SegmentIndex index(record_.curves, area());
   const Rect bounds = area();
   std::vector<Rect> taken;
-  std::vector<ImU32> dropped_colours;  // of record_.dropped, for the notes line
+  std::vector<ImU32> dropped_colours;      // of record_.dropped, for the notes line
+  std::vector<std::string> dropped_short;  // and their short forms (empty: none)
   const auto free_box = [&](const Rect& r) {
     if (r.x < bounds.x || r.y < bounds.y || r.x + r.w > bounds.x + bounds.w || r.y + r.h > bounds.y + bounds.h)
       return false;
@@ -444,6 +445,7 @@ bool Plot::finish() {
     if (!placed) {
       record_.dropped.push_back(label.text + suffix);
       dropped_colours.push_back(label.colour);
+      dropped_short.push_back(label.short_text.empty() ? std::string() : label.short_text + suffix);
     }
   }
   draw_->PopClipRect();
@@ -455,8 +457,12 @@ bool Plot::finish() {
   draw_->AddText(ImVec2(title_x, notes_at_.y), text_colour, record_.x_label.c_str());
   float x = notes_at_.x;
   for (std::size_t k = 0; k < record_.dropped.size(); ++k) {
-    // "labels:" first, so that the row reads as the plot's markers, not as an axis annotation.
-    const std::string note = (k == 0 ? "labels: " : "; ") + record_.dropped[k];
+    // "labels:" first, so that the row reads as the plot's markers, not as an axis annotation; a label's short
+    // form where the long one does not fit.
+    const std::string lead = k == 0 ? "labels: " : "; ";
+    std::string note = lead + record_.dropped[k];
+    if (x + ImGui::CalcTextSize(note.c_str()).x > title_x - font && !dropped_short[k].empty())
+      note = lead + dropped_short[k];
     const float w = ImGui::CalcTextSize(note.c_str()).x;
     if (x + w > title_x - font) break;  // no room left: the rest stay in the record (and the SVG) only
     draw_->AddText(ImVec2(x, notes_at_.y), dropped_colours[k], note.c_str());
