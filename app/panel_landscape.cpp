@@ -5,7 +5,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -24,7 +23,6 @@ namespace grassflow::app {
 namespace {
 
 constexpr int kGrid = 128;
-constexpr double kMovingIntervalMs = 500;  // the background's refresh while M moves
 
 // Value of the grid at slice coordinates (bilinear).
 double sample(const Landscape& g, double x, double y) {
@@ -60,10 +58,7 @@ class LandscapePanel final : public Panel {
   bool log_colour_ = false;
   std::unique_ptr<LandscapeSlice> slice_;
   Landscape grid_;
-  Eigen::MatrixXd computed_at_;  ///< the M the grid was computed through
-  std::string computed_for_;     ///< objective + slice kind the grid belongs to
-  double compute_ms_ = 0;
-  std::chrono::steady_clock::time_point computed_when_;  ///< when the grid was last computed
+  GridRefresh refresh_;  ///< of the grid: its key is the objective, the slice kind and the run
 };
 
 void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
@@ -104,24 +99,17 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
   const std::string key = std::string(run.objective().name()) + (rotation_slice_ ? "/rotation" : "/cosines") + "/" +
                           std::to_string(reinterpret_cast<std::uintptr_t>(&run));
   const Eigen::MatrixXd& M = run.current().M;
-  // A new slice at once; a moving M (every frame while running) on a grid of half the resolution (a quarter of
-  // the cost) twice a second, or every 4× its cost if longer, so that the grid's cost stays out of most frames
-  // (slow grids, 128² at r = 4: ~65 ms, keep the frame rate instead of setting it); the path and the dot follow
-  // M every frame. Once M rests (paused, converged), the full grid.
-  const auto start = std::chrono::steady_clock::now();
-  const bool moved = computed_at_.size() != M.size() || (computed_at_ - M).norm() > 1e-9;
-  const double since_ms = std::chrono::duration<double, std::milli>(start - computed_when_).count();
-  const bool refine = !moved && grid_.n < kGrid && since_ms >= 100.0;
-  if (key != computed_for_ || (moved && since_ms >= std::max(4.0 * compute_ms_, kMovingIntervalMs)) || refine) {
-    const int n = key != computed_for_ || refine ? kGrid : kGrid / 2;
+  // A moving M on a grid of half the resolution (a quarter of the cost), on GridRefresh's schedule (widgets.h);
+  // once M rests (paused, converged), the full grid.
+  const auto start = GridRefresh::Clock::now();
+  const bool refine = refresh_.at_rest(M) && grid_.n < kGrid && refresh_.since_ms() >= 100.0;
+  if (refresh_.due(key, M) || refine) {
+    const int n = refresh_.new_key(key) || refine ? kGrid : kGrid / 2;
     slice_ = std::make_unique<LandscapeSlice>(run.objective(), kind, M);
     grid_ = slice_->compute(n);
-    computed_at_ = M;
-    computed_for_ = key;
     std::vector<float> values(grid_.values.begin(), grid_.values.end());
     values_.upload(n, n, values);
-    computed_when_ = std::chrono::steady_clock::now();
-    compute_ms_ = std::chrono::duration<double, std::milli>(computed_when_ - start).count();
+    refresh_.computed(key, M, start);
   }
   const Landscape& g = grid_;
   const LandscapeSlice& slice = *slice_;
@@ -266,10 +254,14 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
 }
 
 void LandscapePanel::add_to_snapshot(nlohmann::json& snapshot) const {
-  if (computed_for_.empty()) return;
-  snapshot["landscape"] = {
-      {"for", computed_for_.substr(0, computed_for_.rfind('/'))}, {"min", grid_.min_value},    {"max", grid_.max_value},
-      {"critical_points", grid_.critical_points.size()},          {"compute_ms", compute_ms_}, {"grid", grid_.n}};
+  const std::string& computed_for = refresh_.key();
+  if (computed_for.empty()) return;
+  snapshot["landscape"] = {{"for", computed_for.substr(0, computed_for.rfind('/'))},
+                           {"min", grid_.min_value},
+                           {"max", grid_.max_value},
+                           {"critical_points", grid_.critical_points.size()},
+                           {"compute_ms", refresh_.cost_ms()},
+                           {"grid", grid_.n}};
 }
 
 }  // namespace

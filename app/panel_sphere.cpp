@@ -10,7 +10,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +23,7 @@
 #include "panel.h"
 #include "renderer.h"
 #include "theme.h"
+#include "widgets.h"
 
 namespace grassflow::app {
 
@@ -144,11 +144,8 @@ struct GrassmannianView::State {
   FloatTexture profile, disk_values;
   std::string profile_for;  ///< the objective (and run) the sphere's profile texture was made for
   float yaw = 0.6f, pitch = 0.35f;
-  int background_row = 0;         ///< r = 2: the direction moved across the disk by the background's loss
-  std::string background_for;     ///< objective, run and moved row of the disk's loss grid
-  Eigen::MatrixXd background_at;  ///< the M it was computed through
-  double background_ms = 0;
-  std::chrono::steady_clock::time_point background_when;
+  int background_row = 0;          ///< r = 2: the direction moved across the disk by the background's loss
+  GridRefresh background_refresh;  ///< of the disk's loss grid: its key is the objective, the run and the row moved
   GrassmannianDrawn drawn;
 
   void draw_sphere(const GrassmannianTrajectory& run, float ui_scale);
@@ -336,13 +333,9 @@ void GrassmannianView::State::update_background(const GrassmannianTrajectory& ru
   const std::string key = std::string(run.objective().name()) + "/" +
                           std::to_string(reinterpret_cast<std::uintptr_t>(run.identity())) + "/" +
                           std::to_string(background_row);
-  // A new grid at once; a moving M at most every 4× the grid's cost (as the landscape panel does).
-  const auto start = std::chrono::steady_clock::now();
-  const bool moved = background_at.size() != M.size() || (background_at - M).norm() > 1e-9;
-  const double since_ms = std::chrono::duration<double, std::milli>(start - background_when).count();
-  // While M moves: twice a second, or every 4× its cost if longer (the paths follow M every frame), as the
-  // landscape panel does.
-  if (key == background_for && !(moved && since_ms >= std::max(4.0 * background_ms, 500.0))) return;
+  // On GridRefresh's schedule (widgets.h), as the landscape.
+  if (!background_refresh.due(key, M)) return;
+  const auto start = GridRefresh::Clock::now();
   std::vector<double> values(static_cast<std::size_t>(kDiskGrid * kDiskGrid));
   double lo = 1e300, hi = -1e300;
   Eigen::VectorXd p(2);
@@ -361,10 +354,7 @@ void GrassmannianView::State::update_background(const GrassmannianTrajectory& ru
   normalised.reserve(values.size());
   for (double v : values) normalised.push_back(static_cast<float>(std::clamp((v - lo) / (hi - lo), 0.0, 1.0)));
   disk_values.upload(kDiskGrid, kDiskGrid, normalised);
-  background_for = key;
-  background_at = M;
-  background_when = std::chrono::steady_clock::now();
-  background_ms = std::chrono::duration<double, std::milli>(background_when - start).count();
+  background_refresh.computed(key, M, start);
 }
 
 void GrassmannianView::State::draw_balls(const GrassmannianTrajectory& run, float ui_scale) {
@@ -421,7 +411,7 @@ void GrassmannianView::State::draw_balls(const GrassmannianTrajectory& run, floa
   ImDrawList* draw = ImGui::GetWindowDrawList();
   if (r == 2) {
     update_background(run, V);
-    drawn.background_ms = background_ms;
+    drawn.background_ms = background_refresh.cost_ms();
     if (const ProgramHandle program = disk.get()) {
       const int px = static_cast<int>(side);
       disk_target.draw(px, px, {program, disk_values.handle(), "u_values", {}});
