@@ -59,7 +59,7 @@ void App::frame(float width, float height, float ui_scale, double wall_seconds) 
                                return type && type->placement == PanelType::Placement::sidebar;
                              }),
               ids.end());
-  const bool tabs = chrome && shows_tabs(width, ui_scale);
+  const bool tabs = chrome && shows_tabs(width, height, ui_scale);
   if (tabs) {
     const float strip_height = draw_tab_strip(ids, width);
     ids = {tab_};
@@ -134,7 +134,9 @@ float App::draw_tab_strip(const std::vector<std::string>& ids, float width) {
     ImGui::SetCursorScreenPos(ImVec2(origin.x + boxes[i].x, origin.y + boxes[i].y));
     // The tab shown in the pressed button's colour, the others in the frames'.
     ImGui::PushStyleColor(ImGuiCol_Button, style.Colors[shown ? ImGuiCol_ButtonActive : ImGuiCol_FrameBg]);
-    if (ImGui::Button((labels[i] + "##tab-" + ids[i]).c_str())) tab_ = ids[i];
+    // On the press, not the release: a tap's press and release can fall in one frame of a running figure.
+    ImGui::Button((labels[i] + "##tab-" + ids[i]).c_str());
+    if (ImGui::IsItemActivated()) tab_ = ids[i];
     ImGui::PopStyleColor();
     tab_rects_[ids[i]] = {origin.x + boxes[i].x, origin.y + boxes[i].y, boxes[i].w, ImGui::GetFrameHeight()};
   }
@@ -174,8 +176,8 @@ void App::draw_status_bar(bool with_build) {
   if (const Simulation* experiment = explorer_->experiment()) {
     for (const auto& run : experiment->runs()) {
       if (*separator) ImGui::SameLine();
-      ImGui::Text("%s%s: t = %.4g, loss = %.4g, %s", separator, run->objective().name(), run->shown_time(),
-                  run->current().loss, to_string(run->status()));
+      ImGui::Text("%s%s: t = %.4g, loss = %.4g, %s%s", separator, run->objective().name(), run->shown_time(),
+                  run->current().loss, to_string(run->status()), explorer_->playing() ? "" : " (paused)");
       separator = "| ";
       if (run->status() == FlowStatus::diverged && !run->flow().failure().empty()) {
         ImGui::SameLine();

@@ -95,6 +95,10 @@ void Explorer::step() {
 void Explorer::step_by(double dt) {
   if (!std::isfinite(dt) || dt < 0)
     throw InputError("dt", "step(dt) needs a simulated time dt >= 0, e.g. step(10); got " + shortest_text(dt));
+  if (experiment_ && experiment_->clock() + dt > state_.t_max)
+    throw InputError("dt", "step(" + shortest_text(dt) + ") would pass t-max = " + shortest_text(state_.t_max) +
+                               ", where the flows stop; step by at most " +
+                               shortest_text(state_.t_max - experiment_->clock()) + " or raise t-max");
   playing_ = false;
   if (!experiment_) return;
   for (const std::string& event : experiment_->advance_by(dt))
@@ -103,6 +107,15 @@ void Explorer::step_by(double dt) {
 
 void Explorer::advance(double wall_seconds) {
   if (!experiment_) return;
+  // Every flow at its end (converged, stalled, t_max or diverged) and no training on samples (which has none):
+  // nothing is left to watch.
+  const auto ended = [&] {
+    if (experiment_->samples()) return false;
+    for (const auto& run : experiment_->runs())
+      if (run->status() == FlowStatus::running) return false;
+    return true;
+  };
+  const bool was_ended = ended();
   bool stopped = false;
   for (const std::string& event : experiment_->tick(wall_seconds, playing_, step_requested_, &stopped))
     if (platform_.emit) platform_.emit(event);
@@ -110,6 +123,13 @@ void Explorer::advance(double wall_seconds) {
   if (stopped) {
     playing_ = false;
     emit({{"type", "paused"}, {"reason", "escape"}, {"t", experiment_->active().shown_time()}});
+  } else if (playing_ && !was_ended && ended()) {
+    // The player stops where the last flow ended instead of running the clock on (and the time axis with it)
+    // past a trajectory that no longer moves; play() goes on from there.
+    playing_ = false;
+    emit({{"type", "paused"},
+          {"reason", to_string(experiment_->active().status())},
+          {"t", experiment_->active().shown_time()}});
   }
 }
 

@@ -31,7 +31,9 @@ class Explorer {
   void reset();
   /// Moves the simulated clock by one frame of `wall_seconds` (experiment's pacing) when playing or when a
   /// single step was asked for, and emits the escape events through the platform; with `pause-at=escape`,
-  /// pauses exactly at an escape and emits {"type": "paused", "reason": "escape", "t"}.
+  /// pauses exactly at an escape and emits {"type": "paused", "reason": "escape", "t"}. When the last running
+  /// flow ends (and no training on samples runs), pauses there and emits {"type": "paused", "reason": its
+  /// status ("converged", "stalled", "t_max" or "diverged"), "t"}.
   void advance(double wall_seconds);
   /// The keyboard shortcuts of the current ImGui frame (space: play/pause, s: single step, r: reset), unless
   /// a text field has the keyboard or a modifier is held.

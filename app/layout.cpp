@@ -59,8 +59,8 @@ std::vector<Rect> tile_panels(const std::vector<std::string>& ids, float width, 
   return rects;
 }
 
-bool shows_tabs(float width, float ui_scale) {
-  return width < 720.0f * ui_scale;
+bool shows_tabs(float width, float height, float ui_scale) {
+  return width < 720.0f * ui_scale || height < 480.0f * ui_scale;
 }
 
 bool overlaps(const Rect& a, const Rect& b) {

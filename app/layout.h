@@ -26,10 +26,11 @@ const std::vector<std::string>& all_panel_ids();
 std::vector<Rect> tile_panels(const std::vector<std::string>& ids, float width, float height, float status_height,
                               float ui_scale);
 
-/// Whether a canvas `width` layout units wide at `ui_scale` (layout units per base unit) shows one panel at a
-/// time under a row of tabs rather than tiling them: below 720 base units (a phone in portrait is 390), where the
-/// controls column and a grid of views would leave each view too small to read. Embedded figures always tile.
-bool shows_tabs(float width, float ui_scale);
+/// Whether a canvas of width×height layout units at `ui_scale` (layout units per base unit) shows one panel at
+/// a time under a row of tabs rather than tiling them: below 720 base units wide or 480 high (a phone is 390 ×
+/// 844 in portrait, 844 × 390 in landscape), where the controls column and a grid of views would leave each view
+/// too small to read. Embedded figures always tile.
+bool shows_tabs(float width, float height, float ui_scale);
 
 /// True when a and b share interior points (touching edges do not count).
 bool overlaps(const Rect& a, const Rect& b);

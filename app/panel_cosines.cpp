@@ -95,9 +95,9 @@ void CosinesPanel::draw(Explorer& explorer, const PanelFrame&) {
     if (planted)
       std::snprintf(label, sizeof label, "theory (planted): first escape ~ %.3g", scales[j]);
     else if (leaps[j] == 1)
-      std::snprintf(label, sizeof label, "theory: leap 1, %s/2α² = %.3g", equator ? "ln(1/ε²)" : "ln d", scales[j]);
+      std::snprintf(label, sizeof label, "theory: leap 1, %s/(2α²) = %.3g", equator ? "ln(1/ε²)" : "ln d", scales[j]);
     else
-      std::snprintf(label, sizeof label, "theory: leap %d, %s^%d/%dα² = %.3g", leaps[j], equator ? "(1/ε²)" : "d",
+      std::snprintf(label, sizeof label, "theory: leap %d, %s^%d/(%dα²) = %.3g", leaps[j], equator ? "(1/ε²)" : "d",
                     leaps[j] - 1, 2 * leaps[j] * (leaps[j] - 1), scales[j]);
     plot.vline(at[j], palette.reference, label, false, short_label);
   }

@@ -78,7 +78,7 @@ void LinkPanel::draw(Explorer& explorer, const PanelFrame&) {
     stages += text;
   }
   if (!stages.empty())
-    ImGui::TextWrapped("joint stages at d = %.3g: %s  (ln d/2α² for a leap 1, d^(l-1)/(2l(l-1)α²) for a leap l ≥ 2)",
+    ImGui::TextWrapped("joint stages at d = %.3g: %s  (ln d/(2α²) for a leap 1, d^(l-1)/(2l(l-1)α²) for a leap l ≥ 2)",
                        state.d, stages.c_str());
   if (const std::optional<double> planted = planted_first_escape_time(a.information_exponent, state.d))
     ImGui::Text("planted: first escape ~ %.3g (exponent s/2 - 1 in d for s >= 3)", *planted);

@@ -456,16 +456,31 @@ bool Plot::finish() {
   const float title_x = record_.dropped.empty() ? (min_.x + max_.x - title_w) / 2 : max_.x - title_w;
   draw_->AddText(ImVec2(title_x, notes_at_.y), text_colour, record_.x_label.c_str());
   float x = notes_at_.x;
+  const float room = title_x - font;
   for (std::size_t k = 0; k < record_.dropped.size(); ++k) {
     // "labels:" first, so that the row reads as the plot's markers, not as an axis annotation; a label's short
     // form where the long one does not fit.
     const std::string lead = k == 0 ? "labels: " : "; ";
     std::string note = lead + record_.dropped[k];
-    if (x + ImGui::CalcTextSize(note.c_str()).x > title_x - font && !dropped_short[k].empty())
-      note = lead + dropped_short[k];
+    if (x + ImGui::CalcTextSize(note.c_str()).x > room && !dropped_short[k].empty()) note = lead + dropped_short[k];
     const float w = ImGui::CalcTextSize(note.c_str()).x;
-    if (x + w > title_x - font) break;  // no room left: the rest stay in the record (and the SVG) only
+    // The last one that fits leaves room for the count of those that do not ("+2 more"); hovering the row
+    // lists them all (they are in the record and the SVG too).
+    const std::size_t after = record_.dropped.size() - k - 1;
+    const std::string more = "; +" + std::to_string(after) + " more";
+    const float more_w = after > 0 ? ImGui::CalcTextSize(more.c_str()).x : 0.0f;
+    if (x + w + more_w > room) {
+      const std::string rest = (k == 0 ? "labels: +" : "; +") + std::to_string(record_.dropped.size() - k) + " more";
+      draw_->AddText(ImVec2(x, notes_at_.y), text_colour, rest.c_str());
+      record_.notes += rest;
+      std::string all;
+      for (const std::string& d : record_.dropped) all += (all.empty() ? "" : "\n") + d;
+      if (ImGui::IsMouseHoveringRect(ImVec2(notes_at_.x, notes_at_.y), ImVec2(room, notes_at_.y + font)))
+        ImGui::SetTooltip("%s", all.c_str());
+      break;
+    }
     draw_->AddText(ImVec2(x, notes_at_.y), dropped_colours[k], note.c_str());
+    record_.notes += note;
     x += w;
   }
   record_.area = area();

@@ -62,7 +62,8 @@ struct PlotRecord {
   std::vector<PlacedText> labels;  ///< marker and reference-line labels where they were placed (padding included)
   std::vector<ImU32> label_colours;
   std::vector<std::string> dropped;  ///< labels with no free place, listed in the notes line below the plot
-  std::vector<DrawnCurve> curves;    ///< data curves and reference lines, in drawing order
+  std::string notes;  ///< that line as drawn: "labels: a; b", ending "; +2 more" where the rest did not fit
+  std::vector<DrawnCurve> curves;  ///< data curves and reference lines, in drawing order
 };
 
 /// Whether the segment a–b meets the rectangle (its interior or edges).

@@ -223,6 +223,7 @@ std::vector<std::string> Simulation::advance_by(double dt) {
 }
 
 std::vector<std::string> Simulation::move_clock(double target, int max_steps, bool stop_at_escape, bool* stopped) {
+  target = std::min(target, state_.t_max);  // the flows end there (status t_max): no clock, axis or plot beyond
   for (const auto& run : runs_) run->integrate(target, max_steps);
   if (stop_at_escape) {
     std::optional<double> first;

@@ -6,7 +6,8 @@
 //   g.reset(); g.play(); g.pause();       // the player, each a Promise of the snapshot (reset: the one at t = 0)
 //   g.step(10);                           // pauses and moves simulated time by exactly 10
 //   g.on('escape', (e) => ...);           // events: 'escape' (a direction escaped the equator), 'paused'
-//                                         // ({reason: 'escape'|'pause', t}), 'ready', 'error' ({message});
+//                                         // ({reason: 'escape'|'pause'|'converged'|..., t}), 'ready',
+//                                         // 'error' ({message});
 //                                         // other names throw
 // Every call rejects with an Error, and 'error' is emitted, when the figure cannot run (no WebGL2, its
 // WebAssembly module missing, the app stopped, or its page not answering within 10 s of loading). Each call

@@ -134,13 +134,26 @@ TEST_CASE("step(dt) moves the simulated clock by exactly dt; a bad dt is refused
   CHECK_FALSE(explorer.playing());
   CHECK_THROWS_WITH_AS(explorer.step_by(-1), doctest::Contains("dt >= 0"), grassflow::InputError);
   CHECK(shown_time(explorer) == 1002.5);
+  // Not past t-max, where the flows stop (far larger times overflowed the plots' coordinates).
+  CHECK_THROWS_WITH_AS(explorer.step_by(1e200), doctest::Contains("would pass t-max = 1e+30"), grassflow::InputError);
+  CHECK(shown_time(explorer) == 1002.5);
+}
+
+TEST_CASE("t-show beyond t-max opens at t-max") {
+  Platform platform;
+  Explorer explorer(platform, parse_state("", "link=preset:he3&d=100&t-show=1e200"));
+  CHECK(shown_time(explorer) <= 1e30);
 }
 
 TEST_CASE("the recorded trajectory is the flow's dense output on a fixed grid, whatever the frame rate") {
-  // 2000 frames of dt = 0.05 and one step of 100 record the same points at the same times.
+  // 2000 frames of dt = 0.05 and one step of 100 record the same points at the same times (playing on past the
+  // pause where the flow converges, t ≈ 17).
   Platform platform;
   Explorer many(platform, parse_state("", "link=preset:staircase2&d=100&dt=0.05"));
-  for (int i = 0; i < 2000; ++i) many.advance(0.0);
+  for (int i = 0; i < 2000; ++i) {
+    if (!many.playing()) many.play();
+    many.advance(0.0);
+  }
   Explorer one(platform, parse_state("", "link=preset:staircase2&d=100&paused=1"));
   one.step_by(100.0);
   const std::vector<Sample>& a = many.experiment()->active().history();

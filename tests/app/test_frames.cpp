@@ -182,6 +182,23 @@ void check_plot_layout() {
         CHECK_FALSE(overlaps(plot.labels[i].rect, plot.labels[j].rect));
       }
     }
+    // Every label dropped from the plot is named in its notes row or counted there ("; +2 more").
+    if (!plot.dropped.empty()) {
+      CAPTURE(plot.notes);
+      REQUIRE(plot.notes.rfind("labels: ", 0) == 0);
+      std::size_t listed = 0, more = 0;
+      const std::string list = plot.notes.substr(8);
+      for (std::size_t from = 0; from <= list.size();) {
+        const std::size_t end = std::min(list.find("; ", from), list.size());
+        const std::string part = list.substr(from, end - from);
+        if (!part.empty() && part[0] == '+')
+          more = std::stoul(part.substr(1));
+        else
+          ++listed;
+        from = end + 2;
+      }
+      CHECK(listed + more == plot.dropped.size());
+    }
     for (std::size_t i = 0; i < plot.legend.size(); ++i) {
       CAPTURE(plot.legend[i].text);
       CHECK(plot.legend[i].rect.y + plot.legend[i].rect.h <= plot.area.y + 0.5f);
@@ -378,11 +395,39 @@ TEST_CASE("a phone in portrait (390 × 844): one panel at a time under tabs, eve
   CHECK(active_panels() == std::vector<std::string>{"sphere"});
   CHECK(h.snapshot()["grassmannian"]["view"] == "disk");
   CHECK(h.snapshot()["grassmannian"]["side"].get<float>() > 300.0f);
-  // At 1280 × 800 the same state tiles, and has no tabs.
+  // At 1280 × 800 the same state tiles, and has no tabs; a phone in landscape (844 × 390) has them.
   Harness wide("init=isotropic&dt=0.1");
   wide.frames(2);
   CHECK(wide.app().tab_rects().empty());
   CHECK(active_panels().size() == default_panel_ids().size());
+  Harness landscape("init=isotropic&dt=0.1", ImVec2(844, 390));
+  landscape.frames(2);
+  CHECK(landscape.app().tab_rects().size() == default_panel_ids().size());
+  CHECK(active_panels() == std::vector<std::string>{"cosines"});
+}
+
+TEST_CASE("the player stops where the last flow ends, says why, and play() goes on from there") {
+  // staircase2 from an isotropic start at d = 1000 escapes at t = 3.45 and 6.90 and converges soon after.
+  Harness h("init=isotropic&dt=1&panels=cosines");
+  h.frames(200);
+  nlohmann::json s = h.snapshot();
+  CHECK(s["status"] == "converged");
+  CHECK_FALSE(s["playing"].get<bool>());
+  const double ended = s["t"].get<double>();
+  CHECK(ended > 6.9);
+  CHECK(ended < 200.0);  // it stopped there, not at 200 frames of dt = 1
+  std::vector<nlohmann::json> paused;
+  for (const nlohmann::json& e : h.events)
+    if (e["type"] == "paused") paused.push_back(e);
+  REQUIRE(paused.size() == 1);
+  CHECK(paused[0]["reason"] == "converged");
+  CHECK(paused[0]["t"].get<double>() == ended);
+  h.app().explorer().play();
+  h.frames(3);
+  s = h.snapshot();
+  CHECK(s["playing"].get<bool>());
+  CHECK(s["t"].get<double>() == doctest::Approx(ended + 3.0));
+  CHECK(h.events.size() == 3);  // two escapes and the one pause: playing on after the end pauses no more
 }
 
 TEST_CASE("the sphere panel's title follows a change of r in the frame that shows it") {
