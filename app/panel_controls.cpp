@@ -113,7 +113,9 @@ void ControlsPanel::draw(Explorer& explorer, const PanelFrame&) {
     ImGui::TextWrapped("%s", link_error_.c_str());
     ImGui::PopStyleColor();
   } else {
-    ImGui::TextDisabled("z1..zr, + - * / ^, He(k,x) h(k,x) relu sign tanh ...; Enter applies");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    ImGui::TextWrapped("z1..zr, + - * / ^, He(k,x) h(k,x) relu sign tanh ...; Enter applies");
+    ImGui::PopStyleColor();
   }
 
   int r = state.r;

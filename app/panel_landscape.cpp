@@ -180,10 +180,6 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
   // disc with the palette's accent, minima rings, maxima squares, saddles crosses.
   const float halo = 1.0f * ui_scale;
   if (path.size() >= 2) overlay_polyline(draw, path.data(), static_cast<int>(path.size()), 2.0f * ui_scale, halo);
-  const Eigen::Vector2d now = slice.coordinates(M);
-  const ImVec2 now_at = to_screen(now(0), now(1));
-  overlay_circle(draw, now_at, 5.0f * ui_scale, 0.0f, halo);
-  draw->AddCircleFilled(now_at, 2.8f * ui_scale, active_palette().marker);
   for (const CriticalPoint& cp : g.critical_points) {
     const ImVec2 p = to_screen(cp.x, cp.y);
     const float s = 4.0f * ui_scale;
@@ -199,6 +195,11 @@ void LandscapePanel::draw(Explorer& explorer, const PanelFrame& frame) {
     }
   }
   draw->PopClipRect();
+  // M(t) last and unclipped: whole at the map's corners and edges (a converged M sits on one).
+  const Eigen::Vector2d now = slice.coordinates(M);
+  const ImVec2 now_at = to_screen(now(0), now(1));
+  overlay_circle(draw, now_at, 5.0f * ui_scale, 0.0f, halo);
+  draw->AddCircleFilled(now_at, 2.8f * ui_scale, active_palette().marker);
 
   // Axes labels and the colour legend (the same shader over a ramp).
   const ImU32 text = active_palette().text_dim;

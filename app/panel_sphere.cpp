@@ -450,24 +450,24 @@ void GrassmannianView::State::draw_balls(const GrassmannianTrajectory& run, floa
     // next to its current point (stepping down past the names already placed), "equator" where room is left.
     const Rect bounds{min.x, min.y, side, side};
     std::vector<Rect> taken;
-    auto label_at = [&](float x, float y, const char* label, ImU32 colour, float step_y) {
+    auto label_at = [&](float x, float y, const char* label, ImU32 colour, float step_y, bool halo) {
       const ImVec2 size = ImGui::CalcTextSize(label);
       const Rect at = place_apart(taken, {x, y, size.x, size.y}, step_y, bounds);
-      label_text(draw, ImVec2(at.x, at.y), colour, label, on_map);
+      label_text(draw, ImVec2(at.x, at.y), colour, label, halo);
     };
     char axis[24];
     std::snprintf(axis, sizeof axis, "v%d", a + 1);
     label_at(centre.x + radius - ImGui::CalcTextSize(axis).x - 4, centre.y + 2, axis, on_map ? c.overlay : c.frame,
-             0.0f);
+             0.0f, on_map);
     std::snprintf(axis, sizeof axis, "v%d", b + 1);
-    label_at(centre.x + 4, centre.y - radius + 2, axis, on_map ? c.overlay : c.frame, 0.0f);
-    label_at(min.x + 2, min.y + 2, "W*", on_map ? c.overlay : c.frame, 0.0f);
+    label_at(centre.x + 4, centre.y - radius + 2, axis, on_map ? c.overlay : c.frame, 0.0f, on_map);
+    label_at(min.x + 2, min.y + 2, "W*", c.frame, 0.0f, false);  // in the corner, off the disk's map
     for (int i = 0; i < r; ++i) {
       char name[24];
       std::snprintf(name, sizeof name, "w%d", i + 1);
       const ImVec2 at = to_screen(now(i, a), now(i, b));
       label_at(std::min(at.x + 6 * ui_scale, max.x - ImGui::CalcTextSize(name).x - 2), std::max(min.y, at.y - font - 2),
-               name, c.direction(i), 0.5f * font);
+               name, c.direction(i), 0.5f * font, on_map);
     }
     const ImVec2 equator_size = ImGui::CalcTextSize("equator");
     const Rect equator{centre.x - equator_size.x - 4, centre.y + 2, equator_size.x, equator_size.y};
