@@ -130,11 +130,11 @@ int main(int argc, char** argv) {
     status = 1;
   }
   // Under mpirun, an error on one rank ends every rank (the others may be waiting for it). Bad input fails alike on
-  // every rank: rank 0 reports it and ends the job at once, while the others wait a moment, so that it is printed
-  // once; an error of another rank's own (rank 0 waiting for it) is printed by that rank after the wait.
+  // every rank: rank 0 reports it and ends the job at once, while the others wait, so that it is printed once; an
+  // error of another rank's own (rank 0 waiting for it) is printed by that rank after the wait. The wait is long
+  // enough for a rank 0 slowed by a loaded machine (half a second was not, once, on 2 busy cores).
   const bool shared = grassflow::cli::mpi_active() && !alone;
-  if (status != 0 && shared && grassflow::cli::mpi_rank() != 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  if (status != 0 && shared && grassflow::cli::mpi_rank() != 0) std::this_thread::sleep_for(std::chrono::seconds(5));
   if (!error.empty()) std::fprintf(stderr, "%s\n", error.c_str());
   if (status != 0 && shared) {
     std::fflush(stderr);

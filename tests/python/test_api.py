@@ -136,8 +136,11 @@ def test_train_synthetic_equals_cli_to_the_bit(cli):
     for name in ("t", "train_loss", "test_loss", "subspace_error"):
         assert t.records[name].tolist() == [r[name] for r in j["records"]], name
     assert t.records["cosines"].tolist() == [r["cosines"] for r in j["records"]]
+    # The baselines' eigenproblems go through LAPACK on the threaded OpenBLAS, whose sums may differ in the last
+    # bit between two processes (seen once under a loaded machine: 0.36416902481918373 vs ...837): 1e-13 relative.
     for name in ("sir", "save", "phd"):
-        assert t.baselines[name]["subspace_error"] == j["summary"]["baselines"][name]["subspace_error"]
+        assert t.baselines[name]["subspace_error"] == pytest.approx(
+            j["summary"]["baselines"][name]["subspace_error"], rel=1e-13, abs=0)
     assert t.summary["subspace_error"] == j["summary"]["subspace_error"]
     np.testing.assert_allclose(t.W.T @ t.W, np.eye(2), atol=1e-12)
 
