@@ -60,13 +60,12 @@ void App::frame(float width, float height, float ui_scale, double wall_seconds) 
                              }),
               ids.end());
   const bool tabs = chrome && shows_tabs(width, height, ui_scale);
+  tab_rects_.clear();
   if (tabs) {
     const float strip_height = draw_tab_strip(ids, width);
-    ids = {tab_};
     const Rect below{0.0f, strip_height, width, std::max(0.0f, height - status_height - strip_height)};
-    draw_panels(ids, {below}, ui_scale);
+    draw_panels({tab_}, {below}, ui_scale);
   } else {
-    tab_rects_.clear();
     draw_panels(ids, tile_panels(ids, width, height, status_height, ui_scale), ui_scale);
   }
   if (chrome) {
@@ -128,7 +127,6 @@ float App::draw_tab_strip(const std::vector<std::string>& ids, float width) {
   ImGui::Begin("##tabs", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  tab_rects_.clear();
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const bool shown = ids[i] == tab_;
     ImGui::SetCursorScreenPos(ImVec2(origin.x + boxes[i].x, origin.y + boxes[i].y));

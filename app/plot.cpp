@@ -473,10 +473,11 @@ bool Plot::finish() {
       const std::string rest = (k == 0 ? "labels: +" : "; +") + std::to_string(record_.dropped.size() - k) + " more";
       draw_->AddText(ImVec2(x, notes_at_.y), text_colour, rest.c_str());
       record_.notes += rest;
-      std::string all;
-      for (const std::string& d : record_.dropped) all += (all.empty() ? "" : "\n") + d;
-      if (ImGui::IsMouseHoveringRect(ImVec2(notes_at_.x, notes_at_.y), ImVec2(room, notes_at_.y + font)))
+      if (ImGui::IsMouseHoveringRect(ImVec2(notes_at_.x, notes_at_.y), ImVec2(room, notes_at_.y + font))) {
+        std::string all;
+        for (const std::string& d : record_.dropped) all += (all.empty() ? "" : "\n") + d;
         ImGui::SetTooltip("%s", all.c_str());
+      }
       break;
     }
     draw_->AddText(ImVec2(x, notes_at_.y), dropped_colours[k], note.c_str());
